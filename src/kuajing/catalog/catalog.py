@@ -1,0 +1,110 @@
+"""The loaded catalogue and its look-up indexes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from kuajing.catalog.models import (
+    Adoption,
+    Entry,
+    NationalRegime,
+    Obligation,
+    Prohibition,
+    Scenario,
+    Sector,
+    Source,
+    Zone,
+    ZoneList,
+)
+
+_NOISE = re.compile(r"[\s_\-·、,，。.（）()/]+")
+
+
+def normalise(name: str) -> str:
+    """Key for matching names typed by people: case, spaces and punctuation do not matter."""
+    return _NOISE.sub("", name.casefold())
+
+
+@dataclass(frozen=True)
+class ScopeRef:
+    """A place in a list that a transfer can name: a sector, or one scenario of it."""
+
+    zone_list: ZoneList
+    sector: Sector
+    scenario: Scenario | None
+
+    @property
+    def key(self) -> str:
+        tail = f"/{self.scenario.id}" if self.scenario else "/*"  # "*": the sector as a whole
+        return f"{self.zone_list.id}/{self.sector.id}{tail}"
+
+
+@dataclass
+class Catalog:
+    version: str
+    released: dt.date
+    digest: str
+    sources: dict[str, Source]
+    regimes: list[NationalRegime]
+    prohibitions: list[Prohibition]
+    obligations: list[Obligation]
+    zones: dict[str, Zone]
+    adoptions: list[Adoption]
+    lists: dict[str, ZoneList]
+    _zone_names: dict[str, str] = field(default_factory=dict)
+    _scopes: dict[str, list[ScopeRef]] = field(default_factory=dict)
+    _entries: dict[str, list[tuple[ZoneList, Entry]]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for zone in self.zones.values():
+            for name in (zone.id, zone.name.zh, zone.name.en, *zone.aliases):
+                self._zone_names[normalise(name)] = zone.id
+        for zl in self.lists.values():
+            for sector in zl.sectors:
+                self._index_scope(ScopeRef(zl, sector, None))
+                for sc in sector.scenarios:
+                    self._index_scope(ScopeRef(zl, sector, sc))
+            for entry in self.entries_of(zl):
+                for name in (entry.id, entry.sub_class.zh, entry.sub_class.en, *entry.aliases):
+                    self._entries.setdefault(normalise(name), []).append((zl, entry))
+
+    def _index_scope(self, ref: ScopeRef) -> None:
+        item: Scenario | Sector = ref.scenario or ref.sector
+        for n in (ref.key, item.id, item.name.zh, item.name.en, *item.aliases):
+            bucket = self._scopes.setdefault(normalise(n), [])
+            if ref not in bucket:
+                bucket.append(ref)
+
+    # -- look-ups -------------------------------------------------------------------------
+    def zone_id(self, name: str) -> str | None:
+        return self._zone_names.get(normalise(name))
+
+    def scopes(self, name: str) -> list[ScopeRef]:
+        return self._scopes.get(normalise(name), [])
+
+    def entries_named(self, name: str) -> list[tuple[ZoneList, Entry]]:
+        return self._entries.get(normalise(name), [])
+
+    def known_names(self) -> list[str]:
+        return [*self._scopes]
+
+    def zone_names(self) -> list[str]:
+        return [*self._zone_names]
+
+    def regime_on(self, day: dt.date) -> NationalRegime | None:
+        return next((r for r in self.regimes if r.in_force.covers(day)), None)
+
+    def lists_in_force(self, zone: str, day: dt.date) -> list[ZoneList]:
+        return [z for z in self.lists.values() if zone in z.zones and z.in_force.covers(day)]
+
+    def adoptions_in_force(self, zone: str, day: dt.date) -> list[Adoption]:
+        return [a for a in self.adoptions if a.zone == zone and a.in_force.covers(day)]
+
+    @staticmethod
+    def entries_of(zl: ZoneList) -> Iterator[Entry]:
+        yield from zl.entries
+        for sector in zl.sectors:
+            yield from sector.entries

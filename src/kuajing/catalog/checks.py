@@ -1,0 +1,89 @@
+"""Integrity checks across catalogue files: citations resolve, ids are unique, periods do not
+overlap, and every name a file refers to exists."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterator
+from itertools import pairwise
+from typing import TYPE_CHECKING, Any
+
+from kuajing.catalog.base import Cite, Period
+from kuajing.catalog.catalog import Catalog
+from kuajing.catalog.models import NationalRegime, ZoneList
+
+if TYPE_CHECKING:
+    from kuajing.catalog.loader import _Reader
+    from kuajing.yamlio import Path as KeyPath
+
+
+def cross_check(
+    catalog: Catalog,
+    reader: _Reader,
+    regimes: dict[str, NationalRegime],
+    lists: dict[str, ZoneList],
+    iter_cites: Callable[[Any], Iterator[tuple[KeyPath, Cite]]],
+) -> None:
+    for rel, model in reader.models.items():
+        for path, cite in iter_cites(model):
+            if cite.source not in catalog.sources:
+                reader.error(rel, (*path, "source"), f"unknown source {cite.source!r}")
+    _check_periods(reader, [(rel, r.id, r.in_force) for rel, r in regimes.items()], "regime")
+    _check_lists(catalog, reader, lists)
+    _check_adoptions(catalog, reader)
+
+
+def _check_periods(reader: _Reader, items: list[tuple[str, str, Period]], what: str) -> None:
+    ordered = sorted(items, key=lambda t: t[2].start)
+    for (_, a_id, a), (rel, b_id, b) in pairwise(ordered):
+        if a.until is None or a.until >= b.start:
+            reader.error(rel, ("in_force",), f"{what} {b_id!r} overlaps {a_id!r}")
+
+
+def _check_lists(catalog: Catalog, reader: _Reader, lists: dict[str, ZoneList]) -> None:
+    ids = Counter(zl.id for zl in lists.values())
+    entry_ids = Counter(e.id for zl in lists.values() for e in Catalog.entries_of(zl))
+    for rel, zl in lists.items():
+        if ids[zl.id] > 1:
+            reader.error(rel, ("id",), f"list id {zl.id!r} is used by more than one file")
+        for i, zone in enumerate(zl.zones):
+            if zone not in catalog.zones:
+                reader.error(rel, ("zones", i), f"unknown zone {zone!r}")
+        if zl.supersedes and zl.supersedes not in catalog.lists:
+            reader.error(rel, ("supersedes",), f"unknown list {zl.supersedes!r}")
+        for i, entry in enumerate(zl.entries):
+            if entry.scenarios != "all":
+                reader.error(rel, ("entries", i, "scenarios"), "list-wide entries cover 'all'")
+        _check_sectors(reader, rel, zl, entry_ids)
+    for zone in catalog.zones:
+        same = [(rel, z.id, z.in_force) for rel, z in lists.items() if zone in z.zones]
+        _check_periods(reader, same, f"list of zone {zone!r}:")
+
+
+def _check_sectors(reader: _Reader, rel: str, zl: ZoneList, entry_ids: Counter[str]) -> None:
+    for dup in _dups(s.id for s in zl.sectors):
+        reader.error(rel, ("sectors",), f"sector id {dup!r} is used twice")
+    for si, sector in enumerate(zl.sectors):
+        known = {sc.id for sc in sector.scenarios}
+        for dup in _dups(sc.id for sc in sector.scenarios):
+            reader.error(rel, ("sectors", si, "scenarios"), f"scenario id {dup!r} is used twice")
+        for ei, entry in enumerate(sector.entries):
+            path = ("sectors", si, "entries", ei)
+            if entry_ids[entry.id] > 1:
+                reader.error(rel, (*path, "id"), f"entry id {entry.id!r} is used twice")
+            for sc in [] if entry.scenarios == "all" else entry.scenarios:
+                if sc not in known:
+                    reader.error(rel, (*path, "scenarios"), f"unknown scenario {sc!r}")
+
+
+def _check_adoptions(catalog: Catalog, reader: _Reader) -> None:
+    for i, adoption in enumerate(catalog.adoptions):
+        if adoption.zone not in catalog.zones:
+            reader.error("zones.yaml", ("adoptions", i, "zone"), f"unknown zone {adoption.zone!r}")
+        for name in [] if adoption.lists == "any" else adoption.lists:
+            if name not in catalog.lists:
+                reader.error("zones.yaml", ("adoptions", i, "lists"), f"unknown list {name!r}")
+
+
+def _dups(ids: object) -> list[str]:
+    return [k for k, n in Counter(ids).items() if n > 1]  # type: ignore[call-overload]

@@ -1,0 +1,192 @@
+"""Catalogue models: sources, national regimes, prohibitions, obligations, zones, zone lists."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import Field, model_validator
+
+from kuajing.catalog.base import Cited, Ident, Pathway, Period, Strict, Text, Threshold
+
+Exemption = Literal["contract", "hr", "emergency", "overseas_collected"]
+Category = Literal["personal_information", "important_data"]
+Knowledge = Literal["complete", "partial", "unknown"]
+ALL = "all"
+
+
+class Source(Strict):
+    """One document the catalogue relies on. It needs a URL, a seed document's file name, or the
+    section of the project's reference notes (`shared/reference/`) where the finding is argued."""
+
+    title: Text
+    issuer: str | None = None
+    url: str | None = None
+    seed: str | None = None
+    reference: str | None = None
+    published: dt.date | None = None
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _locatable(self) -> Source:
+        if not (self.url or self.seed or self.reference):
+            raise ValueError("a source needs a 'url', a 'seed' file name or a 'reference'")
+        return self
+
+
+class Rule(Cited):
+    """A cited legal rule. `review` marks a clause that needs human judgement when it applies."""
+
+    rule: str = Field(pattern=r"^[A-Z0-9][A-Z0-9\-]*$")
+    text: Text
+    review: Text | None = None
+
+
+class PathwayRule(Rule):
+    pathway: Pathway
+
+
+class ThresholdRule(PathwayRule):
+    threshold: Threshold
+
+
+class NationalRegime(Cited):
+    """The national rules in force for a period: what triggers which pathway, and the exemptions."""
+
+    id: str = Ident
+    title: Text
+    in_force: Period
+    window: Literal["current_year", "previous_year"]
+    window_rule: Rule
+    important_data: PathwayRule
+    ciio: PathwayRule
+    no_pi: PathwayRule
+    thresholds: list[ThresholdRule] = Field(min_length=1)
+    floor: PathwayRule  # the pathway when PI leaves and no threshold is reached
+    exemptions: dict[Exemption, PathwayRule] = Field(default_factory=dict)
+    exemption_not_for_important_data: Rule | None = None
+    ftz_off_list: PathwayRule | None = None  # data of a covered scenario that is off the list
+    ciio_exemption: Rule | None = None
+    exemption_unavailable: Rule | None = None
+
+
+class Prohibition(PathwayRule):
+    trigger: Literal["foreign_authority", "restricted_list", "core_data"]
+    in_force: Period
+
+
+class Condition(Strict):
+    """When an obligation applies. Every given key must hold; an empty condition always holds."""
+
+    pathways: list[Pathway] | None = None
+    pi: bool | None = None
+    sensitive: bool | None = None
+    important_data: bool | None = None
+    exempt_by: list[Exemption] | None = None
+    list_regime: bool | None = None
+    scenarios: list[str] | None = None  # ids of the governing list's scenarios
+
+
+class Obligation(Rule):
+    in_force: Period
+    when: Condition = Field(default_factory=Condition)
+
+
+class Coverage(Strict):
+    """How much of what the list publishes for this scope is encoded."""
+
+    personal_information: Knowledge
+    important_data: Knowledge
+    note: Text | None = None
+
+
+class Entry(PathwayRule):
+    """A list entry: a data sub-class of some scenarios that needs `pathway` when `trigger` holds.
+    `threshold` counts persons across all of the entry's scenarios since the window began."""
+
+    id: str = Ident
+    category: Category
+    sub_class: Text
+    description: Text | None = None
+    scenarios: list[str] | Literal["all"]
+    fields: list[str] = Field(default_factory=list)
+    trigger: Literal["threshold", "declared", "scenario"]
+    threshold: Threshold | None = None
+    aliases: list[str] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _trigger_consistent(self) -> Entry:
+        if (self.trigger == "threshold") != (self.threshold is not None):
+            raise ValueError("trigger 'threshold' needs a threshold, and only it takes one")
+        if self.category == "personal_information" and self.trigger != "threshold":
+            raise ValueError("personal-information entries are triggered by a threshold")
+        return self
+
+
+class Scenario(Cited):
+    id: str = Ident
+    name: Text
+    aliases: list[str] = Field(default_factory=list)
+    coverage: Coverage
+
+
+class Sector(Cited):
+    id: str = Ident
+    name: Text
+    aliases: list[str] = Field(default_factory=list)
+    note: Text | None = None
+    coverage: Coverage  # of the entries that apply to every scenario of the sector
+    scenarios: list[Scenario] = Field(default_factory=list)
+    entries: list[Entry] = Field(default_factory=list)
+    obligations: list[Obligation] = Field(default_factory=list)
+
+
+class PublishedCounts(Cited):
+    sectors: int | None = None
+    scenarios: int | None = None
+    sub_classes: int | None = None
+    items: int | None = None
+    fields: int | None = None
+
+
+class Applicability(Strict):
+    registered_in_zone: Rule
+    excludes_ciio: Rule | None = None
+    excluded_data: Rule | None = None
+
+
+class ZoneList(Cited):
+    """One edition of a zone's list. `scope: comprehensive` lists cover every export of the zone;
+    `sectors` lists only their sectors' scenarios."""
+
+    id: str = Ident
+    zones: list[str] = Field(min_length=1)
+    kind: Literal["negative", "general"]
+    scope: Literal["sectors", "comprehensive"]
+    title: Text
+    edition: str
+    published: dt.date
+    in_force: Period
+    supersedes: str | None = None
+    encoded: Literal["entries", "headers_only"]
+    applicability: Applicability
+    published_counts: PublishedCounts
+    sectors: list[Sector] = Field(default_factory=list)
+    entries: list[Entry] = Field(default_factory=list)  # entries across every sector of the list
+    obligations: list[Obligation] = Field(default_factory=list)
+
+
+class Zone(Strict):
+    id: str = Ident
+    name: Text
+    aliases: list[str] = Field(default_factory=list)
+
+
+class Adoption(Rule):
+    """A zone may use lists of other zones (cross-zone adoption), as dated data."""
+
+    id: str = Ident
+    zone: str
+    in_force: Period
+    lists: list[str] | Literal["any"]
+    only_uncovered_sectors: bool = True

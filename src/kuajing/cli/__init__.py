@@ -1,0 +1,1 @@
+"""The command line. Only this layer (and the API) prints, exits or chooses status codes."""

@@ -1,0 +1,85 @@
+"""`kuajing` console script."""
+
+from __future__ import annotations
+
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from kuajing.catalog.base import Lang
+from kuajing.cli.render import render
+from kuajing.errors import KuajingError
+from kuajing.i18n import default_lang
+from kuajing.services.assess import assess_text
+
+app = typer.Typer(
+    help="kuajing 跨境: which legal pathway a cross-border data export from China needs.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+
+
+class Format(StrEnum):
+    text = "text"
+    json = "json"
+
+
+class LangOpt(StrEnum):
+    zh = "zh"
+    en = "en"
+
+
+@app.callback()
+def _root() -> None:
+    """kuajing 跨境."""
+
+
+@app.command("assess")
+def assess_cmd(
+    file: Annotated[str, typer.Argument(help="Request file (YAML or JSON), or - for stdin.")],
+    fmt: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.text,
+    lang: Annotated[LangOpt | None, typer.Option(help="zh or en (default: locale).")] = None,
+    explain: Annotated[bool, typer.Option(help="Show every rule and count used.")] = False,
+) -> None:
+    """Assess the exports described in FILE and print the pathway each needs, with citations."""
+    chosen: Lang = default_lang() if lang is None else "zh" if lang == LangOpt.zh else "en"
+    name = "<stdin>" if file == "-" else file
+    text = sys.stdin.read() if file == "-" else _read(file)
+    decision = assess_text(text, name=name, lang=chosen, explain=explain)
+    if fmt == Format.json:
+        exclude = None if explain else {"trace"}
+        typer.echo(decision.model_dump_json(indent=2, exclude=exclude))
+    else:
+        typer.echo(render(decision, chosen, explain))
+
+
+def _read(file: str) -> str:
+    path = Path(file)
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise KuajingError(f"{file}: no such file") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise KuajingError(f"{file}: cannot read ({exc.__class__.__name__})") from None
+
+
+def main() -> None:
+    try:
+        app(standalone_mode=False)
+    except KuajingError as exc:
+        typer.echo(f"kuajing: error: {exc}", err=True)
+        raise SystemExit(2) from None
+    except (typer.Abort, KeyboardInterrupt):
+        raise SystemExit(130) from None
+    except typer.Exit as exc:
+        raise SystemExit(exc.exit_code) from None
+    except typer.TyperException as exc:  # usage errors: unknown option, missing argument
+        show = getattr(exc, "show", None)
+        if callable(show):
+            show()
+        else:
+            typer.echo(f"kuajing: error: {exc.format_message()}", err=True)
+        raise SystemExit(2) from None

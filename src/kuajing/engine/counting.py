@@ -1,0 +1,65 @@
+"""Cumulative distinct persons in the counting window: prior exports plus the transfers of the
+request that count. Each counter is a span [low, high]: exact when the facts give it, a range
+when only bounds are known (high None = no upper bound known)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from kuajing.catalog.base import Counter
+from kuajing.engine.request import Counts
+
+
+@dataclass(frozen=True)
+class Span:
+    low: int = 0
+    high: int | None = 0
+
+    def __add__(self, other: Span) -> Span:
+        high = None if self.high is None or other.high is None else self.high + other.high
+        return Span(self.low + other.low, high)
+
+    @property
+    def exact(self) -> bool:
+        return self.high == self.low
+
+
+def spans(c: Counts) -> dict[Counter, Span]:
+    """The counters one set of counts contributes."""
+    persons = (
+        Span(c.persons, c.persons)
+        if c.persons is not None
+        else Span(max(c.personal, c.sensitive), c.personal + c.sensitive)
+    )
+    return {
+        "personal": Span(c.personal, c.personal),
+        "sensitive": Span(c.sensitive, c.sensitive),
+        "persons": persons,
+    }
+
+
+class Tally:
+    """Counters keyed by counting pool: 'national', or a list scope key such as
+    'beijing-2024/pharmaceuticals/clinical_trial'."""
+
+    def __init__(self) -> None:
+        self._pools: dict[str, dict[Counter, Span]] = defaultdict(dict)
+
+    def add(self, pool: str, counts: Counts) -> None:
+        bucket = self._pools[pool]
+        for counter, span in spans(counts).items():
+            bucket[counter] = bucket.get(counter, Span()) + span
+
+    def total(self, pools: Iterable[str], counter: Counter) -> Span:
+        """Sum over every pool equal to, or under, one of `pools`."""
+        wanted = list(pools)
+        out = Span()
+        for name, bucket in self._pools.items():
+            if any(name == w or name.startswith(w + "/") for w in wanted):
+                out = out + bucket.get(counter, Span())
+        return out
+
+    def pools(self) -> list[str]:
+        return list(self._pools)

@@ -1,0 +1,70 @@
+"""The decision: typed output of the engine, rendered by the CLI and served by the API."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from kuajing.catalog.base import Confidence, Pathway
+
+Status = Literal["determined", "needs_review"]
+
+
+class SourceRef(BaseModel):
+    title: str
+    article: str | None = None
+    url: str | None = None
+    seed: str | None = None
+    reference: str | None = None
+    confidence: Confidence
+    note: str | None = None
+
+
+class Reason(BaseModel):
+    rule: str
+    text: str
+    source: SourceRef
+    sources: list[SourceRef] = Field(default_factory=list)
+    pathway: Pathway | None = None
+    facts: str | None = None
+
+
+class ObligationOut(BaseModel):
+    rule: str
+    text: str
+    source: SourceRef
+
+
+class CountsOut(BaseModel):
+    personal: int
+    sensitive: int
+
+
+class Counts(CountsOut):
+    scenarios: dict[str, CountsOut] = Field(default_factory=dict)
+
+
+class TransferDecision(BaseModel):
+    id: str
+    pathway: Pathway
+    status: Status
+    regime: str
+    scenario: str | None = None
+    reasons: list[Reason]
+    obligations: list[ObligationOut]
+    missing: list[str]
+
+
+class Decision(BaseModel):
+    pathway: Pathway
+    status: Status
+    date: dt.date
+    rules_version: str
+    national_regime: str
+    window_start: dt.date
+    counts: Counts
+    transfers: list[TransferDecision]
+    missing: list[str]
+    trace: list[str] | None = None

@@ -1,0 +1,64 @@
+"""Obligations that go with a transfer's outcome, from the national catalogue and the governing
+list (list-wide and sector obligations)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from kuajing.catalog.base import Pathway
+from kuajing.catalog.catalog import Catalog
+from kuajing.catalog.models import Condition, Entry, Obligation
+from kuajing.engine.findings import Outcome
+from kuajing.engine.placement import Placement
+from kuajing.engine.request import Transfer
+
+
+def obligations_for(
+    catalog: Catalog, day: dt.date, t: Transfer, pl: Placement, out: Outcome, exempt: bool
+) -> list[Obligation]:
+    pathway = out.pathway
+    if pathway == Pathway.PROHIBITED:
+        return []  # the export must not happen; no filing makes it lawful
+    candidates = list(catalog.obligations)
+    if pl.zone_list is not None and not exempt:
+        candidates += pl.zone_list.obligations
+        candidates += pl.sector.obligations if pl.sector else []
+    facts = {
+        "pi": t.has_pi,
+        "sensitive": t.sensitive > 0,
+        "important_data": bool(t.important_data) or _id_found(out),
+        "list_regime": pl.zone_list is not None and not exempt,
+    }
+    return [
+        o
+        for o in candidates
+        if o.in_force.covers(day)
+        and _holds(o.when, pathway, facts, t, exempt)
+        and _in_scenarios(o.when, pl)
+    ]
+
+
+def _in_scenarios(when: Condition, pl: Placement) -> bool:
+    if when.scenarios is None:
+        return True
+    scenario = pl.ref.scenario if pl.ref else None
+    return scenario is not None and scenario.id in when.scenarios
+
+
+def _holds(
+    when: Condition, pathway: Pathway, facts: dict[str, bool], t: Transfer, exempt: bool
+) -> bool:
+    if when.pathways is not None and pathway not in when.pathways:
+        return False
+    if when.exempt_by is not None and not (exempt and t.exemption in when.exempt_by):
+        return False
+    return all(
+        getattr(when, key) is None or getattr(when, key) == value for key, value in facts.items()
+    )
+
+
+def _id_found(out: Outcome) -> bool:
+    return any(
+        isinstance(f.rule, Entry) and f.rule.category == "important_data" and f.certain
+        for f in out.findings
+    )

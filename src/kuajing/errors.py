@@ -1,0 +1,42 @@
+"""Typed errors. Domain code raises these; only the CLI and API turn them into output."""
+
+from __future__ import annotations
+
+
+class KuajingError(Exception):
+    """Base class of every error kuajing raises on purpose."""
+
+
+class LocatedError(KuajingError):
+    """An error at a place in a document: file, line and key path, each optional."""
+
+    def __init__(
+        self, message: str, *, file: str | None = None, line: int | None = None, path: str = ""
+    ) -> None:
+        self.message = message
+        self.file = file
+        self.line = line
+        self.path = path
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        where = ":".join(p for p in (self.file, str(self.line) if self.line else None) if p)
+        parts = [p for p in (where, self.path) if p]
+        return ": ".join([*parts, self.message])
+
+
+class CatalogError(LocatedError):
+    """The rules catalogue (shipped or a user's) is malformed."""
+
+
+class RequestError(LocatedError):
+    """An assessment request is invalid."""
+
+
+class CatalogInvalid(KuajingError):
+    """Every problem found in a catalogue directory, each a `CatalogError`."""
+
+    def __init__(self, errors: list[CatalogError]) -> None:
+        self.errors = errors
+        more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+        super().__init__(f"{errors[0]}{more}")

@@ -1,0 +1,123 @@
+"""Generic user-facing phrases in Chinese and English. Legal texts live in the catalogue; only
+the words that join them (counter names, comparisons, headings) are here."""
+
+from __future__ import annotations
+
+import locale
+import os
+
+from kuajing.catalog.base import Lang, Text, Threshold
+
+COUNTERS: dict[str, Text] = {
+    "personal": Text(zh="非敏感个人信息人数", en="persons whose non-sensitive PI left"),
+    "sensitive": Text(zh="敏感个人信息人数", en="persons whose sensitive PI left"),
+    "persons": Text(zh="个人信息人数（去重）", en="distinct persons whose PI left"),
+    "processed": Text(zh="处理个人信息人数", en="persons whose PI the processor handles"),
+}
+
+PATHWAYS: dict[str, Text] = {
+    "exempt": Text(zh="免予申报（可自由出境）", en="exempt"),
+    "standard_contract_or_certification": Text(
+        zh="个人信息出境标准合同备案或个人信息保护认证",
+        en="standard contract filing or certification",
+    ),
+    "security_assessment": Text(zh="数据出境安全评估", en="security assessment"),
+    "prohibited": Text(zh="禁止出境（除非获得批准）", en="prohibited"),
+}
+
+STATUS: dict[str, Text] = {
+    "determined": Text(zh="已确定", en="determined"),
+    "needs_review": Text(zh="需人工审查", en="needs review"),
+}
+
+
+def fmt(key: str, **values: object) -> Text:
+    """A phrase with its values filled in, in both languages."""
+    t = PHRASES[key]
+    return Text(zh=t.zh.format(**values), en=t.en.format(**values))
+
+
+def number(n: int) -> str:
+    return f"{n:,}"
+
+
+def bound(threshold: Threshold, lang: Lang) -> str:
+    """`at_least 10000, below 50000` -> `≥ 10,000 and < 50,000` (以上 includes, 不满 excludes)."""
+    parts = []
+    for attr, sign in (("at_least", "≥"), ("more_than", ">"), ("below", "<"), ("at_most", "≤")):
+        value = getattr(threshold, attr)
+        if value is not None:
+            parts.append(f"{sign} {number(value)}")
+    return (" 且 " if lang == "zh" else " and ").join(parts)
+
+
+PHRASES: dict[str, Text] = {
+    "count_in": Text(zh="{counter}：{low}", en="{counter}: {low}"),
+    "count_range": Text(zh="{counter}：{low}至{high}", en="{counter}: {low} to {high}"),
+    "count_unknown": Text(zh="{counter}：未知", en="{counter}: unknown"),
+    "overlap": Text(
+        zh="同一人的敏感与非敏感个人信息重叠情况未知（请提供 persons 去重人数）",
+        en="how many persons appear in both counters (give 'persons', the distinct total)",
+    ),
+    "processed_unknown": Text(
+        zh="处理者处理的个人信息总人数（processor.persons_processed）",
+        en="how many persons' PI the processor handles (processor.persons_processed)",
+    ),
+    "graded": Text(
+        zh="规则 {rule} 的依据置信度为 {grade}，须核实",
+        en="rule {rule} rests on a source graded {grade}; verify it",
+    ),
+    "not_encoded": Text(
+        zh="{list}：{scope}的{what}条目未编码（{coverage}），暂按全国规则从严判断",
+        en="{list}: {what} entries for {scope} are not encoded ({coverage}); "
+        "national rules applied as the stricter fallback",
+    ),
+    "name_scenario": Text(
+        zh="{list}：{scope}的清单条目按场景区分，请指明具体场景",
+        en="{list}: entries for {scope} depend on the scenario; name the scenario",
+    ),
+    "field_match": Text(
+        zh="字段“{field}”与重要数据条目 {rule}（{sub_class}）相符，须确认是否属于重要数据",
+        en="field '{field}' matches important-data item {rule} ({sub_class}); "
+        "confirm whether it is important data",
+    ),
+    "pi": Text(zh="个人信息", en="personal information"),
+    "id": Text(zh="重要数据", en="important data"),
+    "scope_list": Text(zh="适用清单 {list}（{scope}）", en="list {list} applies ({scope})"),
+    "scope_adopted": Text(
+        zh="经跨区参照适用，适用 {list}（{scope}）",
+        en="list {list} applies by cross-zone adoption ({scope})",
+    ),
+    "scope_ciio": Text(
+        zh="处理者为关键信息基础设施运营者，不适用 {list}",
+        en="the processor is a CIIO, so list {list} does not apply",
+    ),
+    "scope_national_no_scenario": Text(
+        zh="未指明场景：适用全国规则（自贸区清单仅适用于其列明的场景）",
+        en="no scenario named: national rules apply (zone lists cover only their scenarios)",
+    ),
+    "scope_out": Text(
+        zh="该场景不在处理者所在区域适用的清单范围内：适用全国规则",
+        en="the scenario is outside every list the processor's zone applies: national rules apply",
+    ),
+    "declared_id": Text(zh="申报的重要数据：{item}", en="declared important data: {item}"),
+    "ciio_not_notified": Text(
+        zh="处理者未被认定为关键信息基础设施运营者",
+        en="the processor has not been notified as a CIIO",
+    ),
+    "sum_note": Text(
+        zh="同一请求内各项出境的人数相加；如有同一人重复出现，请通过 prior 提供去重后的累计数",
+        en="counts of transfers in one request are added; if persons recur, give the "
+        "de-duplicated year-to-date total through 'prior'",
+    ),
+}
+
+
+def default_lang() -> Lang:
+    """The user's locale decides (zh_* -> Chinese); English otherwise."""
+    for var in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(var)
+        if value:
+            return "zh" if value.lower().startswith("zh") else "en"
+    loc = locale.getlocale()[0] or ""
+    return "zh" if loc.lower().startswith("zh") else "en"

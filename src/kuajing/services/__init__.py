@@ -1,0 +1,1 @@
+"""The service layer: the only entry point the CLI and the API use."""

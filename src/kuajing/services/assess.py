@@ -1,0 +1,50 @@
+"""Read a request (YAML or JSON), validate it, and assess it against the shipped catalogue."""
+
+from __future__ import annotations
+
+from pydantic import ValidationError
+
+from kuajing.catalog import Catalog, default_catalog
+from kuajing.catalog.base import Lang
+from kuajing.engine import Decision, Request, assess
+from kuajing.errors import RequestError
+from kuajing.yamlio import Document, format_path, parse
+
+
+def parse_request(text: str, name: str = "<request>") -> Request:
+    """Parse and validate request text; errors name the field and line."""
+    doc = parse(text, lambda msg, line: RequestError(msg, file=name, line=line))
+    if not isinstance(doc.data, dict):
+        raise RequestError("a request is a mapping with 'processor' and 'transfers'", file=name)
+    try:
+        return Request.model_validate(doc.data)
+    except ValidationError as exc:
+        raise _first_error(exc, doc, name) from None
+
+
+def _first_error(exc: ValidationError, doc: Document, name: str) -> RequestError:
+    err = exc.errors()[0]
+    loc = tuple(p for p in err["loc"] if isinstance(p, str | int))
+    message = err["msg"].removeprefix("Value error, ")
+    if err["type"] == "missing":
+        message = "is required"
+    elif err["type"] == "extra_forbidden":
+        message = "is not a known field"
+    return RequestError(
+        message, file=name, line=doc.line_of(loc), path=format_path(loc) or "request"
+    )
+
+
+def assess_text(
+    text: str,
+    name: str = "<request>",
+    lang: Lang = "en",
+    explain: bool = False,
+    catalog: Catalog | None = None,
+) -> Decision:
+    request = parse_request(text, name)
+    try:
+        return assess(request, catalog or default_catalog(), lang=lang, explain=explain)
+    except RequestError as exc:
+        exc.file = exc.file or name
+        raise
