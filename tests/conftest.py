@@ -1,0 +1,50 @@
+"""Collects the YAML decision cases in tests/cases as pytest items (`pytest -k` works on names)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.casefile import Case, load, run
+
+CASES = Path(__file__).parent / "cases"
+
+
+def pytest_collect_file(parent: pytest.Collector, file_path: Path) -> pytest.Collector | None:
+    if file_path.suffix == ".yaml" and file_path.parent == CASES:
+        return CaseFileItem.from_parent(parent, path=file_path)
+    return None
+
+
+class CaseFileItem(pytest.File):
+    def collect(self) -> Any:
+        data = load(self.path)
+        for case in data.cases:
+            yield CaseItem.from_parent(self, name=case.name, case=case, base=data.base)
+
+
+class CaseItem(pytest.Item):
+    def __init__(self, *, case: Case, base: dict[str, Any], **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.case = case
+        self.base = base
+
+    def runtest(self) -> None:
+        problems = run(self.case, self.base)
+        if problems:
+            raise CaseFailed(problems)
+
+    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:
+        if isinstance(excinfo.value, CaseFailed):
+            lines = [f"case: {self.case.name}", f"basis: {self.case.basis}", *excinfo.value.args[0]]
+            return "\n".join(lines)
+        return str(super().repr_failure(excinfo))
+
+    def reportinfo(self) -> tuple[Path, int, str]:
+        return self.path, 0, f"case: {self.name}"
+
+
+class CaseFailed(Exception):
+    pass
