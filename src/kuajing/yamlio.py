@@ -11,6 +11,7 @@ import yaml
 
 Path = tuple[str | int, ...]
 
+_PLAIN_TAGS = {"map", "seq", "str", "int", "float", "bool", "null", "timestamp"}
 _Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
@@ -63,6 +64,8 @@ def _build(
     error: Callable[[str, int | None], Exception],
 ) -> Any:
     lines.setdefault(path, node.start_mark.line + 1)
+    if node.tag.removeprefix("tag:yaml.org,2002:") not in _PLAIN_TAGS:
+        raise error(f"unsupported YAML tag {node.tag!r}", _line(node))
     if isinstance(node, yaml.MappingNode):
         out: dict[Any, Any] = {}
         for key_node, value_node in node.value:

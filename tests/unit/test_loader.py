@@ -1,0 +1,137 @@
+"""The catalogue loader rejects malformed data and names the file, line and key path."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from kuajing.catalog.loader import RULES_DIR, load_catalog
+from kuajing.errors import CatalogInvalid
+
+
+@pytest.fixture
+def rules(tmp_path: Path) -> Path:
+    dest = tmp_path / "rules"
+    shutil.copytree(RULES_DIR, dest)
+    return dest
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"fixture text not found: {old!r}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def _errors(root: Path) -> list[str]:
+    with pytest.raises(CatalogInvalid) as info:
+        load_catalog(root)
+    return [str(e) for e in info.value.errors]
+
+
+def test_shipped_catalogue_loads() -> None:
+    catalog = load_catalog()
+    assert {"beijing-2024", "shanghai-2024", "beijing-2025", "shanghai-2025"} <= set(catalog.lists)
+    assert [r.id for r in catalog.regimes] == ["sam-2022", "cbdf-2024"]
+    assert len(catalog.zones) == 11
+
+
+def test_duplicate_key_names_file_and_line(rules: Path) -> None:
+    f = rules / "national/regimes/cbdf-2024.yaml"
+    _edit(f, "window: current_year\n", "window: current_year\nwindow: previous_year\n")
+    [err] = _errors(rules)
+    assert err.startswith("national/regimes/cbdf-2024.yaml:")
+    assert "duplicate key 'window'" in err
+
+
+def test_unknown_key_is_rejected(rules: Path) -> None:
+    _edit(rules / "lists/shanghai/2024.yaml", "edition: 2024版", "edition: 2024版\neditoin: x")
+    [err] = _errors(rules)
+    assert "lists/shanghai/2024.yaml" in err and "editoin" in err and "Extra inputs" in err
+
+
+def test_value_without_citation_fails(rules: Path) -> None:
+    f = rules / "lists/shanghai/2024.yaml"
+    _edit(
+        f,
+        "        cite: {source: SEED-SH-2024, confidence: M}\n      - id: sh24-reins-pi-scc-2",
+        "      - id: sh24-reins-pi-scc-2",
+    )
+    errs = _errors(rules)
+    assert any("entries[2].cite" in e and "Field required" in e for e in errs), errs
+
+
+def test_unknown_source_is_reported_with_its_path(rules: Path) -> None:
+    _edit(
+        rules / "national/prohibitions.yaml",
+        "source: S01, article: 第42条",
+        "source: S99, article: 第42条",
+    )
+    [err] = _errors(rules)
+    assert err.startswith("national/prohibitions.yaml:")
+    assert "prohibitions[1].cite[0].source" in err and "unknown source 'S99'" in err
+
+
+def test_dates_out_of_order(rules: Path) -> None:
+    _edit(
+        rules / "lists/shanghai/2024.yaml",
+        'in_force: {from: "2025-02-08", until: "2026-04-23"}',
+        'in_force: {from: "2025-02-08", until: "2024-01-01"}',
+    )
+    errs = _errors(rules)
+    assert any("in_force" in e and "before 'from'" in e for e in errs), errs
+
+
+def test_overlapping_regimes_fail(rules: Path) -> None:
+    _edit(rules / "national/regimes/sam-2022.yaml", 'until: "2024-03-21"', 'until: "2024-03-22"')
+    [err] = _errors(rules)
+    assert "overlaps" in err
+
+
+def test_entry_naming_unknown_scenario_fails(rules: Path) -> None:
+    _edit(
+        rules / "lists/beijing/2024.yaml", "scenarios: [charging_services]", "scenarios: [charging]"
+    )
+    [err] = _errors(rules)
+    assert "unknown scenario 'charging'" in err and "lists/beijing/2024.yaml" in err
+
+
+def test_threshold_needs_a_bound(rules: Path) -> None:
+    _edit(
+        rules / "national/regimes/cbdf-2024.yaml",
+        "{counter: personal, at_least: 1000000}",
+        "{counter: personal}",
+    )
+    [err] = _errors(rules)
+    assert "thresholds[0].threshold" in err and "at least one bound" in err
+
+
+def test_yaml_syntax_error_has_a_line(rules: Path) -> None:
+    (rules / "zones.yaml").write_text("zones: [\n", encoding="utf-8")
+    errs = _errors(rules)
+    assert any(e.startswith("zones.yaml:") and "YAML syntax error" in e for e in errs), errs
+
+
+def test_every_problem_is_reported(rules: Path) -> None:
+    _edit(
+        rules / "national/prohibitions.yaml",
+        "source: S01, article: 第42条",
+        "source: S98, article: 第42条",
+    )
+    _edit(
+        rules / "lists/beijing/2024.yaml", "scenarios: [charging_services]", "scenarios: [charging]"
+    )
+    assert len(_errors(rules)) == 2
+
+
+def test_every_rule_cites_a_known_source() -> None:
+    """Integrity: each citation resolves, and each source can be located."""
+    from kuajing.catalog.loader import iter_cites
+
+    catalog = load_catalog()
+    items = [*catalog.regimes, *catalog.prohibitions, *catalog.obligations, *catalog.adoptions]
+    items += list(catalog.lists.values())
+    cites = [c for item in items for _, c in iter_cites(item)]
+    assert len(cites) > 100
+    assert all(c.source in catalog.sources for c in cites)
