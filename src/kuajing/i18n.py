@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import locale
 import os
+from functools import lru_cache
 
 from kuajing.catalog.base import Lang, Text, Threshold
 
@@ -33,8 +34,13 @@ STATUS: dict[str, Text] = {
 
 def fmt(key: str, **values: object) -> Text:
     """A phrase with its values filled in, in both languages."""
+    return _fmt(key, tuple(sorted(values.items())))
+
+
+@lru_cache(maxsize=4096)
+def _fmt(key: str, values: tuple[tuple[str, object], ...]) -> Text:
     t = PHRASES[key]
-    return Text(zh=t.zh.format(**values), en=t.en.format(**values))
+    return Text(zh=t.zh.format(**dict(values)), en=t.en.format(**dict(values)))
 
 
 def number(n: int) -> str:
@@ -81,6 +87,7 @@ PHRASES: dict[str, Text] = {
         en="field '{field}' matches important-data item {rule} ({sub_class}); "
         "confirm whether it is important data",
     ),
+    "matched_fields": Text(zh="匹配字段：{zh}", en="matched fields: {en}"),
     "pi": Text(zh="个人信息", en="personal information"),
     "id": Text(zh="重要数据", en="important data"),
     "scope_list": Text(zh="适用清单 {list}（{scope}）", en="list {list} applies ({scope})"),

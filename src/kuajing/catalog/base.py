@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
+from functools import cached_property
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -26,7 +27,10 @@ class Pathway(StrEnum):
 
     @property
     def rank(self) -> int:
-        return list(Pathway).index(self)
+        return _RANK[self]
+
+
+_RANK = {p: i for i, p in enumerate(Pathway)}
 
 
 def strictest(pathways: list[Pathway], default: Pathway = Pathway.EXEMPT) -> Pathway:
@@ -68,7 +72,7 @@ class Cited(Strict):
     def _one_or_many(cls, value: object) -> object:
         return [value] if isinstance(value, dict) else value
 
-    @property
+    @cached_property
     def confidence(self) -> Confidence:
         return min((c.confidence for c in self.cite), key=GRADE_ORDER.__getitem__)
 

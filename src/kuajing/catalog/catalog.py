@@ -6,6 +6,8 @@ import datetime as dt
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
 
 from kuajing.catalog.models import (
     Adoption,
@@ -23,6 +25,7 @@ from kuajing.catalog.models import (
 _NOISE = re.compile(r"[\s_\-·、,，。.（）()/]+")
 
 
+@lru_cache(maxsize=65536)
 def normalise(name: str) -> str:
     """Key for matching names typed by people: case, spaces and punctuation do not matter."""
     return _NOISE.sub("", name.casefold())
@@ -57,6 +60,15 @@ class Catalog:
     _zone_names: dict[str, str] = field(default_factory=dict)
     _scopes: dict[str, list[ScopeRef]] = field(default_factory=dict)
     _entries: dict[str, list[tuple[ZoneList, Entry]]] = field(default_factory=dict)
+    _in_force: dict[tuple[str, dt.date], list[ZoneList]] = field(default_factory=dict)
+    memo: dict[object, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    def cache(self, name: object, limit: int = 50_000) -> dict[Any, Any]:
+        """A memo table kept with this catalogue (values derived from it), cleared when full."""
+        table: dict[Any, Any] = self.memo.setdefault(name, {})
+        if len(table) > limit:
+            table.clear()
+        return table
 
     def __post_init__(self) -> None:
         for zone in self.zones.values():
@@ -98,7 +110,12 @@ class Catalog:
         return next((r for r in self.regimes if r.in_force.covers(day)), None)
 
     def lists_in_force(self, zone: str, day: dt.date) -> list[ZoneList]:
-        return [z for z in self.lists.values() if zone in z.zones and z.in_force.covers(day)]
+        key = (zone, day)
+        found = self._in_force.get(key)
+        if found is None:
+            found = [z for z in self.lists.values() if zone in z.zones and z.in_force.covers(day)]
+            self._in_force[key] = found
+        return found
 
     def adoptions_in_force(self, zone: str, day: dt.date) -> list[Adoption]:
         return [a for a in self.adoptions if a.zone == zone and a.in_force.covers(day)]

@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from kuajing.catalog.base import Cite, Lang, strictest
+from kuajing.catalog.base import Cite, Lang, Pathway, strictest
 from kuajing.catalog.catalog import Catalog
-from kuajing.catalog.models import Rule
+from kuajing.catalog.models import Obligation, Rule
 from kuajing.engine.counting import Tally
 from kuajing.engine.decision import (
     Counts,
@@ -48,12 +48,15 @@ def assess(
     tally = _count(request, resolved.prior_scopes, placements, exemptions)
     ctx = Context(catalog, regime, request, tally)
     transfers = []
+    memo: dict[tuple[object, ...], list[Obligation]] = catalog.cache("obligations")
+    render = _Render(catalog, lang)
     for t in request.transfers:
         pl, (exempt, notes) = placements[t.id], exemptions[t.id]
         out = outcome(ctx, t, pl, exempt, notes)
-        obligations = obligations_for(catalog, request.date, t, pl, out, exempt)
-        transfers.append(_transfer(catalog, lang, t.id, pl, exempt, out, obligations))
-    return Decision(
+        obligations = obligations_for(catalog, request.date, t, pl, out, exempt, memo)
+        transfers.append(render.transfer(t.id, pl, exempt, out, obligations))
+    # Everything below was built from validated input and catalogue data: skip re-validation.
+    return Decision.model_construct(
         pathway=strictest([d.pathway for d in transfers]),
         status="needs_review"
         if any(d.status == "needs_review" for d in transfers)
@@ -94,78 +97,85 @@ def _count(
     return tally
 
 
-def _transfer(
-    catalog: Catalog,
-    lang: Lang,
-    tid: str,
-    pl: Placement,
-    exempt: bool,
-    out: Outcome,
-    obligations: Sequence[Rule],
-) -> TransferDecision:
-    missing: list[str] = []
-    for f in out.open_questions():
-        texts = [*f.missing, *([f.rule.review] if f.rule.review else [])]
-        if f.rule.confidence in "LU":
-            texts.append(fmt("graded", rule=f.rule.rule, grade=f.rule.confidence))
-        for text in texts:
-            if text.get(lang) not in missing:
-                missing.append(text.get(lang))
-    regime = pl.zone_list.id if pl.zone_list is not None and not exempt else "national"
-    return TransferDecision(
-        id=tid,
-        pathway=out.pathway,
-        status="determined" if out.determined else "needs_review",
-        regime=regime,
-        scenario=pl.ref.key if pl.ref else None,
-        reasons=[_reason(catalog, lang, f) for f in out.findings],
-        obligations=[
-            ObligationOut(
-                rule=o.rule, text=o.text.get(lang), source=_source(catalog, o.cite[0], lang)
-            )
-            for o in obligations
-        ],
-        missing=missing,
-    )
+class _Render:
+    """Turns findings into output models. Reasons, obligations and sources repeat across
+    transfers and requests, so each is built once and kept with the catalogue (they are frozen).
+    Keys use the ids of catalogue objects, which live as long as the catalogue."""
 
-
-def _obligation(catalog: Catalog, lang: Lang, o: Rule) -> ObligationOut:
-    source = _source(catalog, o.cite[0], lang)
-    return ObligationOut(rule=o.rule, text=o.text.get(lang), source=source)
-
-
-def _reason(catalog: Catalog, lang: Lang, f: Finding) -> Reason:
-    sources = [_source(catalog, c, lang) for c in f.rule.cite]
-    best = min(sources, key=lambda s: "HMLU".index(s.confidence))
-    return Reason(
-        rule=f.rule.rule,
-        text=f.rule.text.get(lang),
-        source=best,
-        sources=sources,
-        pathway=f.pathway,
-        facts=f.facts.get(lang) if f.facts else None,
-    )
-
-
-_SOURCE_CACHE: dict[tuple[int, Cite, Lang], SourceRef] = {}
-
-
-def _source(catalog: Catalog, cite: Cite, lang: Lang) -> SourceRef:
-    key = (id(catalog), cite, lang)
-    ref = _SOURCE_CACHE.get(key)
-    if ref is None:
-        src = catalog.sources[cite.source]
-        ref = SourceRef(
-            title=src.title.get(lang),
-            article=cite.article,
-            url=src.url,
-            seed=src.seed,
-            reference=src.reference,
-            confidence=cite.confidence,
-            note=cite.note,
+    def __init__(self, catalog: Catalog, lang: Lang) -> None:
+        self.catalog = catalog
+        self.lang = lang
+        self._reasons: dict[tuple[int, Pathway | None, str | None], Reason] = catalog.cache(
+            ("reasons", lang)
         )
-        _SOURCE_CACHE[key] = ref
-    return ref
+        self._obligations: dict[int, ObligationOut] = catalog.cache(("obligations", lang))
+        self._sources: dict[int, SourceRef] = catalog.cache(("sources", lang))
+
+    def transfer(
+        self, tid: str, pl: Placement, exempt: bool, out: Outcome, obligations: Sequence[Rule]
+    ) -> TransferDecision:
+        regime = pl.zone_list.id if pl.zone_list is not None and not exempt else "national"
+        return TransferDecision.model_construct(
+            id=tid,
+            pathway=out.pathway,
+            status="determined" if out.determined else "needs_review",
+            regime=regime,
+            scenario=pl.ref.key if pl.ref else None,
+            reasons=[self.reason(f) for f in out.findings],
+            obligations=[self.obligation(o) for o in obligations],
+            missing=self.missing(out),
+        )
+
+    def missing(self, out: Outcome) -> list[str]:
+        lang, texts = self.lang, []
+        for f in out.open_questions():
+            texts += [*f.missing, *([f.rule.review] if f.rule.review else [])]
+            if f.rule.confidence in "LU":
+                texts.append(fmt("graded", rule=f.rule.rule, grade=f.rule.confidence))
+        return list(dict.fromkeys(t.get(lang) for t in texts))
+
+    def reason(self, f: Finding) -> Reason:
+        facts = f.facts.get(self.lang) if f.facts else None
+        key = (id(f.rule), f.pathway, facts)
+        found = self._reasons.get(key)
+        if found is None:
+            sources = [self.source(c) for c in f.rule.cite]
+            best = min(sources, key=lambda s: "HMLU".index(s.confidence))
+            found = Reason(
+                rule=f.rule.rule,
+                text=f.rule.text.get(self.lang),
+                source=best,
+                sources=sources,
+                pathway=f.pathway,
+                facts=facts,
+            )
+            self._reasons[key] = found
+        return found
+
+    def obligation(self, o: Rule) -> ObligationOut:
+        found = self._obligations.get(id(o))
+        if found is None:
+            found = ObligationOut(
+                rule=o.rule, text=o.text.get(self.lang), source=self.source(o.cite[0])
+            )
+            self._obligations[id(o)] = found
+        return found
+
+    def source(self, cite: Cite) -> SourceRef:
+        found = self._sources.get(id(cite))
+        if found is None:
+            src = self.catalog.sources[cite.source]
+            found = SourceRef(
+                title=src.title.get(self.lang),
+                article=cite.article,
+                url=src.url,
+                seed=src.seed,
+                reference=src.reference,
+                confidence=cite.confidence,
+                note=cite.note,
+            )
+            self._sources[id(cite)] = found
+        return found
 
 
 def _window_start(day: dt.date, window: str) -> dt.date:
@@ -174,16 +184,16 @@ def _window_start(day: dt.date, window: str) -> dt.date:
 
 
 def _counts(tally: Tally) -> Counts:
-    national = tally.total(["national"], "personal"), tally.total(["national"], "sensitive")
-    scenarios = {
-        pool: CountsOut(
-            personal=tally.total([pool], "personal").low,
-            sensitive=tally.total([pool], "sensitive").low,
+    def pool(name: str) -> CountsOut:
+        return CountsOut.model_construct(
+            personal=tally.exact(name, "personal"), sensitive=tally.exact(name, "sensitive")
         )
-        for pool in tally.pools()
-        if pool != "national"
-    }
-    return Counts(personal=national[0].low, sensitive=national[1].low, scenarios=scenarios)
+
+    national = pool("national")
+    scenarios = {name: pool(name) for name in tally.pools() if name != "national"}
+    return Counts.model_construct(
+        personal=national.personal, sensitive=national.sensitive, scenarios=scenarios
+    )
 
 
 def _trace(tally: Tally, transfers: list[TransferDecision]) -> list[str]:

@@ -46,20 +46,30 @@ class Tally:
 
     def __init__(self) -> None:
         self._pools: dict[str, dict[Counter, Span]] = defaultdict(dict)
+        self._totals: dict[tuple[tuple[str, ...], Counter], Span] = {}
 
     def add(self, pool: str, counts: Counts) -> None:
+        self._totals.clear()
         bucket = self._pools[pool]
         for counter, span in spans(counts).items():
             bucket[counter] = bucket.get(counter, Span()) + span
 
     def total(self, pools: Iterable[str], counter: Counter) -> Span:
         """Sum over every pool equal to, or under, one of `pools`."""
-        wanted = list(pools)
+        wanted = tuple(pools)
+        cached = self._totals.get((wanted, counter))
+        if cached is not None:
+            return cached
         out = Span()
         for name, bucket in self._pools.items():
             if any(name == w or name.startswith(w + "/") for w in wanted):
                 out = out + bucket.get(counter, Span())
+        self._totals[(wanted, counter)] = out
         return out
+
+    def exact(self, pool: str, counter: Counter) -> int:
+        """The (lower) count of one pool alone."""
+        return self._pools.get(pool, {}).get(counter, Span()).low
 
     def pools(self) -> list[str]:
         return list(self._pools)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from kuajing.catalog.base import Confidence, Pathway
 
@@ -13,6 +13,8 @@ Status = Literal["determined", "needs_review"]
 
 
 class SourceRef(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
     title: str
     article: str | None = None
     url: str | None = None
@@ -23,6 +25,8 @@ class SourceRef(BaseModel):
 
 
 class Reason(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
     rule: str
     text: str
     source: SourceRef
@@ -32,6 +36,8 @@ class Reason(BaseModel):
 
 
 class ObligationOut(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
     rule: str
     text: str
     source: SourceRef

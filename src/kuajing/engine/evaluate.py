@@ -4,6 +4,7 @@ the national rules or of the zone list that governs it."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from kuajing.catalog.base import Counter, Pathway, Text, Threshold
 from kuajing.catalog.catalog import Catalog, normalise
@@ -105,7 +106,12 @@ def _list_data(t: Transfer, pl: Placement, out: Outcome) -> None:
 
 def _field_matches(field: str, names: list[str]) -> bool:
     key = normalise(field)
-    return len(key) >= 2 and any(key in normalise(n) or normalise(n) in key for n in names)
+    return len(key) >= 2 and any(key in n or n in key for n in _normalised(tuple(names)))
+
+
+@lru_cache(maxsize=1024)
+def _normalised(names: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(normalise(n) for n in names)
 
 
 def _national_pi(ctx: Context, t: Transfer, out: Outcome, doubt: Text | None) -> None:

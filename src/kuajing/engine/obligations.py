@@ -14,21 +14,43 @@ from kuajing.engine.request import Transfer
 
 
 def obligations_for(
-    catalog: Catalog, day: dt.date, t: Transfer, pl: Placement, out: Outcome, exempt: bool
+    catalog: Catalog,
+    day: dt.date,
+    t: Transfer,
+    pl: Placement,
+    out: Outcome,
+    exempt: bool,
+    memo: dict[tuple[object, ...], list[Obligation]],
 ) -> list[Obligation]:
     pathway = out.pathway
     if pathway == Pathway.PROHIBITED:
         return []  # the export must not happen; no filing makes it lawful
-    candidates = list(catalog.obligations)
-    if pl.zone_list is not None and not exempt:
-        candidates += pl.zone_list.obligations
-        candidates += pl.sector.obligations if pl.sector else []
     facts = {
         "pi": t.has_pi,
         "sensitive": t.sensitive > 0,
         "important_data": bool(t.important_data) or _id_found(out),
         "list_regime": pl.zone_list is not None and not exempt,
     }
+    scenario = pl.ref.scenario.id if pl.ref and pl.ref.scenario else None
+    key = (pl.pool, scenario, pathway, tuple(facts.values()), t.exemption, exempt, day)
+    if key not in memo:
+        memo[key] = _select(catalog, day, t, pl, pathway, facts, exempt)
+    return memo[key]
+
+
+def _select(
+    catalog: Catalog,
+    day: dt.date,
+    t: Transfer,
+    pl: Placement,
+    pathway: Pathway,
+    facts: dict[str, bool],
+    exempt: bool,
+) -> list[Obligation]:
+    candidates = list(catalog.obligations)
+    if pl.zone_list is not None and not exempt:
+        candidates += pl.zone_list.obligations
+        candidates += pl.sector.obligations if pl.sector else []
     return [
         o
         for o in candidates

@@ -10,7 +10,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from kuajing.catalog.catalog import Catalog, ScopeRef
-from kuajing.catalog.models import Adoption, Entry, Knowledge, Sector, ZoneList
+from kuajing.catalog.models import Adoption, Entry, Knowledge, Scenario, Sector, ZoneList
 from kuajing.engine.findings import Finding
 from kuajing.engine.request import Processor, Transfer
 from kuajing.i18n import PHRASES, fmt
@@ -44,26 +44,49 @@ class Placement:
 
     def entries(self) -> list[tuple[Entry, list[str]]]:
         """Entries that apply to this scope, each with the counting pools its threshold sums."""
-        zl, sector = self.zone_list, self.sector
-        if zl is None:
-            return []
-        out = [(e, [zl.id]) for e in zl.entries]
-        if sector is None:
-            return out
-        prefix = f"{zl.id}/{sector.id}"
-        for e in sector.entries:
-            if e.scenarios == "all":
-                out.append((e, [prefix]))
-            elif self.ref and self.ref.scenario and self.ref.scenario.id in e.scenarios:
-                # Persons reported for the sector as a whole may be in any of its scenarios.
-                out.append((e, [f"{prefix}/{s}" for s in e.scenarios] + [f"{prefix}/*"]))
-        return out
+        return _entries(self.zone_list, self.sector, self.ref.scenario if self.ref else None)
 
     def scenario_specific_entries(self) -> bool:
         """The scope names a sector whose entries depend on the scenario."""
         if self.sector is None or (self.ref and self.ref.scenario):
             return False
         return any(e.scenarios != "all" for e in self.sector.entries)
+
+
+_ENTRIES: dict[tuple[int, int, int], tuple[object, list[tuple[Entry, list[str]]]]] = {}
+
+
+def _entries(
+    zl: ZoneList | None, sector: Sector | None, scenario: Scenario | None
+) -> list[tuple[Entry, list[str]]]:
+    """Memoised by object identity; the cached value keeps the objects alive, so ids stay
+    unique while they are keys."""
+    key = (id(zl), id(sector), id(scenario))
+    hit = _ENTRIES.get(key)
+    if hit is None:
+        if len(_ENTRIES) > 4096:
+            _ENTRIES.clear()
+        hit = ((zl, sector, scenario), _compute_entries(zl, sector, scenario))
+        _ENTRIES[key] = hit
+    return hit[1]
+
+
+def _compute_entries(
+    zl: ZoneList | None, sector: Sector | None, scenario: Scenario | None
+) -> list[tuple[Entry, list[str]]]:
+    if zl is None:
+        return []
+    out = [(e, [zl.id]) for e in zl.entries]
+    if sector is None:
+        return out
+    prefix = f"{zl.id}/{sector.id}"
+    for e in sector.entries:
+        if e.scenarios == "all":
+            out.append((e, [prefix]))
+        elif scenario is not None and scenario.id in e.scenarios:
+            # Persons reported for the sector as a whole may be in any of its scenarios.
+            out.append((e, [f"{prefix}/{s}" for s in e.scenarios] + [f"{prefix}/*"]))
+    return out
 
 
 def place(
