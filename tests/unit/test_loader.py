@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from kuajing.catalog.loader import RULES_DIR, load_catalog
+from kuajing.catalog.loader import RULES_DIR, iter_cites, load_catalog
 from kuajing.errors import CatalogInvalid
 
 
@@ -127,8 +127,6 @@ def test_every_problem_is_reported(rules: Path) -> None:
 
 def test_every_rule_cites_a_known_source() -> None:
     """Integrity: each citation resolves, and each source can be located."""
-    from kuajing.catalog.loader import iter_cites
-
     catalog = load_catalog()
     items = [*catalog.regimes, *catalog.prohibitions, *catalog.obligations, *catalog.adoptions]
     items += list(catalog.lists.values())

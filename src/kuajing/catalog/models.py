@@ -66,6 +66,7 @@ class NationalRegime(Cited):
     exemptions: dict[Exemption, PathwayRule] = Field(default_factory=dict)
     exemption_not_for_important_data: Rule | None = None
     ftz_off_list: PathwayRule | None = None  # data of a covered scenario that is off the list
+    ftz_uncovered: Rule | None = None  # outside every covered scenario, national rules apply
     ciio_exemption: Rule | None = None
     exemption_unavailable: Rule | None = None
 

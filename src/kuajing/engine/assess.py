@@ -43,7 +43,9 @@ def assess(
     exemptions: dict[str, tuple[bool, list[Finding]]] = {}
     for t in request.transfers:
         refs = resolved.scopes.get(t.id, [])
-        placements[t.id] = place(t, refs, request.processor, resolved.zone, request.date, catalog)
+        placements[t.id] = place(
+            t, refs, request.processor, resolved.zone, request.date, catalog, regime.ftz_uncovered
+        )
         exemptions[t.id] = exemption_status(regime, t)
     tally = _count(request, resolved.prior_scopes, placements, exemptions)
     ctx = Context(catalog, regime, request, tally)

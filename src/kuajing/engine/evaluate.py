@@ -86,27 +86,32 @@ def _important_data(ctx: Context, t: Transfer, pl: Placement, out: Outcome) -> N
 
 
 def _list_data(t: Transfer, pl: Placement, out: Outcome) -> None:
-    """Entries triggered by the scenario itself, and fields that match a list entry."""
-    for entry, _ in pl.entries():
+    """Entries triggered by the scenario itself, and fields that name a list's important-data
+    item. A field the list names under a personal-information entry of this scope is PI, and is
+    not also matched against important-data items."""
+    entries = pl.entries()
+    pi_fields = {
+        normalise(f) for e, _ in entries if e.category == "personal_information" for f in e.fields
+    }
+    for entry, _ in entries:
         if entry.trigger == "scenario":
             out.add(Finding(entry, entry.pathway))
-        matched = [f for f in t.fields if _field_matches(f, entry.fields)]
-        if not matched:
+        if entry.category != "important_data" or entry.trigger != "declared":
             continue
-        if entry.category == "important_data" and entry.trigger == "declared":
-            for field in matched:
+        for field in t.fields:
+            if normalise(field) not in pi_fields and _field_matches(field, entry.fields):
                 why = fmt("field_match", field=field, rule=entry.rule, sub_class=entry.sub_class.zh)
                 out.add(Finding(entry, SA, missing=(why,)))
-        elif entry.category == "personal_information":
-            facts = Text(
-                zh="匹配字段：" + "、".join(matched), en="matched fields: " + ", ".join(matched)
-            )
-            out.add(Finding(entry, None, facts))
 
 
 def _field_matches(field: str, names: list[str]) -> bool:
+    """Equal names, or one containing the other where the shorter is specific enough (at least
+    four characters): '充电桩位置' names '充电桩位置信息', but '地址' alone names nothing."""
     key = normalise(field)
-    return len(key) >= 2 and any(key in n or n in key for n in _normalised(tuple(names)))
+    return any(
+        key == n or (min(len(key), len(n)) >= 4 and (key in n or n in key))
+        for n in _normalised(tuple(names))
+    )
 
 
 @lru_cache(maxsize=1024)
@@ -144,6 +149,9 @@ def _list_pi(ctx: Context, t: Transfer, pl: Placement, out: Outcome) -> None:
         missing = (doubt,) if doubt and light else ()
         found = _threshold(entry, entry.pathway, th, ctx.tally.total(pools, th.counter), missing)
         if found:
+            matched = [f for f in t.fields if _field_matches(f, entry.fields)]
+            if matched and found.facts is not None:
+                found.facts = _with_fields(found.facts, matched)
             out.add(found)
             pi_hits += entry.category == "personal_information"
             sure_sa = sure_sa or (found.pathway == SA and found.certain)
@@ -155,6 +163,11 @@ def _list_pi(ctx: Context, t: Transfer, pl: Placement, out: Outcome) -> None:
         doubt = _gap(pl)
     if doubt and not sure_sa:
         _national_pi(ctx, t, out, doubt)
+
+
+def _with_fields(facts: Text, matched: list[str]) -> Text:
+    fields = fmt("matched_fields", zh="、".join(matched), en=", ".join(matched))
+    return Text(zh=f"{facts.zh}；{fields.zh}", en=f"{facts.en}; {fields.en}")
 
 
 def _gap(pl: Placement) -> Text:

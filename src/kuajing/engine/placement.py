@@ -10,7 +10,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from kuajing.catalog.catalog import Catalog, ScopeRef
-from kuajing.catalog.models import Adoption, Entry, Knowledge, Scenario, Sector, ZoneList
+from kuajing.catalog.models import Adoption, Entry, Knowledge, Rule, Scenario, Sector, ZoneList
 from kuajing.engine.findings import Finding
 from kuajing.engine.request import Processor, Transfer
 from kuajing.i18n import PHRASES, fmt
@@ -96,6 +96,7 @@ def place(
     zone: str | None,
     day: dt.date,
     catalog: Catalog,
+    uncovered: Rule | None,
 ) -> Placement:
     if zone is None:
         return Placement()
@@ -111,9 +112,9 @@ def place(
         found = _adopted(adoption, refs, own_sectors, processor, zone, day, notes)
         if found:
             return found
-    if own:
+    if own and uncovered is not None:
         key = "scope_national_no_scenario" if t.scenario is None else "scope_out"
-        notes.append(Finding(own[0].applicability.registered_in_zone, facts=PHRASES[key]))
+        notes.append(Finding(uncovered, facts=PHRASES[key]))
     return Placement(notes=notes)
 
 
