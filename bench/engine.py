@@ -78,10 +78,11 @@ def main() -> None:
                 assess(req, catalog)
 
     rows = [
-        ("1 request x %d transfers" % args.n, lambda: one_big(False), lambda: one_big(True)),
-        ("%d requests x 1 transfer" % args.n, lambda: many_small(False), lambda: many_small(True)),
+        (f"1 request x {args.n} transfers", lambda: one_big(False), lambda: one_big(True)),
+        (f"{args.n} requests x 1 transfer", lambda: many_small(False), lambda: many_small(True)),
     ]
-    print(f"{'workload':32} {'baseline (validate)':>20} {'assess':>10} {'ratio':>7} target<={TARGET_S}s")
+    head = f"{'workload':32} {'baseline (validate)':>20} {'assess':>10} {'ratio':>7}"
+    print(f"{head} target <= {TARGET_S}s")
     for name, base, work in rows:
         b, w = _best(base, args.repeat), _best(work, args.repeat)
         verdict = "ok" if w <= TARGET_S else "SLOW"
