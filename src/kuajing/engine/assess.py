@@ -187,15 +187,13 @@ def _window_start(day: dt.date, window: str) -> dt.date:
 
 def _counts(tally: Tally) -> Counts:
     def pool(name: str) -> CountsOut:
-        return CountsOut.model_construct(
+        return CountsOut(
             personal=tally.exact(name, "personal"), sensitive=tally.exact(name, "sensitive")
         )
 
     national = pool("national")
     scenarios = {name: pool(name) for name in tally.pools() if name != "national"}
-    return Counts.model_construct(
-        personal=national.personal, sensitive=national.sensitive, scenarios=scenarios
-    )
+    return Counts(personal=national.personal, sensitive=national.sensitive, scenarios=scenarios)
 
 
 def _trace(tally: Tally, transfers: list[TransferDecision]) -> list[str]:

@@ -6,18 +6,18 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from kuajing.catalog.base import Counter
 from kuajing.engine.request import Counts
 
 
-@dataclass(frozen=True)
-class Span:
+class Span(NamedTuple):
     low: int = 0
     high: int | None = 0
 
-    def __add__(self, other: Span) -> Span:
+    def __add__(self, other: object) -> Span:
+        assert isinstance(other, Span)
         high = None if self.high is None or other.high is None else self.high + other.high
         return Span(self.low + other.low, high)
 
