@@ -58,9 +58,6 @@ def bound(threshold: Threshold, lang: Lang) -> str:
 
 
 PHRASES: dict[str, Text] = {
-    "count_in": Text(zh="{counter}：{low}", en="{counter}: {low}"),
-    "count_range": Text(zh="{counter}：{low}至{high}", en="{counter}: {low} to {high}"),
-    "count_unknown": Text(zh="{counter}：未知", en="{counter}: unknown"),
     "overlap": Text(
         zh="同一人的敏感与非敏感个人信息重叠情况未知（请提供 persons 去重人数）",
         en="how many persons appear in both counters (give 'persons', the distinct total)",
@@ -74,8 +71,8 @@ PHRASES: dict[str, Text] = {
         en="rule {rule} rests on a source graded {grade}; verify it",
     ),
     "not_encoded": Text(
-        zh="{list}：{scope}的{what}条目未编码（{coverage}），暂按全国规则从严判断",
-        en="{list}: {what} entries for {scope} are not encoded ({coverage}); "
+        zh="{list}：{scope}的个人信息条目未编码（{coverage}），暂按全国规则从严判断",
+        en="{list}: personal-information entries for {scope} are not encoded ({coverage}); "
         "national rules applied as the stricter fallback",
     ),
     "name_scenario": Text(
@@ -88,8 +85,6 @@ PHRASES: dict[str, Text] = {
         "confirm whether it is important data",
     ),
     "matched_fields": Text(zh="匹配字段：{zh}", en="matched fields: {en}"),
-    "pi": Text(zh="个人信息", en="personal information"),
-    "id": Text(zh="重要数据", en="important data"),
     "scope_list": Text(zh="适用清单 {list}（{scope}）", en="list {list} applies ({scope})"),
     "scope_adopted": Text(
         zh="经跨区参照适用，适用 {list}（{scope}）",
@@ -108,15 +103,6 @@ PHRASES: dict[str, Text] = {
         en="the scenario is outside every list the processor's zone applies: national rules apply",
     ),
     "declared_id": Text(zh="申报的重要数据：{item}", en="declared important data: {item}"),
-    "ciio_not_notified": Text(
-        zh="处理者未被认定为关键信息基础设施运营者",
-        en="the processor has not been notified as a CIIO",
-    ),
-    "sum_note": Text(
-        zh="同一请求内各项出境的人数相加；如有同一人重复出现，请通过 prior 提供去重后的累计数",
-        en="counts of transfers in one request are added; if persons recur, give the "
-        "de-duplicated year-to-date total through 'prior'",
-    ),
 }
 
 

@@ -132,7 +132,7 @@ def _national_pi(ctx: Context, t: Transfer, out: Outcome, doubt: Text | None) ->
             found = _threshold(th, th.pathway, th.threshold, span, missing)
             if found:
                 out.add(found)
-                reached = reached or not found.missing or found.missing == missing
+                reached = reached or found.missing == missing  # reached whatever the doubt
     if not reached:
         out.add(Finding(regime.floor, regime.floor.pathway, missing=missing))
 
@@ -176,7 +176,7 @@ def _gap(pl: Placement) -> Text:
     if pl.scenario_specific_entries():
         return fmt("name_scenario", list=pl.zone_list.id, scope=scope)
     coverage = pl.coverage("personal_information")
-    return fmt("not_encoded", list=pl.zone_list.id, scope=scope, what="PI", coverage=coverage)
+    return fmt("not_encoded", list=pl.zone_list.id, scope=scope, coverage=coverage)
 
 
 def _threshold(
