@@ -26,6 +26,9 @@ class Span(NamedTuple):
         return self.high == self.low
 
 
+ZERO = Span(0, 0)
+
+
 def spans(c: Counts) -> dict[Counter, Span]:
     """The counters one set of counts contributes."""
     persons = (
@@ -52,7 +55,7 @@ class Tally:
         self._totals.clear()
         bucket = self._pools[pool]
         for counter, span in spans(counts).items():
-            bucket[counter] = bucket.get(counter, Span()) + span
+            bucket[counter] = bucket.get(counter, ZERO) + span
 
     def total(self, pools: Iterable[str], counter: Counter) -> Span:
         """Sum over every pool equal to, or under, one of `pools`."""
@@ -60,16 +63,16 @@ class Tally:
         cached = self._totals.get((wanted, counter))
         if cached is not None:
             return cached
-        out = Span()
+        out = ZERO
         for name, bucket in self._pools.items():
             if any(name == w or name.startswith(w + "/") for w in wanted):
-                out = out + bucket.get(counter, Span())
+                out = out + bucket.get(counter, ZERO)
         self._totals[(wanted, counter)] = out
         return out
 
     def exact(self, pool: str, counter: Counter) -> int:
         """The (lower) count of one pool alone."""
-        return self._pools.get(pool, {}).get(counter, Span()).low
+        return self._pools.get(pool, {}).get(counter, ZERO).low
 
     def pools(self) -> list[str]:
         return list(self._pools)

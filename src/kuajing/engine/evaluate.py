@@ -191,8 +191,22 @@ def _threshold(
     return Finding(rule, pathway, _facts(th, span), missing)
 
 
+_FACTS: dict[tuple[int, Span], tuple[Threshold, Text]] = {}
+
+
 def _facts(th: Threshold, span: Span) -> Text:
-    """`sensitive: 30,000 (≥ 10,000 and < 50,000)`: the count against the rule's bounds."""
+    """`sensitive: 30,000 (≥ 10,000 and < 50,000)`: the count against the rule's bounds.
+    Memoised by threshold identity (the entry keeps the threshold alive) and count."""
+    hit = _FACTS.get((id(th), span))
+    if hit is None:
+        if len(_FACTS) > 50_000:
+            _FACTS.clear()
+        hit = (th, _describe(th, span))
+        _FACTS[(id(th), span)] = hit
+    return hit[1]
+
+
+def _describe(th: Threshold, span: Span) -> Text:
     if span.exact:
         value = number(span.low)
     else:
