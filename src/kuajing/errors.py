@@ -11,12 +11,21 @@ class LocatedError(KuajingError):
     """An error at a place in a document: file, line and key path, each optional."""
 
     def __init__(
-        self, message: str, *, file: str | None = None, line: int | None = None, path: str = ""
+        self,
+        message: str,
+        *,
+        file: str | None = None,
+        line: int | None = None,
+        path: str = "",
+        loc: tuple[str | int, ...] = (),
     ) -> None:
         self.message = message
         self.file = file
         self.line = line
         self.path = path
+        self.loc = (
+            loc  # the key path as a tuple, so a caller holding the document can find the line
+        )
         super().__init__(str(self))
 
     def __str__(self) -> str:

@@ -37,6 +37,7 @@ def assess(
         raise RequestError(
             f"no national regime in the catalogue on {request.date} (it starts on {first})",
             path="date",
+            loc=("date",),
         )
     resolved = resolve(request, catalog)
     placements: dict[str, Placement] = {}

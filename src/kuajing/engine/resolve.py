@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from kuajing.catalog.catalog import Catalog, ScopeRef, normalise
 from kuajing.engine.request import Request
 from kuajing.errors import RequestError
+from kuajing.yamlio import format_path
 
 
 @dataclass(frozen=True)
@@ -23,28 +24,30 @@ def resolve(request: Request, catalog: Catalog) -> Resolved:
     if request.processor.zone is not None:
         zone = catalog.zone_id(request.processor.zone)
         if zone is None:
-            _unknown("processor.zone", request.processor.zone, _zone_display(catalog))
+            _unknown(("processor", "zone"), request.processor.zone, _zone_display(catalog))
     scopes: dict[str, list[ScopeRef]] = {}
     for i, t in enumerate(request.transfers):
         if t.scenario is not None:
-            scopes[t.id] = _scopes(catalog, t.scenario, f"transfers[{i}].scenario")
+            scopes[t.id] = _scopes(catalog, t.scenario, ("transfers", i, "scenario"))
     prior = {
-        name: _scopes(catalog, name, f"prior.scenarios.{name}") for name in request.prior.scenarios
+        name: _scopes(catalog, name, ("prior", "scenarios", name))
+        for name in request.prior.scenarios
     }
     return Resolved(zone=zone, scopes=scopes, prior_scopes=prior)
 
 
-def _scopes(catalog: Catalog, name: str, field: str) -> list[ScopeRef]:
+def _scopes(catalog: Catalog, name: str, field: tuple[str | int, ...]) -> list[ScopeRef]:
     found = catalog.scopes(name)
     if not found:
         _unknown(field, name, _scope_display(catalog))
     return found
 
 
-def _unknown(field: str, name: str, display: dict[str, str]) -> None:
+def _unknown(field: tuple[str | int, ...], name: str, display: dict[str, str]) -> None:
     near = difflib.get_close_matches(normalise(name), list(display), n=3, cutoff=0.5)
     hint = f"; did you mean {', '.join(repr(display[n]) for n in near)}?" if near else ""
-    raise RequestError(f"unknown name {name!r} in the catalogue{hint}", path=field)
+    message = f"unknown name {name!r} in the catalogue{hint}"
+    raise RequestError(message, path=format_path(field), loc=field)
 
 
 def _zone_display(catalog: Catalog) -> dict[str, str]:

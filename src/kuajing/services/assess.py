@@ -13,11 +13,15 @@ from kuajing.yamlio import Document, format_path, parse
 
 def parse_request(text: str, name: str = "<request>") -> Request:
     """Parse and validate request text; errors name the field and line."""
+    return _parse(text, name)[0]
+
+
+def _parse(text: str, name: str) -> tuple[Request, Document]:
     doc = parse(text, lambda msg, line: RequestError(msg, file=name, line=line))
     if not isinstance(doc.data, dict):
         raise RequestError("a request is a mapping with 'processor' and 'transfers'", file=name)
     try:
-        return Request.model_validate(doc.data)
+        return Request.model_validate(doc.data), doc
     except ValidationError as exc:
         raise _first_error(exc, doc, name) from None
 
@@ -42,9 +46,11 @@ def assess_text(
     explain: bool = False,
     catalog: Catalog | None = None,
 ) -> Decision:
-    request = parse_request(text, name)
+    request, doc = _parse(text, name)
     try:
         return assess(request, catalog or default_catalog(), lang=lang, explain=explain)
     except RequestError as exc:
         exc.file = exc.file or name
+        if exc.line is None and exc.loc:
+            exc.line = doc.line_of(exc.loc)
         raise
