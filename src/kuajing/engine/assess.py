@@ -59,7 +59,7 @@ def assess(
         obligations = obligations_for(catalog, request.date, t, pl, out, exempt, memo)
         transfers.append(render.transfer(t.id, pl, exempt, out, obligations))
     # Everything below was built from validated input and catalogue data: skip re-validation.
-    return Decision.model_construct(
+    return Decision(
         pathway=strictest([d.pathway for d in transfers]),
         status="needs_review"
         if any(d.status == "needs_review" for d in transfers)
@@ -118,7 +118,7 @@ class _Render:
         self, tid: str, pl: Placement, exempt: bool, out: Outcome, obligations: Sequence[Rule]
     ) -> TransferDecision:
         regime = pl.zone_list.id if pl.zone_list is not None and not exempt else "national"
-        return TransferDecision.model_construct(
+        return TransferDecision(
             id=tid,
             pathway=out.pathway,
             status="determined" if out.determined else "needs_review",
