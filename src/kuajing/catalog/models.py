@@ -10,7 +10,7 @@ from pydantic import Field, model_validator
 from kuajing.catalog.base import Cited, Ident, Pathway, Period, Strict, Text, Threshold
 
 Exemption = Literal["contract", "hr", "emergency", "overseas_collected"]
-Category = Literal["personal_information", "important_data"]
+Category = Literal["personal_information", "important_data", "general_data"]
 Knowledge = Literal["complete", "partial", "unknown"]
 ALL = "all"
 
@@ -121,6 +121,8 @@ class Entry(PathwayRule):
             raise ValueError("trigger 'threshold' needs a threshold, and only it takes one")
         if self.category == "personal_information" and self.trigger != "threshold":
             raise ValueError("personal-information entries are triggered by a threshold")
+        if self.category == "general_data" and self.pathway != "exempt":
+            raise ValueError("general-data (positive list) entries flow freely: pathway exempt")
         return self
 
 
