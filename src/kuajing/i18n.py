@@ -84,6 +84,10 @@ PHRASES: dict[str, Text] = {
         en="field '{field}' matches important-data item {rule} ({sub_class}); "
         "confirm whether it is important data",
     ),
+    "field_unplaced": Text(
+        zh="字段“{field}”不属于该场景清单的任何数据子类，请确认是否列明",
+        en="field '{field}' falls under no sub-class of the list for this scenario; check it",
+    ),
     "matched_fields": Text(zh="匹配字段：{zh}", en="matched fields: {en}"),
     "scope_list": Text(zh="适用清单 {list}（{scope}）", en="list {list} applies ({scope})"),
     "scope_adopted": Text(

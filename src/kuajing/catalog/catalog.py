@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -27,8 +28,9 @@ _NOISE = re.compile(r"[\s_\-·、,，。.（）()/]+")
 
 @lru_cache(maxsize=65536)
 def normalise(name: str) -> str:
-    """Key for matching names typed by people: case, spaces and punctuation do not matter."""
-    return _NOISE.sub("", name.casefold())
+    """Key for matching names typed by people: case, full/half width, spaces and punctuation
+    do not matter."""
+    return _NOISE.sub("", unicodedata.normalize("NFKC", name).casefold())
 
 
 @dataclass(frozen=True)
@@ -57,6 +59,7 @@ class Catalog:
     zones: dict[str, Zone]
     adoptions: list[Adoption]
     lists: dict[str, ZoneList]
+    origins: dict[str, str] = field(default_factory=dict)  # list id -> "shipped" or overlay dir
     _zone_names: dict[str, str] = field(default_factory=dict)
     _scopes: dict[str, list[ScopeRef]] = field(default_factory=dict)
     _entries: dict[str, list[tuple[ZoneList, Entry]]] = field(default_factory=dict)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from functools import cache
 from pathlib import Path
 from typing import Any, TypeVar
@@ -53,17 +53,16 @@ class _Zones(Strict):
 
 
 class _Reader:
-    """Reads the files of one catalogue directory, collecting every error."""
+    """Reads catalogue files, collecting every error. Files are named by their display name:
+    the path relative to the shipped catalogue, or the overlay directory joined to it."""
 
-    def __init__(self, root: Path) -> None:
-        self.root = root
+    def __init__(self) -> None:
         self.errors: list[CatalogError] = []
         self.docs: dict[str, Document] = {}
         self.models: dict[str, BaseModel] = {}
         self.hash = hashlib.sha256()
 
-    def read(self, rel: str, model: type[M]) -> M | None:
-        path = self.root / rel
+    def read(self, path: Path, rel: str, model: type[M]) -> M | None:
         if not path.is_file():
             self.errors.append(CatalogError("file is missing", file=rel))
             return None
@@ -99,29 +98,40 @@ def _located(exc: ValidationError, rel: str, doc: Document) -> Iterator[CatalogE
         yield CatalogError(msg, file=rel, line=doc.line_of(loc), path=format_path(loc))
 
 
-def load_catalog(root: Path | str = RULES_DIR) -> Catalog:
-    """Load and cross-check a catalogue directory; raise `CatalogInvalid` listing every problem."""
-    reader = _Reader(Path(root))
-    meta = reader.read("catalog.yaml", _Meta)
-    sources = reader.read("sources.yaml", _Sources)
-    regimes = _read_all(reader, "national/regimes", NationalRegime)
-    prohibitions = reader.read("national/prohibitions.yaml", _Prohibitions)
-    obligations = reader.read("national/obligations.yaml", _Obligations)
-    zones = reader.read("zones.yaml", _Zones)
-    lists = _read_all(reader, "lists", ZoneList)
+def load_catalog(root: Path | str = RULES_DIR, overlays: Sequence[Path | str] = ()) -> Catalog:
+    """Load and cross-check a catalogue directory and any overlay directories (each may hold
+    `sources.yaml` and `lists/`; an overlay list replaces the list with the same id). Raise
+    `CatalogInvalid` listing every problem."""
+    base, reader = Path(root), _Reader()
+    meta = reader.read(base / "catalog.yaml", "catalog.yaml", _Meta)
+    sources = reader.read(base / "sources.yaml", "sources.yaml", _Sources)
+    regimes = _read_all(reader, base, "national/regimes", NationalRegime)
+    prohibitions = reader.read(
+        base / "national/prohibitions.yaml", "national/prohibitions.yaml", _Prohibitions
+    )
+    obligations = reader.read(
+        base / "national/obligations.yaml", "national/obligations.yaml", _Obligations
+    )
+    zones = reader.read(base / "zones.yaml", "zones.yaml", _Zones)
+    lists = _read_all(reader, base, "lists", ZoneList)
+    origins = {zl.id: "shipped" for zl in lists.values()}
+    all_sources = dict(sources.sources) if sources else {}
+    for overlay in map(Path, overlays):
+        _overlay(reader, overlay, all_sources, lists, origins)
     if reader.errors or not (meta and sources and prohibitions and obligations and zones):
         raise CatalogInvalid(reader.errors or [CatalogError("catalogue incomplete")])
     catalog = Catalog(
         version=meta.version,
         released=meta.released,
         digest=reader.hash.hexdigest()[:12],
-        sources=sources.sources,
+        sources=all_sources,
         regimes=sorted(regimes.values(), key=lambda r: r.in_force.start),
         prohibitions=prohibitions.prohibitions,
         obligations=obligations.obligations,
         zones={z.id: z for z in zones.zones},
         adoptions=zones.adoptions,
         lists={z.id: z for z in lists.values()},
+        origins=origins,
     )
     from kuajing.catalog.checks import cross_check  # noqa: PLC0415  (checks import the catalog)
 
@@ -131,12 +141,39 @@ def load_catalog(root: Path | str = RULES_DIR) -> Catalog:
     return catalog
 
 
-def _read_all(reader: _Reader, folder: str, model: type[M]) -> dict[str, M]:
+def _overlay(
+    reader: _Reader,
+    overlay: Path,
+    sources: dict[str, Source],
+    lists: dict[str, ZoneList],
+    origins: dict[str, str],
+) -> None:
+    label = f"{overlay}/"
+    if not overlay.is_dir():
+        reader.errors.append(CatalogError("overlay is not a directory", file=str(overlay)))
+        return
+    if (overlay / "sources.yaml").is_file():
+        rel = label + "sources.yaml"
+        extra = reader.read(overlay / "sources.yaml", rel, _Sources)
+        for key, source in (extra.sources if extra else {}).items():
+            if key in sources and sources[key] != source:
+                reader.error(rel, ("sources", key), f"source id {key!r} is already defined")
+            sources[key] = source
+    for rel, zl in _read_all(reader, overlay, "lists", ZoneList, label).items():
+        for old in [k for k, v in lists.items() if v.id == zl.id]:
+            del lists[old]
+        lists[rel] = zl
+        origins[zl.id] = str(overlay)
+
+
+def _read_all(
+    reader: _Reader, base: Path, folder: str, model: type[M], label: str = ""
+) -> dict[str, M]:
     out: dict[str, M] = {}
-    base = reader.root / folder
-    for path in sorted(base.rglob("*.yaml")) if base.is_dir() else []:
-        rel = path.relative_to(reader.root).as_posix()
-        item = reader.read(rel, model)
+    top = base / folder
+    for path in sorted(top.rglob("*.yaml")) if top.is_dir() else []:
+        rel = label + path.relative_to(base).as_posix()
+        item = reader.read(path, rel, model)
         if item is not None:
             out[rel] = item
     return out
@@ -157,7 +194,12 @@ def iter_cites(value: Any, path: KeyPath = ()) -> Iterator[tuple[KeyPath, Cite]]
             yield from iter_cites(item, (*path, key))
 
 
-@cache
 def default_catalog() -> Catalog:
     """The catalogue shipped with kuajing, loaded once per process."""
-    return load_catalog(RULES_DIR)
+    return catalog_with(())
+
+
+@cache
+def catalog_with(overlays: tuple[str, ...]) -> Catalog:
+    """The shipped catalogue plus overlay directories, loaded once per process."""
+    return load_catalog(RULES_DIR, overlays)

@@ -22,6 +22,7 @@ HEAD = {
         "reasons": "理由",
         "obligations": "义务",
         "missing": "待确认事项",
+        "fields": "字段归属",
         "national": "全国规则",
     },
     "en": {
@@ -39,6 +40,7 @@ HEAD = {
         "reasons": "Reasons",
         "obligations": "Obligations",
         "missing": "Open questions",
+        "fields": "Fields",
         "national": "national rules",
     },
 }
@@ -76,6 +78,11 @@ def _transfer(t: TransferDecision, lang: Lang, explain: bool) -> list[str]:
         facts = f" [{r.facts}]" if r.facts else ""
         lines.append(f"  - {r.rule}: {r.text}{facts}")
         lines.append(f"      {_cite(r.source)}")
+    placed = [f for f in t.fields if f.sub_class]
+    if placed:
+        lines.append(f"  {h['fields']}:")
+        lines += [f"  · {f.field} → {f.sub_class} ({', '.join(f.entries)})" for f in placed]
+    lines += [f"  ! {w}" for w in t.warnings]
     if t.missing:
         lines.append(f"  {h['missing']}:")
         lines += [f"  ? {m}" for m in t.missing]

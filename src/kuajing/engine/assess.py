@@ -13,16 +13,17 @@ from kuajing.engine.decision import (
     Counts,
     CountsOut,
     Decision,
+    FieldPlacement,
     ObligationOut,
     Reason,
     SourceRef,
     TransferDecision,
 )
-from kuajing.engine.evaluate import Context, exemption_status, outcome
+from kuajing.engine.evaluate import Context, exemption_status, outcome, place_fields
 from kuajing.engine.findings import Finding, Outcome
 from kuajing.engine.obligations import obligations_for
 from kuajing.engine.placement import Placement, place
-from kuajing.engine.request import Request
+from kuajing.engine.request import Request, Transfer
 from kuajing.engine.resolve import resolve
 from kuajing.errors import RequestError
 from kuajing.i18n import fmt
@@ -57,7 +58,7 @@ def assess(
         pl, (exempt, notes) = placements[t.id], exemptions[t.id]
         out = outcome(ctx, t, pl, exempt, notes)
         obligations = obligations_for(catalog, request.date, t, pl, out, exempt, memo)
-        transfers.append(render.transfer(t.id, pl, exempt, out, obligations))
+        transfers.append(render.transfer(t, pl, exempt, out, obligations))
     # Everything below was built from validated input and catalogue data: skip re-validation.
     return Decision(
         pathway=strictest([d.pathway for d in transfers]),
@@ -115,19 +116,45 @@ class _Render:
         self._sources: dict[int, SourceRef] = catalog.cache(("sources", lang))
 
     def transfer(
-        self, tid: str, pl: Placement, exempt: bool, out: Outcome, obligations: Sequence[Rule]
+        self,
+        t: Transfer,
+        pl: Placement,
+        exempt: bool,
+        out: Outcome,
+        obligations: Sequence[Rule],
     ) -> TransferDecision:
+        tid = t.id
         regime = pl.zone_list.id if pl.zone_list is not None and not exempt else "national"
+        fields, warnings = self.fields(t, pl) if regime != "national" else ([], [])
         return TransferDecision(
             id=tid,
             pathway=out.pathway,
             status="determined" if out.determined else "needs_review",
             regime=regime,
+            origin=self.catalog.origins.get(regime, "shipped"),
             scenario=pl.ref.key if pl.ref else None,
             reasons=[self.reason(f) for f in out.findings],
             obligations=[self.obligation(o) for o in obligations],
             missing=self.missing(out),
+            fields=fields,
+            warnings=warnings,
         )
+
+    def fields(self, t: Transfer, pl: Placement) -> tuple[list[FieldPlacement], list[str]]:
+        placed, unplaced = place_fields(t, pl)
+        out = [
+            FieldPlacement(
+                field=field,
+                sub_class=entries[0].sub_class.get(self.lang),
+                category=entries[0].category,
+                entries=[e.id for e in entries],
+            )
+            for field, entries in placed
+        ]
+        out += [FieldPlacement(field=field) for field in unplaced]
+        complete = pl.coverage("personal_information") == "complete"
+        warnings = [fmt("field_unplaced", field=f).get(self.lang) for f in unplaced if complete]
+        return out, warnings
 
     def missing(self, out: Outcome) -> list[str]:
         lang, texts = self.lang, []

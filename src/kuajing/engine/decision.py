@@ -52,15 +52,27 @@ class Counts(CountsOut):
     scenarios: dict[str, CountsOut] = Field(default_factory=dict)
 
 
+class FieldPlacement(BaseModel):
+    """Where a transfer's field falls in the governing list."""
+
+    field: str
+    sub_class: str | None = None  # None: the field could not be placed
+    category: str | None = None
+    entries: list[str] = Field(default_factory=list)
+
+
 class TransferDecision(BaseModel):
     id: str
     pathway: Pathway
     status: Status
     regime: str
+    origin: str = "shipped"  # where the governing list came from: shipped, or an overlay dir
     scenario: str | None = None
     reasons: list[Reason]
     obligations: list[ObligationOut]
     missing: list[str]
+    fields: list[FieldPlacement] = Field(default_factory=list)
+    warnings: list[str] = Field(default_factory=list)
 
 
 class Decision(BaseModel):

@@ -8,7 +8,8 @@ from functools import lru_cache
 
 from kuajing.catalog.base import Counter, Pathway, Text, Threshold
 from kuajing.catalog.catalog import Catalog, normalise
-from kuajing.catalog.models import NationalRegime, Rule
+from kuajing.catalog.models import Entry, NationalRegime, Rule
+from kuajing.catalog.vocabulary import canonical
 from kuajing.engine.counting import Span, Tally
 from kuajing.engine.findings import Finding, Outcome
 from kuajing.engine.placement import Placement
@@ -99,15 +100,29 @@ def _list_data(t: Transfer, pl: Placement, out: Outcome) -> None:
         if entry.category != "important_data" or entry.trigger != "declared":
             continue
         for field in t.fields:
-            if normalise(field) not in pi_fields and _field_matches(field, entry.fields):
+            if normalise(canonical(field)) not in pi_fields and _field_matches(field, entry.fields):
                 why = fmt("field_match", field=field, rule=entry.rule, sub_class=entry.sub_class.zh)
                 out.add(Finding(entry, SA, missing=(why,)))
+
+
+def place_fields(t: Transfer, pl: Placement) -> tuple[list[tuple[str, list[Entry]]], list[str]]:
+    """Each field with the list entries whose fields name it, and the fields no entry names."""
+    placed: list[tuple[str, list[Entry]]] = []
+    unplaced: list[str] = []
+    entries = [e for e, _ in pl.entries()]
+    for field in t.fields:
+        hits = [e for e in entries if _field_matches(field, e.fields)]
+        if hits:
+            placed.append((field, hits))
+        else:
+            unplaced.append(field)
+    return placed, unplaced
 
 
 def _field_matches(field: str, names: list[str]) -> bool:
     """Equal names, or one containing the other where the shorter is specific enough (at least
     four characters): '充电桩位置' names '充电桩位置信息', but '地址' alone names nothing."""
-    key = normalise(field)
+    key = normalise(canonical(field))
     return any(
         key == n or (min(len(key), len(n)) >= 4 and (key in n or n in key))
         for n in _normalised(tuple(names))
