@@ -10,6 +10,8 @@ from typing import Annotated
 import typer
 
 from kuajing.catalog.base import Lang
+from kuajing.cli import catalog as catalog_cli
+from kuajing.cli import state
 from kuajing.cli.render import render
 from kuajing.errors import KuajingError
 from kuajing.i18n import default_lang
@@ -20,6 +22,9 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
 )
+
+
+app.add_typer(catalog_cli.app, name="catalog")
 
 
 class Format(StrEnum):
@@ -33,8 +38,14 @@ class LangOpt(StrEnum):
 
 
 @app.callback()
-def _root() -> None:
+def _root(
+    rules: Annotated[
+        list[str] | None,
+        typer.Option("--rules", help="Overlay directory of lists (repeatable; or KUAJING_RULES)."),
+    ] = None,
+) -> None:
     """kuajing 跨境."""
+    state.OVERLAYS[:] = rules or []
 
 
 @app.command("assess")
@@ -48,7 +59,7 @@ def assess_cmd(
     chosen: Lang = default_lang() if lang is None else "zh" if lang == LangOpt.zh else "en"
     name = "<stdin>" if file == "-" else file
     text = sys.stdin.read() if file == "-" else _read(file)
-    decision = assess_text(text, name=name, lang=chosen, explain=explain)
+    decision = assess_text(text, name=name, lang=chosen, explain=explain, catalog=state.catalog())
     if fmt == Format.json:
         exclude = None if explain else {"trace"}
         typer.echo(decision.model_dump_json(indent=2, exclude=exclude))

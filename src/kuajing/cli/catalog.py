@@ -1,0 +1,128 @@
+"""`kuajing catalog …`: what the catalogue knows, how completely and how surely."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from pydantic import BaseModel
+
+from kuajing.cli.state import catalog, language
+from kuajing.errors import KuajingError
+from kuajing.services import catalog as svc
+
+app = typer.Typer(help="Browse and check the rules catalogue.", no_args_is_help=True)
+
+LangOpt = Annotated[str | None, typer.Option("--lang", help="zh or en (default: locale).")]
+FormatOpt = Annotated[str, typer.Option("--format", help="text or json.")]
+
+
+def _json(items: list[BaseModel] | BaseModel | dict[str, object]) -> None:
+    if isinstance(items, list):
+        typer.echo(
+            json.dumps([i.model_dump(mode="json") for i in items], ensure_ascii=False, indent=2)
+        )
+    elif isinstance(items, BaseModel):
+        typer.echo(items.model_dump_json(indent=2))
+    else:
+        typer.echo(json.dumps(items, ensure_ascii=False, indent=2))
+
+
+def _check_format(fmt: str) -> None:
+    if fmt not in ("text", "json"):
+        raise KuajingError(f"--format: expected text or json, got {fmt!r}")
+
+
+def _n(value: int | None) -> str:
+    return "?" if value is None else str(value)
+
+
+@app.command("list")
+def list_cmd(lang: LangOpt = None, fmt: FormatOpt = "text") -> None:
+    """Zones, lists, editions, dates, status, encoded versus published counts."""
+    _check_format(fmt)
+    rows = svc.summaries(catalog(), language(lang), dt.date.today())
+    if fmt == "json":
+        _json(list(rows))
+        return
+    typer.echo(
+        f"{'list':16} {'zones':18} {'in force':25} {'status':17} {'encoded':13} "
+        "scenarios enc/pub  entries enc/pub(items)"
+    )
+    for r in rows:
+        until = r.in_force_until or "…"
+        typer.echo(
+            f"{r.id:16} {','.join(r.zones):18} {f'{r.in_force_from} – {until}':25} "
+            f"{r.status:17} {r.encoded:13} {_n(r.encoded_counts.scenarios):>5}/"
+            f"{_n(r.published_counts.scenarios):<11} {_n(r.encoded_counts.items):>4}/"
+            f"{_n(r.published_counts.items)}  {r.title}"
+        )
+
+
+@app.command("coverage")
+def coverage_cmd(lang: LangOpt = None, fmt: FormatOpt = "text") -> None:
+    """Per list: published and encoded counts, unencoded scenarios, entries per confidence grade."""
+    _check_format(fmt)
+    rows = svc.coverage(catalog(), language(lang), dt.date.today())
+    if fmt == "json":
+        _json(list(rows))
+        return
+    for r in rows:
+        pub, enc = r.published_counts, r.encoded_counts
+        grades = " ".join(f"{g}:{v:.0%}" for g, v in r.grades.items()) or "no entries"
+        typer.echo(f"{r.id} ({r.edition}, {r.encoded}, {r.status}) — {r.title}")
+        typer.echo(
+            f"  published: sectors {_n(pub.sectors)}, scenarios {_n(pub.scenarios)}, "
+            f"sub-classes {_n(pub.sub_classes)}, items {_n(pub.items)}, fields {_n(pub.fields)}"
+        )
+        typer.echo(
+            f"  encoded:   sectors {enc.sectors}, scenarios {enc.scenarios}, "
+            f"entries {enc.items}, fields {enc.fields}; grades {grades}"
+        )
+        if r.unencoded_scenarios:
+            typer.echo(f"  not encoded (answers needs_review): {', '.join(r.unencoded_scenarios)}")
+
+
+@app.command("show")
+def show_cmd(ident: str, fmt: FormatOpt = "text") -> None:
+    """One list, sector, scenario, entry, zone or source with its citations."""
+    _check_format(fmt)
+    shown = svc.show(catalog(), ident)
+    if fmt == "json":
+        _json(shown)
+        return
+    import yaml  # noqa: PLC0415
+
+    typer.echo(yaml.safe_dump(shown, allow_unicode=True, sort_keys=False, width=100).rstrip())
+
+
+@app.command("search")
+def search_cmd(text: str, lang: LangOpt = None, fmt: FormatOpt = "text") -> None:
+    """Scenarios, entries and fields matching Chinese or English text."""
+    _check_format(fmt)
+    hits = svc.search(catalog(), text, language(lang))
+    if fmt == "json":
+        _json(list(hits))
+        return
+    if not hits:
+        typer.echo(f"no match for {text!r}")
+    for h in hits:
+        typer.echo(f"{h.kind:9} {h.id:55} {h.name}  [{h.matched}]")
+
+
+@app.command("validate")
+def validate_cmd(
+    directory: Annotated[
+        Path | None, typer.Argument(help="Catalogue or overlay directory.")
+    ] = None,
+) -> None:
+    """Strictly validate the shipped catalogue or DIR; every problem is reported; exit 2 on any."""
+    errors = svc.validate(directory)
+    for err in errors:
+        typer.echo(str(err), err=True)
+    if errors:
+        raise typer.Exit(2)
+    typer.echo(f"{directory or 'shipped catalogue'}: valid")

@@ -1,0 +1,30 @@
+"""Options shared by every command: rule overlays and language."""
+
+from __future__ import annotations
+
+import os
+
+from kuajing.catalog import Catalog
+from kuajing.catalog.base import Lang
+from kuajing.catalog.loader import catalog_with
+from kuajing.i18n import default_lang
+
+OVERLAYS: list[str] = []
+
+
+def overlays() -> tuple[str, ...]:
+    """`--rules DIR` options, else the KUAJING_RULES environment variable (path-separated)."""
+    if OVERLAYS:
+        return tuple(OVERLAYS)
+    env = os.environ.get("KUAJING_RULES", "")
+    return tuple(p for p in env.split(os.pathsep) if p)
+
+
+def catalog() -> Catalog:
+    return catalog_with(overlays())
+
+
+def language(choice: str | None) -> Lang:
+    if choice is None:
+        return default_lang()
+    return "zh" if choice == "zh" else "en"
