@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from kuajing.catalog.catalog import Catalog
 from kuajing.catalog.loader import RULES_DIR, iter_cites, load_catalog
 from kuajing.errors import CatalogInvalid
 
@@ -133,3 +134,50 @@ def test_every_rule_cites_a_known_source() -> None:
     cites = [c for item in items for _, c in iter_cites(item)]
     assert len(cites) > 100
     assert all(c.source in catalog.sources for c in cites)
+
+
+def test_overlapping_bands_fail(rules: Path) -> None:
+    _edit(
+        rules / "lists/shanghai/2024.yaml",
+        "{counter: sensitive, at_least: 10000, below: 1000000}",
+        "{counter: sensitive, at_least: 10000, below: 1000001}",
+    )
+    [err] = _errors(rules)
+    assert "lists/shanghai/2024.yaml:" in err and "overlaps another band" in err
+
+
+def test_bands_leaving_a_gap_fail(rules: Path) -> None:
+    _edit(
+        rules / "lists/shanghai/2024.yaml",
+        "{counter: sensitive, at_least: 10000, below: 1000000}",
+        "{counter: sensitive, at_least: 10000, below: 900000}",
+    )
+    [err] = _errors(rules)
+    assert "gap between bands of 'sensitive': 900000 to 999999" in err
+
+
+def test_adoption_naming_an_unknown_list_fails(rules: Path) -> None:
+    _edit(
+        rules / "zones.yaml",
+        '    zone: beijing\n    in_force: {from: "2025-06-26"}\n    lists: any',
+        '    zone: beijing\n    in_force: {from: "2025-06-26"}\n    lists: [atlantis-2030]',
+    )
+    [err] = _errors(rules)
+    assert err.startswith("zones.yaml:") and "unknown list 'atlantis-2030'" in err
+
+
+def test_overlay_adds_and_replaces_lists(tmp_path: Path) -> None:
+    overlay = tmp_path / "overlay"
+    (overlay / "lists").mkdir(parents=True)
+    text = (RULES_DIR / "lists/shanghai/2024.yaml").read_text(encoding="utf-8")
+    (overlay / "lists/sh.yaml").write_text(
+        text.replace("at_least: 10000, below: 1000000", "at_least: 20000, below: 1000000").replace(
+            "{counter: sensitive, at_least: 1000000}", "{counter: sensitive, at_least: 1000000}"
+        ),
+        encoding="utf-8",
+    )
+    catalog = load_catalog(RULES_DIR, [overlay])
+    assert catalog.origins["shanghai-2024"] == str(overlay)
+    assert catalog.origins["beijing-2024"] == "shipped"
+    bands = [e.threshold for e in Catalog.entries_of(catalog.lists["shanghai-2024"]) if e.threshold]
+    assert any(t.at_least == 20000 for t in bands)

@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator
 from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
-from kuajing.catalog.base import Cite, Period
+from kuajing.catalog.base import Cite, Period, Threshold
 from kuajing.catalog.catalog import Catalog
 from kuajing.catalog.models import NationalRegime, ZoneList
 
@@ -29,6 +29,11 @@ def cross_check(
             if cite.source not in catalog.sources:
                 reader.error(rel, (*path, "source"), f"unknown source {cite.source!r}")
     _check_periods(reader, [(rel, r.id, r.in_force) for rel, r in regimes.items()], "regime")
+    for rel, regime in regimes.items():
+        bands: list[tuple[KeyPath, Threshold]] = [
+            (("thresholds", i), t.threshold) for i, t in enumerate(regime.thresholds)
+        ]
+        _check_bands(reader, rel, bands)
     _check_lists(catalog, reader, lists)
     _check_adoptions(catalog, reader)
 
@@ -55,6 +60,7 @@ def _check_lists(catalog: Catalog, reader: _Reader, lists: dict[str, ZoneList]) 
             if entry.scenarios != "all":
                 reader.error(rel, ("entries", i, "scenarios"), "list-wide entries cover 'all'")
         _check_sectors(reader, rel, zl, entry_ids)
+        _check_entry_bands(reader, rel, zl)
     for zone in catalog.zones:
         same = [(rel, z.id, z.in_force) for rel, z in lists.items() if zone in z.zones]
         _check_periods(reader, same, f"list of zone {zone!r}:")
@@ -74,6 +80,37 @@ def _check_sectors(reader: _Reader, rel: str, zl: ZoneList, entry_ids: Counter[s
             for sc in [] if entry.scenarios == "all" else entry.scenarios:
                 if sc not in known:
                     reader.error(rel, (*path, "scenarios"), f"unknown scenario {sc!r}")
+
+
+def _check_entry_bands(reader: _Reader, rel: str, zl: ZoneList) -> None:
+    """Personal-information bands of one scope and counter must neither overlap nor leave a gap
+    between them (below the lowest band the data is off the list, which is allowed)."""
+    for si, sector in enumerate(zl.sectors):
+        groups: dict[tuple[object, ...], list[tuple[KeyPath, Threshold]]] = {}
+        for ei, e in enumerate(sector.entries):
+            if e.category == "personal_information" and e.threshold is not None:
+                scope = "all" if e.scenarios == "all" else tuple(sorted(e.scenarios))
+                key = (scope, e.threshold.counter)
+                path = ("sectors", si, "entries", ei, "threshold")
+                groups.setdefault(key, []).append((path, e.threshold))
+        for bands in groups.values():
+            _check_bands(reader, rel, bands)
+
+
+def _check_bands(reader: _Reader, rel: str, bands: list[tuple[KeyPath, Threshold]]) -> None:
+    by_counter: dict[str, list[tuple[KeyPath, Threshold]]] = {}
+    for band in bands:
+        by_counter.setdefault(band[1].counter, []).append(band)
+    for group in by_counter.values():
+        ordered = sorted(group, key=lambda b: b[1].band()[0])
+        for (_, a), (path, b) in pairwise(ordered):
+            a_high, b_low = a.band()[1], b.band()[0]
+            if a_high is None or a_high >= b_low:
+                reader.error(rel, path, f"threshold band overlaps another band of {b.counter!r}")
+            elif a_high + 1 < b_low:
+                reader.error(
+                    rel, path, f"gap between bands of {b.counter!r}: {a_high + 1} to {b_low - 1}"
+                )
 
 
 def _check_adoptions(catalog: Catalog, reader: _Reader) -> None:
