@@ -126,3 +126,39 @@ def validate_cmd(
     if errors:
         raise typer.Exit(2)
     typer.echo(f"{directory or 'shipped catalogue'}: valid")
+
+
+@app.command("diff")
+def diff_cmd(
+    a: Annotated[str, typer.Argument(help="List id, or catalogue/overlay directory.")],
+    b: Annotated[str, typer.Argument(help="List id, or catalogue/overlay directory.")],
+    requests: Annotated[
+        list[Path] | None,
+        typer.Option("--requests", help="Request files whose decisions to compare."),
+    ] = None,
+    fmt: FormatOpt = "text",
+) -> None:
+    """Entries added, removed or changed between A and B, and which decisions would change."""
+    _check_format(fmt)
+    from kuajing.services.diff import diff  # noqa: PLC0415
+
+    result = diff(catalog(), a, b, requests or [])
+    if fmt == "json":
+        _json(result)
+        return
+    for name in result.lists_added:
+        typer.echo(f"+ list {name}")
+    for name in result.lists_removed:
+        typer.echo(f"- list {name}")
+    for d in result.lists:
+        typer.echo(f"{d.a} → {d.b}")
+        typer.echo("".join(f"  + {e}\n" for e in d.added).rstrip("\n") or "  (no entries added)")
+        typer.echo(
+            "".join(f"  - {e}\n" for e in d.removed).rstrip("\n") or "  (no entries removed)"
+        )
+        for c in d.changed:
+            typer.echo(f"  ~ {c.key}\n      {c.before}\n    → {c.after}")
+    for ch in result.decisions:
+        typer.echo(f"decision {ch.request} {ch.transfer}: {ch.before} → {ch.after}")
+    if requests and not result.decisions:
+        typer.echo("no decision on the given requests changes")
