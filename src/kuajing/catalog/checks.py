@@ -61,9 +61,13 @@ def _check_lists(catalog: Catalog, reader: _Reader, lists: dict[str, ZoneList]) 
                 reader.error(rel, ("entries", i, "scenarios"), "list-wide entries cover 'all'")
         _check_sectors(reader, rel, zl, entry_ids)
         _check_entry_bands(reader, rel, zl)
-    for zone in catalog.zones:
-        same = [(rel, z.id, z.in_force) for rel, z in lists.items() if zone in z.zones]
-        _check_periods(reader, same, f"list of zone {zone!r}:")
+    for zone in catalog.zones:  # one negative list in force per zone at a time (editions)
+        same = [
+            (rel, z.id, z.in_force)
+            for rel, z in lists.items()
+            if zone in z.zones and z.kind == "negative"
+        ]
+        _check_periods(reader, same, f"negative list of zone {zone!r}:")
 
 
 def _check_sectors(reader: _Reader, rel: str, zl: ZoneList, entry_ids: Counter[str]) -> None:

@@ -79,7 +79,9 @@ def _read(file: str) -> str:
 
 def main() -> None:
     try:
-        app(standalone_mode=False)
+        code = app(standalone_mode=False)  # returns the code of a typer.Exit
+        if isinstance(code, int) and code:
+            raise SystemExit(code)
     except KuajingError as exc:
         typer.echo(f"kuajing: error: {exc}", err=True)
         raise SystemExit(2) from None

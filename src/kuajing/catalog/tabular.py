@@ -1,0 +1,829 @@
+"""Official list tables (CSV or XLSX) to zone-list data and back.
+
+A table has one row per list entry, in the columns of the official layout (`COLUMNS`). Rows whose
+data columns are all empty only declare their sector or scenario. Sector cells such as 全部行业领域
+(or an empty cell) make list-wide entries; scenario cells such as 全部场景 (or an empty cell) make
+entries that apply to every scenario of the sector. Several scenarios in one cell are separated by
+；. Ids are generated deterministically, so importing the export of an import gives the same data.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import io
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from kuajing.catalog.base import Cite, Counter, Pathway, Text, Threshold
+from kuajing.catalog.models import Category, Entry, Sector, ZoneList
+from kuajing.errors import CatalogError
+
+SECTOR = "行业领域"
+COMPANIES = "适用企业"
+SCENARIO = "场景"
+PATHWAY = "出境路径"
+CATEGORY = "数据类别"
+SUB_CLASS = "数据子类"
+DESCRIPTION = "基本特征与描述"
+FIELDS = "字段/数据项"
+THRESHOLD = "数量门槛"
+COLUMNS = (
+    SECTOR,
+    COMPANIES,
+    SCENARIO,
+    PATHWAY,
+    CATEGORY,
+    SUB_CLASS,
+    DESCRIPTION,
+    FIELDS,
+    THRESHOLD,
+)
+REQUIRED = (CATEGORY, SUB_CLASS, PATHWAY)
+DATA_COLUMNS = (PATHWAY, CATEGORY, SUB_CLASS, DESCRIPTION, FIELDS, THRESHOLD)
+
+ALL_SECTORS = "全部行业领域"
+ALL_SCENARIOS = "全部场景"
+ANY_AMOUNT = "不限"
+
+_HEADER_ALIASES = {
+    "字段": FIELDS,
+    "数据项": FIELDS,
+    "字段或数据项": FIELDS,
+    "字段、数据项": FIELDS,
+    "行业": SECTOR,
+    "业务场景": SCENARIO,
+    "基本特征和描述": DESCRIPTION,
+    "基本特征及描述": DESCRIPTION,
+    "门槛": THRESHOLD,
+}
+_HEADER_MIN = 4
+_SECTOR_ALL = {"", "全部行业", "全部行业领域", "所有行业", "所有行业领域", "各行业", "各行业领域"}
+_SCENARIO_ALL = {"", "全部", "所有", "全部场景", "所有场景", "全部业务场景", "所有业务场景"}
+_NO_THRESHOLD = {"", "-", "—", "–", "/", "无", "不适用", "n/a"}
+_ANY_AMOUNT = {"不限", "不限数量", "任意数量", "不论数量"}
+_NOTE = re.compile(r"^(注|备注|说明)\s*\d*\s*[:：]")
+
+_PATHWAY_LABELS = {
+    Pathway.SECURITY_ASSESSMENT: "数据出境安全评估",
+    Pathway.STANDARD_CONTRACT_OR_CERTIFICATION: "个人信息出境标准合同或个人信息保护认证",
+    Pathway.EXEMPT: "免予申报",
+    Pathway.PROHIBITED: "禁止出境",
+}
+_CATEGORY_LABELS: dict[str, str] = {
+    "important_data": "重要数据",
+    "personal_information": "个人信息",
+    "general_data": "一般数据",
+}
+_COUNTER_WORDS: dict[str, str] = {
+    "sensitive": "敏感个人信息",
+    "personal": "个人信息（不含敏感个人信息）",
+    "persons": "个人信息（含敏感个人信息）",
+    "processed": "（处理个人信息）",
+}
+_DEFAULT_SCOPE = Text(
+    zh="适用于在本自由贸易试验区注册、开展数据出境活动的数据处理者。",
+    en="Applies to data handlers registered in the free trade zone that export data.",
+)
+
+
+class TableError(CatalogError):
+    """A list table cannot be read or imported; names the file, the row (as `line`) and the
+    column (as `path`)."""
+
+
+# --- thresholds ----------------------------------------------------------------------------
+
+_LOWER = "at_least", "more_than"
+_PRE = {
+    "不少于": "at_least",
+    "不低于": "at_least",
+    "达到": "at_least",
+    "超过": "more_than",
+    "多于": "more_than",
+    "高于": "more_than",
+    "大于": "more_than",
+    "不超过": "at_most",
+    "不多于": "at_most",
+    "不高于": "at_most",
+    "不满": "below",
+    "未满": "below",
+    "不足": "below",
+    "少于": "below",
+    "低于": "below",
+    "小于": "below",
+}
+_POST = {
+    "以上": "at_least",
+    "及以上": "at_least",
+    "(含)以上": "at_least",
+    "以下": "at_most",
+    "及以下": "at_most",
+    "(含)以下": "at_most",
+    "以内": "at_most",
+}
+_MULT = {"十": 10, "百": 100, "千": 1_000, "万": 10_000, "亿": 100_000_000}
+
+
+def _alternatives(words: Iterable[str]) -> str:
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+_BOUND = re.compile(
+    rf"(?P<pre>{_alternatives(_PRE)})?(?P<num>\d+(?:\.\d+)?)(?P<mult>[十百千万亿]*)"
+    rf"(?P<unit>人|名|位)?(?P<post>{_alternatives(_POST)})?"
+)
+
+
+def _normal(text: str) -> str:
+    """Full-width characters to ASCII, no whitespace, no thousands separators."""
+    text = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+    return re.sub(r"(?<=\d),(?=\d{3}(?!\d))", "", text)
+
+
+def _words_counter(text: str) -> Counter | None:
+    """The counter that words such as 敏感个人信息 name, if any."""
+    text = _normal(text)
+    if re.search(r"不含敏感|非敏感|一般个人信息", text):
+        return "personal"
+    if re.search(r"(?<!不)含敏感", text):
+        return "persons"
+    if "敏感" in text:
+        return "sensitive"
+    return None
+
+
+def _phrase_counter(text: str) -> Counter | None:
+    return "processed" if "处理" in _normal(text) else _words_counter(text)
+
+
+def _amount(num: str, mult: str) -> int | None:
+    try:
+        value = Decimal(num)
+    except InvalidOperation:
+        return None
+    for char in mult:
+        value *= _MULT[char]
+    return int(value) if value == value.to_integral_value() else None
+
+
+def _bounds(text: str) -> dict[str, int]:
+    bounds: dict[str, int] = {}
+    for match in _BOUND.finditer(_normal(text)):
+        pre, post, unit = match["pre"], match["post"], match["unit"]
+        if pre and post:
+            raise TableError(f"threshold {text!r}: {pre!r} and {post!r} bound the same number")
+        if not (pre or post):
+            if unit:
+                raise TableError(f"threshold {text!r}: {match[0]!r} has no 以上/不满/超过/以下")
+            continue  # a date or other number, not a bound
+        kind = _PRE[pre] if pre else _POST[post]
+        amount = _amount(match["num"], match["mult"])
+        if amount is None:
+            raise TableError(f"threshold {text!r}: {match[0]!r} is not a whole number of persons")
+        side = _LOWER if kind in _LOWER else ("below", "at_most")
+        if any(s in bounds for s in side):
+            raise TableError(f"threshold {text!r} has two {'lower' if kind in _LOWER else 'upper'}"
+                             " bounds")
+        bounds[kind] = amount
+    return bounds
+
+
+def parse_threshold(text: str, counter_hint: Counter | None = None) -> Threshold | None:
+    """A Chinese threshold phrase as bounds: 以上 = at_least, 超过 = more_than, 不满 = below,
+    以下 = at_most. Empty cells and 不限 give None; text that is not a threshold raises
+    `TableError`. The counter comes from words in the phrase (敏感个人信息 = sensitive,
+    个人信息（不含敏感个人信息） = personal, 含敏感个人信息 = persons, 处理 = processed), else
+    from `counter_hint`, else persons."""
+    compact = _normal(text)
+    if compact.lower() in _NO_THRESHOLD or compact in _ANY_AMOUNT:
+        return None
+    bounds = _bounds(text)
+    if not bounds:
+        raise TableError(f"cannot read the threshold {text!r}: no bound such as 1万人以上")
+    counter = _phrase_counter(text) or counter_hint or "persons"
+    try:
+        threshold = Threshold.model_validate({"counter": counter, **bounds})
+    except ValidationError as exc:
+        raise TableError(f"threshold {text!r}: {_first_error(exc)}") from None
+    low, high = threshold.band()
+    if high is not None and high < low:
+        raise TableError(f"threshold {text!r}: no number of persons reaches it")
+    return threshold
+
+
+def _amount_text(n: int) -> str:
+    if n and n % 100_000_000 == 0:
+        return f"{n // 100_000_000}亿"
+    if n and n % 10_000 == 0:
+        return f"{n // 10_000}万"
+    return str(n)
+
+
+def format_threshold(threshold: Threshold, counter_hint: Counter | None = None) -> str:
+    """The threshold in Chinese drafting, e.g. 10万人以上、不满100万人. Words naming the counter
+    are added when it differs from `counter_hint` (else persons), so parsing gives it back."""
+    parts = []
+    if threshold.at_least is not None:
+        parts.append(f"{_amount_text(threshold.at_least)}人以上")
+    if threshold.more_than is not None:
+        parts.append(f"超过{_amount_text(threshold.more_than)}人")
+    if threshold.below is not None:
+        parts.append(f"不满{_amount_text(threshold.below)}人")
+    if threshold.at_most is not None:
+        parts.append(f"{_amount_text(threshold.at_most)}人以下")
+    text = "、".join(parts)
+    if threshold.counter != (counter_hint or "persons"):
+        text += _COUNTER_WORDS[threshold.counter]
+    return text
+
+
+def _first_error(exc: ValidationError) -> str:
+    err = exc.errors()[0]
+    where = ".".join(str(p) for p in err["loc"])
+    msg = err["msg"].removeprefix("Value error, ")
+    return f"{where}: {msg}" if where else msg
+
+
+# --- reading tables ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Row:
+    line: int  # the row number in the sheet or CSV file, 1-based
+    values: dict[str, str]
+
+    def get(self, column: str) -> str:
+        return self.values.get(column, "")
+
+
+def _cell(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    return str(value).replace("\r\n", "\n").strip()
+
+
+def _column_name(text: str) -> str | None:
+    name = _normal(text)
+    return name if name in COLUMNS else _HEADER_ALIASES.get(name)
+
+
+def _header_map(row: Sequence[str]) -> dict[str, int]:
+    found: dict[str, int] = {}
+    for i, text in enumerate(row):
+        name = _column_name(text)
+        if name is not None and name not in found:
+            found[name] = i
+    return found
+
+
+def _is_note(values: list[str]) -> bool:
+    """A footnote or title merged across the row, or a 注： line."""
+    distinct = set(values)
+    return len(distinct) == 1 and (len(values) >= 3 or bool(_NOTE.match(values[0])))
+
+
+def _rows(grid: list[list[str]], file: str) -> tuple[list[str], list[_Row]]:
+    """The known columns and the data rows of a sheet's grid of cell texts."""
+    start = next((i for i, r in enumerate(grid) if len(_header_map(r)) >= _HEADER_MIN), None)
+    if start is None:
+        raise TableError(f"no header row with at least {_HEADER_MIN} of {', '.join(COLUMNS)}",
+                         file=file)
+    columns = _header_map(grid[start])
+    rows = []
+    for i, raw in enumerate(grid[start + 1 :], start=start + 2):
+        if len(_header_map(raw)) >= _HEADER_MIN:
+            continue  # a repeated or second header row
+        values = {name: (raw[j] if j < len(raw) else "") for name, j in columns.items()}
+        filled = [v for v in values.values() if v]
+        if filled and not _is_note(filled):
+            rows.append(_Row(i, values))
+    return list(columns), rows
+
+
+def _decode(raw: bytes, file: str) -> str:
+    if raw.startswith(b"\xef\xbb\xbf"):
+        return raw[3:].decode("utf-8")
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise TableError("CSV is neither UTF-8 nor GB18030/GBK", file=file)
+
+
+def _csv_grid(path: Path) -> list[list[str]]:
+    text = _decode(path.read_bytes(), path.name)
+    try:
+        dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(text[:4096], ",\t;")
+    except csv.Error:
+        dialect = csv.excel
+    return [[_cell(v) for v in row] for row in csv.reader(io.StringIO(text), dialect)]
+
+
+def _sheet_grid(sheet: Any) -> list[list[str]]:
+    """Cell texts of a worksheet, each merged region filled with its top-left value."""
+    grid = [
+        [_cell(v) for v in row]
+        for row in sheet.iter_rows(
+            min_row=1, min_col=1, max_row=sheet.max_row, max_col=sheet.max_column,
+            values_only=True,
+        )
+    ]
+    for region in sheet.merged_cells.ranges:
+        value = grid[region.min_row - 1][region.min_col - 1]
+        for r in range(region.min_row - 1, region.max_row):
+            for c in range(region.min_col - 1, region.max_col):
+                grid[r][c] = value
+    return grid
+
+
+def _xlsx_grids(path: Path) -> list[list[list[str]]]:
+    from openpyxl import load_workbook  # type: ignore[import-untyped]  # noqa: PLC0415
+
+    try:
+        book = load_workbook(path, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds on a damaged file
+        raise TableError(f"cannot open the workbook: {exc}", file=path.name) from None
+    try:
+        return [_sheet_grid(sheet) for sheet in book.worksheets]
+    finally:
+        book.close()
+
+
+def _load(path: Path) -> tuple[list[str], list[_Row]]:
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        return _rows(_csv_grid(path), path.name)
+    if suffix in {".xlsx", ".xlsm"}:
+        grids = _xlsx_grids(path)
+        for grid in grids:  # the first sheet that has a header row
+            if any(len(_header_map(r)) >= _HEADER_MIN for r in grid):
+                return _rows(grid, path.name)
+        return _rows(grids[0] if grids else [], path.name)
+    raise TableError(f"unsupported table format {suffix!r}: use .csv or .xlsx", file=path.name)
+
+
+def read_table(path: Path) -> list[dict[str, str]]:
+    """The data rows of a CSV (UTF-8, UTF-8 with BOM, GB18030/GBK) or XLSX list table, keyed by
+    the official column names present in its header row. Merged cells give every cell of the
+    region the top-left value; empty rows and merged footnote rows are dropped."""
+    return [dict(row.values) for row in _load(path)[1]]
+
+
+# --- import --------------------------------------------------------------------------------
+
+
+def _fail(row: _Row, column: str, message: str, file: str) -> TableError:
+    return TableError(message, file=file, line=row.line, path=column, loc=(row.line, column))
+
+
+def _name(text: str) -> str:
+    """A sector, scenario or sub-class name on one line."""
+    text = re.sub(r"\s+", " ", text).strip()
+    return re.sub(r"(?<=[^\x00-\x7f]) | (?=[^\x00-\x7f])", "", text)
+
+
+def _pathway(text: str) -> Pathway | None:
+    compact = _normal(text)
+    if "禁止" in compact:
+        return Pathway.PROHIBITED
+    if any(w in compact for w in ("免予", "免于", "无需", "豁免", "自由流动")):
+        return Pathway.EXEMPT
+    if "安全评估" in compact:
+        return Pathway.SECURITY_ASSESSMENT
+    if "标准合同" in compact or "认证" in compact:
+        return Pathway.STANDARD_CONTRACT_OR_CERTIFICATION
+    return None
+
+
+def _category(text: str) -> Category | None:
+    compact = _normal(text)
+    if "重要数据" in compact:
+        return "important_data"
+    if "个人信息" in compact:
+        return "personal_information"
+    if "一般数据" in compact:
+        return "general_data"
+    return None
+
+
+def _row_hint(category: Category, category_text: str, sub_class: str) -> Counter | None:
+    """The counter a row's threshold counts when the threshold cell does not say."""
+    found = _words_counter(sub_class) or _words_counter(category_text)
+    return found or ("personal" if category == "personal_information" else None)
+
+
+def _scenario_names(text: str) -> list[str] | None:
+    """The scenario names of a cell; None for every scenario."""
+    if _normal(text) in _SCENARIO_ALL:
+        return None
+    names = [_name(part) for part in re.split(r"[；;]", text)]
+    return list(dict.fromkeys(n for n in names if n)) or None
+
+
+def _fields(text: str) -> list[str]:
+    parts = (p.strip() for p in re.split(r"[、，,;；\n]", text))
+    return list(dict.fromkeys(p for p in parts if p))
+
+
+def _text(zh: str, english: Mapping[str, str]) -> dict[str, str]:
+    return {"zh": zh, "en": english.get(zh, zh)}
+
+
+@dataclass
+class _Item:
+    """An entry read from one row; ids are given once every row is read."""
+
+    row: _Row
+    data: dict[str, Any]
+    scenarios: list[str] | None
+
+
+@dataclass
+class _Group:
+    """A sector's rows (or, with name None, the list-wide rows)."""
+
+    name: str | None
+    notes: list[str] = field(default_factory=list)
+    scenarios: list[str] = field(default_factory=list)
+    items: list[_Item] = field(default_factory=list)
+
+    def declare(self, names: list[str] | None) -> None:
+        for name in names or []:
+            if name not in self.scenarios:
+                self.scenarios.append(name)
+
+
+class _Slugs:
+    """Stable ids: the ASCII words of a name, else a short hash; the hash is added on a clash."""
+
+    def __init__(self) -> None:
+        self.used: set[str] = set()
+
+    def make(self, prefix: str, name: str, key: str) -> str:
+        digest = hashlib.sha1(key.encode(), usedforsecurity=False).hexdigest()[:6]
+        words = re.findall(r"[a-z0-9]+", unicodedata.normalize("NFKC", name).lower())
+        slug = "-".join(words)[:40].strip("-")
+        candidate = f"{prefix}-{slug or digest}"
+        if candidate in self.used:
+            candidate = f"{prefix}-{slug}-{digest}" if slug else f"{prefix}-{digest}-{key.count('')}"
+        while candidate in self.used:
+            candidate += "x"
+        self.used.add(candidate)
+        return candidate
+
+
+@dataclass
+class _Importer:
+    file: str
+    list_id: str
+    cite: list[dict[str, Any]]
+    english: Mapping[str, str]
+    complete: bool
+    groups: dict[str | None, _Group] = field(default_factory=dict)
+
+    def add(self, row: _Row) -> None:
+        sector = _name(row.get(SECTOR))
+        key = None if _normal(sector) in _SECTOR_ALL else sector
+        group = self.groups.setdefault(key, _Group(key))
+        scenarios = _scenario_names(row.get(SCENARIO))
+        if key is None and scenarios is not None:
+            raise _fail(row, SCENARIO, "a list-wide row (no sector) covers every scenario",
+                        self.file)
+        note = row.get(COMPANIES)
+        if key is not None and note and note not in group.notes:
+            group.notes.append(note)
+        group.declare(scenarios)
+        if any(row.get(c) for c in DATA_COLUMNS):
+            group.items.append(_Item(row, self.entry(row), scenarios))
+
+    def entry(self, row: _Row) -> dict[str, Any]:
+        category = _category(row.get(CATEGORY))
+        if category is None:
+            raise _fail(row, CATEGORY, f"unknown data category {row.get(CATEGORY)!r}: use 重要数据,"
+                        " 个人信息 or 一般数据", self.file)
+        sub_class = _name(row.get(SUB_CLASS))
+        if not sub_class:
+            raise _fail(row, SUB_CLASS, "the row has no data sub-class", self.file)
+        pathway = self.pathway(row, category)
+        data: dict[str, Any] = {"category": category, "pathway": pathway.value}
+        data.update(self.trigger(row, category, sub_class))
+        data["sub_class"] = _text(sub_class, self.english)
+        description = row.get(DESCRIPTION)
+        if description:
+            data["description"] = {"zh": description, "en": description}
+        fields = _fields(row.get(FIELDS))
+        if fields:
+            data["fields"] = fields
+        data["text"] = _entry_text(sub_class, description, data.get("_threshold_text"), pathway)
+        data.pop("_threshold_text", None)
+        return data
+
+    def pathway(self, row: _Row, category: Category) -> Pathway:
+        text = row.get(PATHWAY)
+        if not text and category == "general_data":
+            return Pathway.EXEMPT
+        pathway = _pathway(text)
+        if pathway is None:
+            raise _fail(row, PATHWAY, f"unknown pathway {text!r}: use 数据出境安全评估 or"
+                        " 标准合同/认证", self.file)
+        return pathway
+
+    def trigger(self, row: _Row, category: Category, sub_class: str) -> dict[str, Any]:
+        text = row.get(THRESHOLD)
+        hint = _row_hint(category, row.get(CATEGORY), sub_class)
+        try:
+            threshold = parse_threshold(text, hint)
+        except TableError as exc:
+            raise _fail(row, THRESHOLD, exc.message, self.file) from None
+        if threshold is not None:
+            return {
+                "trigger": "threshold",
+                "threshold": threshold.model_dump(exclude_none=True),
+                "_threshold_text": format_threshold(threshold, hint),
+            }
+        if category == "personal_information":
+            raise _fail(row, THRESHOLD, f"personal-information row {sub_class!r} needs a"
+                        " threshold such as 1万人以上", self.file)
+        if _normal(text) in _ANY_AMOUNT:
+            return {"trigger": "scenario", "_threshold_text": ANY_AMOUNT}
+        return {"trigger": "declared"}
+
+    def body(self) -> dict[str, Any]:
+        counter = iter(range(1, 1_000_000))
+        slugs, scenario_slugs = _Slugs(), _Slugs()
+        wide = self.groups.get(None, _Group(None))
+        entries = [self.finish(item, next(counter), {}) for item in wide.items]
+        sectors = []
+        for group in self.groups.values():
+            if group.name is None:
+                continue
+            ids = {
+                name: scenario_slugs.make("sc", self.english.get(name, name),
+                                          f"{group.name}\x1f{name}")
+                for name in group.scenarios
+            }
+            sector_id = slugs.make("s", self.english.get(group.name, group.name), group.name)
+            items = [self.finish(item, next(counter), ids) for item in group.items]
+            sectors.append(self.sector(group, sector_id, ids, items))
+        out: dict[str, Any] = {}
+        if entries:
+            out["entries"] = entries
+        if sectors:
+            out["sectors"] = sectors
+        return out
+
+    def finish(self, item: _Item, n: int, ids: dict[str, str]) -> dict[str, Any]:
+        entry_id = f"{self.list_id}-{n:03d}"
+        scenarios: list[str] | str = "all"
+        if item.scenarios is not None:
+            scenarios = [ids[name] for name in item.scenarios]
+        data = {
+            "id": entry_id,
+            "rule": entry_id.upper().replace("_", "-"),
+            **item.data,
+            "scenarios": scenarios,
+            "cite": self.cite,
+        }
+        try:
+            Entry.model_validate(data)
+        except ValidationError as exc:
+            raise _fail(item.row, SUB_CLASS, _first_error(exc), self.file) from None
+        return data
+
+    def knowledge(self, items: list[_Item], category: str) -> str:
+        if not any(item.data["category"] == category for item in items):
+            return "unknown"
+        return "complete" if self.complete else "partial"
+
+    def coverage(self, items: list[_Item]) -> dict[str, str]:
+        return {
+            "personal_information": self.knowledge(items, "personal_information"),
+            "important_data": self.knowledge(items, "important_data"),
+        }
+
+    def sector(
+        self, group: _Group, sector_id: str, ids: dict[str, str], entries: list[dict[str, Any]]
+    ) -> dict[str, Any]:
+        assert group.name is not None
+        wide = [item for item in group.items if item.scenarios is None]
+        out: dict[str, Any] = {"id": sector_id, "name": _text(group.name, self.english)}
+        if group.notes:
+            note = "；".join(group.notes)
+            out["note"] = {"zh": note, "en": note}
+        out["coverage"] = self.coverage(wide)
+        out["cite"] = self.cite
+        scenarios = []
+        for name, scenario_id in ids.items():
+            own = [i for i in group.items if i.scenarios is None or name in i.scenarios]
+            scenarios.append({
+                "id": scenario_id,
+                "name": _text(name, self.english),
+                "coverage": self.coverage(own),
+                "cite": self.cite,
+            })
+        if scenarios:
+            out["scenarios"] = scenarios
+        if entries:
+            out["entries"] = entries
+        return out
+
+
+def _entry_text(
+    sub_class: str, description: str, threshold: str | None, pathway: Pathway
+) -> dict[str, str]:
+    head = f"{sub_class}（{threshold}）" if threshold else sub_class
+    zh = f"{head}：{_PATHWAY_LABELS[pathway]}。"
+    if description:
+        zh += f"{description.rstrip('。')}。"
+    return {"zh": zh, "en": zh}
+
+
+def _counts(body: dict[str, Any], cite: list[dict[str, Any]]) -> dict[str, Any]:
+    sectors = body.get("sectors", [])
+    entries = [*body.get("entries", []), *(e for s in sectors for e in s.get("entries", []))]
+    return {
+        "sectors": len(sectors),
+        "scenarios": sum(len(s.get("scenarios", [])) for s in sectors),
+        "sub_classes": len({e["sub_class"]["zh"] for e in entries}),
+        "items": len(entries),
+        "fields": sum(len(e.get("fields", [])) for e in entries),
+        "cite": cite,
+    }
+
+
+def import_table(
+    path: Path,
+    list_id: str,
+    zone: str,
+    *,
+    title: Text,
+    edition: str,
+    published: dt.date,
+    in_force_from: dt.date,
+    cite: Cite,
+    in_force_until: dt.date | None = None,
+    kind: str = "negative",
+    scope: str = "sectors",
+    supersedes: str | None = None,
+    applicability: Text | None = None,
+    english: Mapping[str, str] | None = None,
+    complete: bool = True,
+) -> dict[str, Any]:
+    """A list table as the YAML-ready data of a `ZoneList` (validated). Every item cites `cite`.
+    `english` gives English names of sectors, scenarios and sub-classes by their Chinese text
+    (lacking one, name.en repeats the Chinese). `complete` says the table is the whole list, so
+    the scopes it gives rows for have complete coverage (else partial)."""
+    if not re.fullmatch(r"[a-z0-9][a-z0-9_\-]*", list_id):
+        raise TableError(f"list id {list_id!r} is not lower-case letters, digits, - and _")
+    columns, rows = _load(path)
+    missing = [c for c in REQUIRED if c not in columns]
+    if missing:
+        raise TableError(f"the header row lacks {', '.join(missing)}", file=path.name)
+    cites = [cite.model_dump(exclude_none=True)]
+    importer = _Importer(path.name, list_id, cites, english or {}, complete)
+    for row in rows:
+        importer.add(row)
+    body = importer.body()
+    in_force = {"from": in_force_from.isoformat()}
+    if in_force_until is not None:
+        in_force["until"] = in_force_until.isoformat()
+    scope_text = applicability or _DEFAULT_SCOPE
+    data: dict[str, Any] = {
+        "id": list_id,
+        "zones": [zone],
+        "kind": kind,
+        "scope": scope,
+        "title": title.model_dump(),
+        "edition": edition,
+        "published": published.isoformat(),
+        "in_force": in_force,
+        **({"supersedes": supersedes} if supersedes else {}),
+        "encoded": "entries",
+        "cite": cites,
+        "applicability": {
+            "registered_in_zone": {
+                "rule": f"{list_id.upper().replace('_', '-')}-SCOPE",
+                "text": scope_text.model_dump(),
+                "cite": cites,
+            }
+        },
+        "published_counts": _counts(body, cites),
+        **body,
+    }
+    try:
+        ZoneList.model_validate(data)
+    except ValidationError as exc:
+        raise TableError(_first_error(exc), file=path.name) from None
+    return data
+
+
+# --- export --------------------------------------------------------------------------------
+
+
+def _declare_before(order: list[str], seen: set[str], cell: list[str]) -> list[str]:
+    """Scenarios to declare before a row naming `cell`, so that re-reading the rows lists the
+    sector's scenarios in `order`."""
+    new = [s for s in dict.fromkeys(cell) if s not in seen]
+    pending = [s for s in order if s not in seen]
+    if not new or pending[: len(new)] == new:
+        return []
+    last = max((order.index(s) for s in new if s in order), default=-1)
+    return [s for s in order[: last + 1] if s not in seen]
+
+
+def _row(sector: str, note: str, scenario: str = "") -> dict[str, str]:
+    row = dict.fromkeys(COLUMNS, "")
+    row.update({SECTOR: sector, COMPANIES: note, SCENARIO: scenario})
+    return row
+
+
+def _entry_row(entry: Entry, sector: str, note: str, names: Mapping[str, str]) -> dict[str, str]:
+    scenarios = (
+        ALL_SCENARIOS
+        if entry.scenarios == "all"
+        else "；".join(names.get(s, s) for s in entry.scenarios)
+    )
+    category = _CATEGORY_LABELS[entry.category]
+    threshold = ANY_AMOUNT if entry.trigger == "scenario" else ""
+    if entry.threshold is not None:
+        hint = _row_hint(entry.category, category, entry.sub_class.zh)
+        threshold = format_threshold(entry.threshold, hint)
+    row = _row(sector, note, scenarios)
+    row.update({
+        PATHWAY: _PATHWAY_LABELS[entry.pathway],
+        CATEGORY: category,
+        SUB_CLASS: entry.sub_class.zh,
+        DESCRIPTION: entry.description.zh if entry.description else "",
+        FIELDS: "、".join(entry.fields),
+        THRESHOLD: threshold,
+    })
+    return row
+
+
+def _sector_rows(sector: Sector) -> list[dict[str, str]]:
+    names = {sc.id: sc.name.zh for sc in sector.scenarios}
+    order = list(dict.fromkeys(names.values()))
+    note = sector.note.zh if sector.note else ""
+    seen: set[str] = set()
+    rows = []
+    for entry in sector.entries:
+        cell = [] if entry.scenarios == "all" else [names.get(s, s) for s in entry.scenarios]
+        for name in _declare_before(order, seen, cell):
+            rows.append(_row(sector.name.zh, note, name))
+            seen.add(name)
+        seen.update(cell)
+        rows.append(_entry_row(entry, sector.name.zh, note, names))
+    rows.extend(_row(sector.name.zh, note, name) for name in order if name not in seen)
+    return rows or [_row(sector.name.zh, note)]
+
+
+def export_table(zone_list: ZoneList) -> list[dict[str, str]]:
+    """The list as table rows in the official columns: list-wide entries first, then each
+    sector's entries; scenarios without entries get a row of their own."""
+    rows = [_entry_row(e, ALL_SECTORS, "", {}) for e in zone_list.entries]
+    for sector in zone_list.sectors:
+        rows.extend(_sector_rows(sector))
+    return rows
+
+
+def write_table(rows: Sequence[Mapping[str, str]], path: Path) -> None:
+    """Write rows in the official columns: CSV (UTF-8 with BOM) or XLSX, by the file suffix."""
+    suffix = path.suffix.lower()
+    table = [[row.get(c, "") for c in COLUMNS] for row in rows]
+    if suffix == ".csv":
+        with path.open("w", encoding="utf-8-sig", newline="") as fh:
+            writer = csv.writer(fh)
+            writer.writerow(COLUMNS)
+            writer.writerows(table)
+    elif suffix == ".xlsx":
+        _write_xlsx([list(COLUMNS), *table], path)
+    else:
+        raise TableError(f"unsupported table format {suffix!r}: use .csv or .xlsx", file=path.name)
+
+
+def _write_xlsx(table: list[list[str]], path: Path) -> None:
+    from openpyxl import Workbook  # noqa: PLC0415
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "清单"
+    for r, values in enumerate(table, start=1):
+        for c, value in enumerate(values, start=1):
+            cell = sheet.cell(row=r, column=c, value=value or None)
+            if value.startswith("="):
+                cell.data_type = "s"  # text, never a formula
+    book.save(path)

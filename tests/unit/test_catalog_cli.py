@@ -1,0 +1,108 @@
+"""`kuajing catalog …` end to end."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+from kuajing.catalog.loader import RULES_DIR
+from tests.unit.test_cli import EXAMPLE, kuajing
+
+
+def _json(*args: str) -> object:
+    run = kuajing("catalog", *args, "--format", "json")
+    assert run.returncode == 0, run.stderr
+    return json.loads(run.stdout)
+
+
+def test_list_names_every_zone_list_with_dates_and_status() -> None:
+    rows = {r["id"]: r for r in _json("list")}  # type: ignore[union-attr]
+    assert {
+        "beijing-2024",
+        "beijing-2025",
+        "shanghai-2024",
+        "shanghai-2025",
+        "tianjin-2024",
+    } <= set(rows)
+    assert rows["beijing-2024"]["status"] == "superseded"
+    assert rows["beijing-2024"]["in_force_until"] == "2026-05-10"
+    assert rows["shanghai-2024"]["published_counts"]["items"] == 84
+    assert rows["beijing-2024"]["published_counts"]["scenarios"] == 23
+
+
+def test_coverage_reports_unencoded_scenarios_and_grades() -> None:
+    rows = {r["id"]: r for r in _json("coverage")}  # type: ignore[union-attr]
+    sh = rows["shanghai-2024"]
+    assert "shanghai-2024/international_shipping/crew_management" in sh["unencoded_scenarios"]
+    assert (
+        "shanghai-2024/reinsurance/personal_insurance_reinsurance" not in sh["unencoded_scenarios"]
+    )
+    assert abs(sum(sh["grades"].values()) - 1) < 0.01
+    assert rows["tianjin-2024"]["encoded"] == "headers_only"
+
+
+def test_search_in_chinese_and_english() -> None:
+    def ids(text: str) -> set[str]:
+        return {h["id"] for h in _json("search", text)}  # type: ignore[union-attr]
+
+    assert "beijing-2024/pharmaceuticals/pharmacovigilance" in ids("药物警戒")
+    assert "sh24-reins-pi-sa-2" in ids("保单号")
+    assert "sh24-reins-pi-sa-2" in ids("claim amount")  # vocabulary: claim amount -> 理赔金额
+    assert "beijing-2024/pharmaceuticals/clinical_trial" in ids("Clinical trials")
+
+
+def test_show_resolves_citations() -> None:
+    shown = _json("show", "bj24-pharma-pi-sa-1")
+    assert shown["kind"] == "entry"  # type: ignore[index]
+    assert "WANGXIN-BJ" in shown["sources"]  # type: ignore[index]
+    run = kuajing("catalog", "show", "no-such-thing")
+    assert run.returncode == 2 and "Traceback" not in run.stderr
+
+
+def test_validate_reports_every_problem_with_file_and_exit_2(tmp_path: Path) -> None:
+    assert kuajing("catalog", "validate").returncode == 0
+    bad = tmp_path / "rules"
+    shutil.copytree(RULES_DIR, bad)
+    zones = bad / "zones.yaml"
+    zones.write_text(
+        zones.read_text(encoding="utf-8").replace("lists: any", "lists: [nope-2030]", 1)
+    )
+    run = kuajing("catalog", "validate", str(bad))
+    assert run.returncode == 2
+    assert "zones.yaml:" in run.stderr and "unknown list 'nope-2030'" in run.stderr
+
+
+def _overlay(tmp_path: Path) -> Path:
+    overlay = tmp_path / "overlay"
+    (overlay / "lists").mkdir(parents=True)
+    text = (RULES_DIR / "lists/beijing/2024.yaml").read_text(encoding="utf-8")
+    text = text.replace(
+        "{counter: persons, at_least: 10000, below: 50000}",
+        "{counter: persons, at_least: 10000, below: 20000}",
+    )
+    text = text.replace(
+        "{counter: persons, at_least: 50000}", "{counter: persons, at_least: 20000}"
+    )
+    (overlay / "lists/beijing.yaml").write_text(text, encoding="utf-8")
+    return overlay
+
+
+def test_overlay_changes_assess_and_says_so(tmp_path: Path) -> None:
+    overlay = _overlay(tmp_path)
+    run = kuajing("--rules", str(overlay), "assess", str(EXAMPLE), "--format", "json")
+    trial = next(t for t in json.loads(run.stdout)["transfers"] if t["id"] == "trial-data")
+    assert trial["pathway"] == "security_assessment" and trial["origin"] == str(overlay)
+    run = kuajing("assess", str(EXAMPLE), "--format", "json", env={"KUAJING_RULES": str(overlay)})
+    assert json.loads(run.stdout)["pathway"] == "security_assessment"
+
+
+def test_diff_shows_changed_bands_and_decisions(tmp_path: Path) -> None:
+    overlay = _overlay(tmp_path)
+    out = _json("diff", str(RULES_DIR), str(overlay), "--requests", str(EXAMPLE))
+    [changes] = out["lists"]  # type: ignore[index]
+    assert changes["a"] == "beijing-2024"
+    assert any("at_least': 20000" in c["after"] for c in changes["changed"])
+    [decision] = out["decisions"]  # type: ignore[index]
+    assert decision["transfer"] == "trial-data"
+    assert decision["after"].startswith("security_assessment")
