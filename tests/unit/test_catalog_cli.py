@@ -106,3 +106,51 @@ def test_diff_shows_changed_bands_and_decisions(tmp_path: Path) -> None:
     [decision] = out["decisions"]  # type: ignore[index]
     assert decision["transfer"] == "trial-data"
     assert decision["after"].startswith("security_assessment")
+
+
+IMPORT_ARGS = ["--zone", "shanghai", "--title-zh", "上海清单", "--edition", "2024版",
+               "--published", "2025-02-08", "--until", "2026-04-23", "--source", "SH-TABLE",
+               "--source-title", "官方清单表"]  # fmt: skip
+
+
+def test_export_then_import_governs_assess(tmp_path: Path) -> None:
+    table, overlay = tmp_path / "sh.xlsx", tmp_path / "overlay"
+    assert kuajing("catalog", "export", "shanghai-2024", "--out", str(table)).returncode == 0
+    run = kuajing(
+        "catalog",
+        "import",
+        str(table),
+        "--list",
+        "shanghai-2024",
+        "--out",
+        str(overlay),
+        *IMPORT_ARGS,
+    )
+    assert run.returncode == 0, run.stderr
+    assert (overlay / "lists/shanghai/shanghai-2024.yaml").is_file()
+    request = tmp_path / "req.yaml"
+    request.write_text(
+        "date: 2025-06-01\nprocessor: {name: X, zone: shanghai}\n"
+        "transfers: [{id: a, scenario: 财产险再保险, sensitive: 1000000}]\n",
+        encoding="utf-8",
+    )
+    out = json.loads(
+        kuajing("--rules", str(overlay), "assess", str(request), "--format", "json").stdout
+    )
+    assert out["transfers"][0]["pathway"] == "security_assessment"
+    assert out["transfers"][0]["origin"] == str(overlay)
+
+
+def test_failed_import_writes_nothing(tmp_path: Path) -> None:
+    table, overlay = tmp_path / "bad.csv", tmp_path / "overlay"
+    table.write_text(
+        "行业领域,场景,出境路径,数据类别,数据子类,字段/数据项,数量门槛\n"
+        "再保险,人身险再保险,数据出境安全评估,个人信息,敏感个人信息,保单号,大约很多人\n",
+        encoding="utf-8",
+    )
+    run = kuajing(
+        "catalog", "import", str(table), "--list", "sh-bad", "--out", str(overlay), *IMPORT_ARGS
+    )
+    assert run.returncode == 2 and "Traceback" not in run.stderr
+    assert "数量门槛" in run.stderr or "threshold" in run.stderr
+    assert not overlay.exists()

@@ -13,14 +13,16 @@ import csv
 import datetime as dt
 import hashlib
 import io
+import itertools
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, get_args
 
+import openpyxl  # type: ignore[import-untyped]
 from pydantic import ValidationError
 
 from kuajing.catalog.base import Cite, Counter, Pathway, Text, Threshold
@@ -178,31 +180,35 @@ def _amount(num: str, mult: str) -> int | None:
 def _bounds(text: str) -> dict[str, int]:
     bounds: dict[str, int] = {}
     for match in _BOUND.finditer(_normal(text)):
-        pre, post, unit = match["pre"], match["post"], match["unit"]
-        if pre and post:
-            raise TableError(f"threshold {text!r}: {pre!r} and {post!r} bound the same number")
-        if not (pre or post):
-            if unit:
+        kinds = {_PRE[match["pre"]]} if match["pre"] else set()
+        kinds |= {_POST[match["post"]]} if match["post"] else set()
+        if len(kinds) > 1:
+            raise TableError(f"threshold {text!r}: {match[0]!r} is bounded two ways")
+        if not kinds:
+            if match["unit"]:
                 raise TableError(f"threshold {text!r}: {match[0]!r} has no 以上/不满/超过/以下")
             continue  # a date or other number, not a bound
-        kind = _PRE[pre] if pre else _POST[post]
+        kind = kinds.pop()
         amount = _amount(match["num"], match["mult"])
         if amount is None:
             raise TableError(f"threshold {text!r}: {match[0]!r} is not a whole number of persons")
         side = _LOWER if kind in _LOWER else ("below", "at_most")
         if any(s in bounds for s in side):
-            raise TableError(f"threshold {text!r} has two {'lower' if kind in _LOWER else 'upper'}"
-                             " bounds")
+            raise TableError(
+                f"threshold {text!r} has two {'lower' if kind in _LOWER else 'upper'} bounds"
+            )
         bounds[kind] = amount
     return bounds
 
 
-def parse_threshold(text: str, counter_hint: Counter | None = None) -> Threshold | None:
+def parse_threshold(text: str, counter_hint: str | None = None) -> Threshold | None:
     """A Chinese threshold phrase as bounds: 以上 = at_least, 超过 = more_than, 不满 = below,
     以下 = at_most. Empty cells and 不限 give None; text that is not a threshold raises
     `TableError`. The counter comes from words in the phrase (敏感个人信息 = sensitive,
     个人信息（不含敏感个人信息） = personal, 含敏感个人信息 = persons, 处理 = processed), else
     from `counter_hint`, else persons."""
+    if counter_hint is not None and counter_hint not in get_args(Counter):
+        raise TableError(f"unknown counter {counter_hint!r}: use {', '.join(get_args(Counter))}")
     compact = _normal(text)
     if compact.lower() in _NO_THRESHOLD or compact in _ANY_AMOUNT:
         return None
@@ -228,7 +234,7 @@ def _amount_text(n: int) -> str:
     return str(n)
 
 
-def format_threshold(threshold: Threshold, counter_hint: Counter | None = None) -> str:
+def format_threshold(threshold: Threshold, counter_hint: str | None = None) -> str:
     """The threshold in Chinese drafting, e.g. 10万人以上、不满100万人. Words naming the counter
     are added when it differs from `counter_hint` (else persons), so parsing gives it back."""
     parts = []
@@ -299,8 +305,9 @@ def _rows(grid: list[list[str]], file: str) -> tuple[list[str], list[_Row]]:
     """The known columns and the data rows of a sheet's grid of cell texts."""
     start = next((i for i, r in enumerate(grid) if len(_header_map(r)) >= _HEADER_MIN), None)
     if start is None:
-        raise TableError(f"no header row with at least {_HEADER_MIN} of {', '.join(COLUMNS)}",
-                         file=file)
+        raise TableError(
+            f"no header row with at least {_HEADER_MIN} of {', '.join(COLUMNS)}", file=file
+        )
     columns = _header_map(grid[start])
     rows = []
     for i, raw in enumerate(grid[start + 1 :], start=start + 2):
@@ -325,12 +332,17 @@ def _decode(raw: bytes, file: str) -> str:
 
 
 def _csv_grid(path: Path) -> list[list[str]]:
+    """Cell texts of a CSV file, separated by commas, else by tabs or semicolons (the first that
+    gives a header row)."""
     text = _decode(path.read_bytes(), path.name)
-    try:
-        dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(text[:4096], ",\t;")
-    except csv.Error:
-        dialect = csv.excel
-    return [[_cell(v) for v in row] for row in csv.reader(io.StringIO(text), dialect)]
+    grids = []
+    for delimiter in (",", "\t", ";"):
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+        grid = [[_cell(v) for v in row] for row in reader]
+        if any(len(_header_map(r)) >= _HEADER_MIN for r in grid):
+            return grid
+        grids.append(grid)
+    return grids[0]
 
 
 def _sheet_grid(sheet: Any) -> list[list[str]]:
@@ -338,7 +350,10 @@ def _sheet_grid(sheet: Any) -> list[list[str]]:
     grid = [
         [_cell(v) for v in row]
         for row in sheet.iter_rows(
-            min_row=1, min_col=1, max_row=sheet.max_row, max_col=sheet.max_column,
+            min_row=1,
+            min_col=1,
+            max_row=sheet.max_row,
+            max_col=sheet.max_column,
             values_only=True,
         )
     ]
@@ -351,10 +366,8 @@ def _sheet_grid(sheet: Any) -> list[list[str]]:
 
 
 def _xlsx_grids(path: Path) -> list[list[list[str]]]:
-    from openpyxl import load_workbook  # type: ignore[import-untyped]  # noqa: PLC0415
-
     try:
-        book = load_workbook(path, data_only=True)
+        book = openpyxl.load_workbook(path, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds on a damaged file
         raise TableError(f"cannot open the workbook: {exc}", file=path.name) from None
     try:
@@ -477,13 +490,11 @@ class _Slugs:
         digest = hashlib.sha1(key.encode(), usedforsecurity=False).hexdigest()[:6]
         words = re.findall(r"[a-z0-9]+", unicodedata.normalize("NFKC", name).lower())
         slug = "-".join(words)[:40].strip("-")
-        candidate = f"{prefix}-{slug or digest}"
-        if candidate in self.used:
-            candidate = f"{prefix}-{slug}-{digest}" if slug else f"{prefix}-{digest}-{key.count('')}"
-        while candidate in self.used:
-            candidate += "x"
-        self.used.add(candidate)
-        return candidate
+        candidates = [f"{prefix}-{slug}", f"{prefix}-{slug}-{digest}"] if slug else []
+        candidates += [f"{prefix}-{digest}", *(f"{prefix}-{digest}-{n}" for n in range(2, 99))]
+        chosen = next(c for c in candidates if c not in self.used)
+        self.used.add(chosen)
+        return chosen
 
 
 @dataclass
@@ -501,8 +512,9 @@ class _Importer:
         group = self.groups.setdefault(key, _Group(key))
         scenarios = _scenario_names(row.get(SCENARIO))
         if key is None and scenarios is not None:
-            raise _fail(row, SCENARIO, "a list-wide row (no sector) covers every scenario",
-                        self.file)
+            raise _fail(
+                row, SCENARIO, "a list-wide row (no sector) covers every scenario", self.file
+            )
         note = row.get(COMPANIES)
         if key is not None and note and note not in group.notes:
             group.notes.append(note)
@@ -513,14 +525,18 @@ class _Importer:
     def entry(self, row: _Row) -> dict[str, Any]:
         category = _category(row.get(CATEGORY))
         if category is None:
-            raise _fail(row, CATEGORY, f"unknown data category {row.get(CATEGORY)!r}: use 重要数据,"
-                        " 个人信息 or 一般数据", self.file)
+            raise _fail(
+                row,
+                CATEGORY,
+                f"unknown data category {row.get(CATEGORY)!r}: use 重要数据, 个人信息 or 一般数据",
+                self.file,
+            )
         sub_class = _name(row.get(SUB_CLASS))
         if not sub_class:
             raise _fail(row, SUB_CLASS, "the row has no data sub-class", self.file)
         pathway = self.pathway(row, category)
-        data: dict[str, Any] = {"category": category, "pathway": pathway.value}
-        data.update(self.trigger(row, category, sub_class))
+        trigger, threshold_text = self.trigger(row, category, sub_class)
+        data: dict[str, Any] = {"category": category, "pathway": pathway.value, **trigger}
         data["sub_class"] = _text(sub_class, self.english)
         description = row.get(DESCRIPTION)
         if description:
@@ -528,8 +544,7 @@ class _Importer:
         fields = _fields(row.get(FIELDS))
         if fields:
             data["fields"] = fields
-        data["text"] = _entry_text(sub_class, description, data.get("_threshold_text"), pathway)
-        data.pop("_threshold_text", None)
+        data["text"] = _entry_text(sub_class, description, threshold_text, pathway)
         return data
 
     def pathway(self, row: _Row, category: Category) -> Pathway:
@@ -538,11 +553,18 @@ class _Importer:
             return Pathway.EXEMPT
         pathway = _pathway(text)
         if pathway is None:
-            raise _fail(row, PATHWAY, f"unknown pathway {text!r}: use 数据出境安全评估 or"
-                        " 标准合同/认证", self.file)
+            raise _fail(
+                row,
+                PATHWAY,
+                f"unknown pathway {text!r}: use 数据出境安全评估 or 标准合同/认证",
+                self.file,
+            )
         return pathway
 
-    def trigger(self, row: _Row, category: Category, sub_class: str) -> dict[str, Any]:
+    def trigger(
+        self, row: _Row, category: Category, sub_class: str
+    ) -> tuple[dict[str, Any], str | None]:
+        """The trigger keys of the entry, and the threshold as the entry's text gives it."""
         text = row.get(THRESHOLD)
         hint = _row_hint(category, row.get(CATEGORY), sub_class)
         try:
@@ -550,20 +572,23 @@ class _Importer:
         except TableError as exc:
             raise _fail(row, THRESHOLD, exc.message, self.file) from None
         if threshold is not None:
-            return {
-                "trigger": "threshold",
-                "threshold": threshold.model_dump(exclude_none=True),
-                "_threshold_text": format_threshold(threshold, hint),
-            }
+            keys = {"trigger": "threshold", "threshold": threshold.model_dump(exclude_none=True)}
+            # the entry's text depends on the category only, so that a round trip keeps it
+            text_hint: Counter | None = "personal" if category == "personal_information" else None
+            return keys, format_threshold(threshold, text_hint)
         if category == "personal_information":
-            raise _fail(row, THRESHOLD, f"personal-information row {sub_class!r} needs a"
-                        " threshold such as 1万人以上", self.file)
+            raise _fail(
+                row,
+                THRESHOLD,
+                f"personal-information row {sub_class!r} needs a threshold such as 1万人以上",
+                self.file,
+            )
         if _normal(text) in _ANY_AMOUNT:
-            return {"trigger": "scenario", "_threshold_text": ANY_AMOUNT}
-        return {"trigger": "declared"}
+            return {"trigger": "scenario"}, ANY_AMOUNT
+        return {"trigger": "declared"}, None
 
     def body(self) -> dict[str, Any]:
-        counter = iter(range(1, 1_000_000))
+        counter = itertools.count(1)
         slugs, scenario_slugs = _Slugs(), _Slugs()
         wide = self.groups.get(None, _Group(None))
         entries = [self.finish(item, next(counter), {}) for item in wide.items]
@@ -572,8 +597,9 @@ class _Importer:
             if group.name is None:
                 continue
             ids = {
-                name: scenario_slugs.make("sc", self.english.get(name, name),
-                                          f"{group.name}\x1f{name}")
+                name: scenario_slugs.make(
+                    "sc", self.english.get(name, name), f"{group.name}\x1f{name}"
+                )
                 for name in group.scenarios
             }
             sector_id = slugs.make("s", self.english.get(group.name, group.name), group.name)
@@ -618,9 +644,8 @@ class _Importer:
     def sector(
         self, group: _Group, sector_id: str, ids: dict[str, str], entries: list[dict[str, Any]]
     ) -> dict[str, Any]:
-        assert group.name is not None
         wide = [item for item in group.items if item.scenarios is None]
-        out: dict[str, Any] = {"id": sector_id, "name": _text(group.name, self.english)}
+        out: dict[str, Any] = {"id": sector_id, "name": _text(group.name or "", self.english)}
         if group.notes:
             note = "；".join(group.notes)
             out["note"] = {"zh": note, "en": note}
@@ -629,12 +654,14 @@ class _Importer:
         scenarios = []
         for name, scenario_id in ids.items():
             own = [i for i in group.items if i.scenarios is None or name in i.scenarios]
-            scenarios.append({
-                "id": scenario_id,
-                "name": _text(name, self.english),
-                "coverage": self.coverage(own),
-                "cite": self.cite,
-            })
+            scenarios.append(
+                {
+                    "id": scenario_id,
+                    "name": _text(name, self.english),
+                    "coverage": self.coverage(own),
+                    "cite": self.cite,
+                }
+            )
         if scenarios:
             out["scenarios"] = scenarios
         if entries:
@@ -676,8 +703,8 @@ def import_table(
     in_force_from: dt.date,
     cite: Cite,
     in_force_until: dt.date | None = None,
-    kind: str = "negative",
-    scope: str = "sectors",
+    kind: Literal["negative", "general"] = "negative",
+    scope: Literal["sectors", "comprehensive"] = "sectors",
     supersedes: str | None = None,
     applicability: Text | None = None,
     english: Mapping[str, str] | None = None,
@@ -763,14 +790,16 @@ def _entry_row(entry: Entry, sector: str, note: str, names: Mapping[str, str]) -
         hint = _row_hint(entry.category, category, entry.sub_class.zh)
         threshold = format_threshold(entry.threshold, hint)
     row = _row(sector, note, scenarios)
-    row.update({
-        PATHWAY: _PATHWAY_LABELS[entry.pathway],
-        CATEGORY: category,
-        SUB_CLASS: entry.sub_class.zh,
-        DESCRIPTION: entry.description.zh if entry.description else "",
-        FIELDS: "、".join(entry.fields),
-        THRESHOLD: threshold,
-    })
+    row.update(
+        {
+            PATHWAY: _PATHWAY_LABELS[entry.pathway],
+            CATEGORY: category,
+            SUB_CLASS: entry.sub_class.zh,
+            DESCRIPTION: entry.description.zh if entry.description else "",
+            FIELDS: "、".join(entry.fields),
+            THRESHOLD: threshold,
+        }
+    )
     return row
 
 
@@ -816,9 +845,7 @@ def write_table(rows: Sequence[Mapping[str, str]], path: Path) -> None:
 
 
 def _write_xlsx(table: list[list[str]], path: Path) -> None:
-    from openpyxl import Workbook  # noqa: PLC0415
-
-    book = Workbook()
+    book = openpyxl.Workbook()
     sheet = book.active
     sheet.title = "清单"
     for r, values in enumerate(table, start=1):

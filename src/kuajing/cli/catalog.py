@@ -162,3 +162,60 @@ def diff_cmd(
         typer.echo(f"decision {ch.request} {ch.transfer}: {ch.before} → {ch.after}")
     if requests and not result.decisions:
         typer.echo("no decision on the given requests changes")
+
+
+@app.command("import")
+def import_cmd(
+    table: Annotated[Path, typer.Argument(help="Official list table: CSV (UTF-8 or GBK) or XLSX.")],
+    list_id: Annotated[str, typer.Option("--list", help="Id of the list, e.g. hainan-2024.")],
+    zone: Annotated[str, typer.Option(help="Zone id the list applies to.")],
+    out: Annotated[Path, typer.Option("--out", help="Overlay directory to write into.")],
+    title_zh: Annotated[str, typer.Option(help="Official Chinese title.")],
+    edition: Annotated[str, typer.Option(help="Edition label, e.g. 2024版.")],
+    published: Annotated[str, typer.Option(help="Publication date YYYY-MM-DD.")],
+    source: Annotated[str, typer.Option(help="Source id cited for every row.")],
+    title_en: Annotated[str | None, typer.Option(help="English title.")] = None,
+    in_force_from: Annotated[str | None, typer.Option("--from", help="Default: published.")] = None,
+    until: Annotated[str | None, typer.Option(help="Last day in force.")] = None,
+    source_title: Annotated[str | None, typer.Option(help="Title of a new source.")] = None,
+    source_url: Annotated[str | None, typer.Option(help="URL of a new source.")] = None,
+    confidence: Annotated[str, typer.Option(help="H, M, L or U.")] = "H",
+    supersedes: Annotated[str | None, typer.Option(help="List id this edition replaces.")] = None,
+) -> None:
+    """Turn an official list table into catalogue YAML in an overlay directory (use it with
+    --rules DIR or KUAJING_RULES)."""
+    from kuajing.catalog.base import Text  # noqa: PLC0415
+    from kuajing.services.tables import import_into_overlay  # noqa: PLC0415
+
+    if confidence not in ("H", "M", "L", "U"):
+        raise KuajingError(f"--confidence: expected H, M, L or U, got {confidence!r}")
+    written = import_into_overlay(
+        table, list_id, out, zone=zone,
+        title=Text(zh=title_zh, en=title_en or title_zh), edition=edition,
+        published=_date("--published", published),
+        in_force_from=_date("--from", in_force_from or published),
+        in_force_until=_date("--until", until) if until else None,
+        source=source, source_title=source_title, source_url=source_url,
+        confidence=confidence,  # type: ignore[arg-type]
+        supersedes=supersedes,
+    )  # fmt: skip
+    typer.echo(f"wrote {written}")
+
+
+@app.command("export")
+def export_cmd(
+    list_id: Annotated[str, typer.Argument(help="List id.")],
+    out: Annotated[Path, typer.Option("--out", help="Table to write (.csv or .xlsx).")],
+) -> None:
+    """Write a list as a table in the official layout (import reads it back unchanged)."""
+    from kuajing.services.tables import export_list  # noqa: PLC0415
+
+    rows = export_list(catalog(), list_id, out)
+    typer.echo(f"wrote {rows} rows to {out}")
+
+
+def _date(option: str, text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise KuajingError(f"{option}: expected a date YYYY-MM-DD, got {text!r}") from None
