@@ -90,6 +90,11 @@ PHRASES: dict[str, Text] = {
     ),
     "matched_fields": Text(zh="匹配字段：{zh}", en="matched fields: {en}"),
     "scope_list": Text(zh="适用清单 {list}（{scope}）", en="list {list} applies ({scope})"),
+    "scope_general": Text(
+        zh="{list}（一般数据清单）列明该场景（{scope}）：清单内一般数据备案后可自由出境；个人信息和重要数据仍按其适用规则",
+        en="general data list {list} names this scenario ({scope}): listed general data flows "
+        "freely once filed; PI and important data still follow their own rules",
+    ),
     "scope_adopted": Text(
         zh="经跨区参照适用，适用 {list}（{scope}）",
         en="list {list} applies by cross-zone adoption ({scope})",

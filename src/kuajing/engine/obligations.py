@@ -29,10 +29,11 @@ def obligations_for(
         "pi": t.has_pi,
         "sensitive": t.sensitive > 0,
         "important_data": bool(t.important_data) or _id_found(out),
-        "list_regime": pl.zone_list is not None and not exempt,
+        "list_regime": (pl.zone_list is not None or pl.general is not None) and not exempt,
     }
     scenario = pl.ref.scenario.id if pl.ref and pl.ref.scenario else None
-    key = (pl.pool, scenario, pathway, tuple(facts.values()), t.exemption, exempt, day)
+    general = pl.general.id if pl.general else None
+    key = (pl.pool, general, scenario, pathway, tuple(facts.values()), t.exemption, exempt, day)
     if key not in memo:
         memo[key] = _select(catalog, day, t, pl, pathway, facts, exempt)
     return memo[key]
@@ -48,6 +49,8 @@ def _select(
     exempt: bool,
 ) -> list[Obligation]:
     candidates = list(catalog.obligations)
+    if pl.general is not None:
+        candidates += pl.general.obligations
     if pl.zone_list is not None and not exempt:
         candidates += pl.zone_list.obligations
         candidates += pl.sector.obligations if pl.sector else []

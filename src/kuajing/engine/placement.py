@@ -23,6 +23,7 @@ class Placement:
     ref: ScopeRef | None = None
     adoption: Adoption | None = None
     notes: list[Finding] = field(default_factory=list)
+    general: ZoneList | None = None  # a general (positive) list covering the scenario
 
     @property
     def pool(self) -> str:
@@ -115,7 +116,36 @@ def place(
     if own and uncovered is not None:
         key = "scope_national_no_scenario" if t.scenario is None else "scope_out"
         notes.append(Finding(uncovered, facts=PHRASES[key]))
-    return Placement(notes=notes)
+    return Placement(notes=notes, general=_general(catalog, zone, day, refs, processor, notes))
+
+
+def _general(
+    catalog: Catalog,
+    zone: str,
+    day: dt.date,
+    refs: list[ScopeRef],
+    processor: Processor,
+    notes: list[Finding],
+) -> ZoneList | None:
+    """A general data list (positive list) of the zone naming the scenario: listed general data
+    flows freely once filed; PI and important data still follow the rules that govern them."""
+    for ref in refs:
+        zl = ref.zone_list
+        if zl.kind == "general" and zone in zl.zones and zl.in_force.covers(day):
+            if processor.ciio and ref.sector.coverage and _excludes_ciio(zl):
+                continue
+            notes.append(
+                Finding(
+                    zl.applicability.registered_in_zone,
+                    facts=fmt("scope_general", list=zl.id, scope=ref.key),
+                )
+            )
+            return zl
+    return None
+
+
+def _excludes_ciio(zl: ZoneList) -> bool:
+    return zl.applicability.excludes_ciio is not None
 
 
 def _applies(zl: ZoneList, processor: Processor, notes: list[Finding]) -> bool:
@@ -166,6 +196,8 @@ def _adopted(
     for ref in refs:
         zl = ref.zone_list
         if zone in zl.zones or zl.kind != "negative" or not zl.in_force.covers(day):
+            continue
+        if zl.confidence not in "HM":  # only officially released lists can be adopted
             continue
         if adoption.lists != "any" and zl.id not in adoption.lists:
             continue
