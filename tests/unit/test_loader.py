@@ -181,3 +181,13 @@ def test_overlay_adds_and_replaces_lists(tmp_path: Path) -> None:
     assert catalog.origins["beijing-2024"] == "shipped"
     bands = [e.threshold for e in Catalog.entries_of(catalog.lists["shanghai-2024"]) if e.threshold]
     assert any(t.at_least == 20000 for t in bands)
+
+
+def test_overlapping_editions_of_a_zone_fail(rules: Path) -> None:
+    _edit(
+        rules / "lists/beijing/2024.yaml",
+        'in_force: {from: "2024-08-30", until: "2026-05-10"}',
+        'in_force: {from: "2024-08-30", until: "2026-05-11"}',
+    )
+    errs = _errors(rules)
+    assert any("'beijing-2025' overlaps 'beijing-2024'" in e for e in errs), errs
