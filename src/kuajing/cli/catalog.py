@@ -87,10 +87,10 @@ def coverage_cmd(lang: LangOpt = None, fmt: FormatOpt = "text") -> None:
 
 
 @app.command("show")
-def show_cmd(ident: str, fmt: FormatOpt = "text") -> None:
+def show_cmd(ident: str, lang: LangOpt = None, fmt: FormatOpt = "text") -> None:
     """One list, sector, scenario, entry, zone or source with its citations."""
     _check_format(fmt)
-    shown = svc.show(catalog(), ident)
+    shown = svc.show(catalog(), ident, language(lang))
     if fmt == "json":
         _json(shown)
         return

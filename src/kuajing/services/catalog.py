@@ -124,14 +124,30 @@ def _unencoded(zl: ZoneList) -> list[str]:
 
 
 # -- show ----------------------------------------------------------------------------------------
-def show(catalog: Catalog, ident: str) -> dict[str, Any]:
-    """One list, sector, scenario, entry, zone or source, with its citations resolved."""
+def show(catalog: Catalog, ident: str, lang: Lang | None = None) -> dict[str, Any]:
+    """One list, sector, scenario, entry, zone or source, with its citations resolved; texts in
+    `lang` only when given, else in both languages."""
     item, kind = _find(catalog, ident)
     data = item.model_dump(mode="json", by_alias=True, exclude_none=True)
+    if lang is not None:
+        data = _one_language(data, lang)
     if kind == "list":  # keep the header; sectors and entries are shown by their own ids
         data["sectors"] = [s["id"] for s in data.get("sectors", [])]
         data["entries"] = [e["id"] for e in data.get("entries", [])]
-    return {"kind": kind, "id": ident, "item": data, "sources": _sources(catalog, data)}
+    sources = _sources(catalog, data)
+    if lang is not None:
+        sources = _one_language(sources, lang)
+    return {"kind": kind, "id": ident, "item": data, "sources": sources}
+
+
+def _one_language(data: Any, lang: Lang) -> Any:
+    if isinstance(data, dict):
+        if set(data) == {"zh", "en"}:
+            return data[lang]
+        return {k: _one_language(v, lang) for k, v in data.items()}
+    if isinstance(data, list):
+        return [_one_language(v, lang) for v in data]
+    return data
 
 
 def _find(catalog: Catalog, ident: str) -> tuple[BaseModel, str]:
