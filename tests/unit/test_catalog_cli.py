@@ -154,3 +154,40 @@ def test_failed_import_writes_nothing(tmp_path: Path) -> None:
     assert run.returncode == 2 and "Traceback" not in run.stderr
     assert "数量门槛" in run.stderr or "threshold" in run.stderr
     assert not overlay.exists()
+
+
+def test_missing_files_are_one_line_errors(tmp_path: Path) -> None:
+    runs = [
+        kuajing(
+            "catalog",
+            "import",
+            str(tmp_path / "none.csv"),
+            "--list",
+            "x",
+            "--out",
+            str(tmp_path / "o"),
+            *IMPORT_ARGS,
+        ),
+        kuajing(
+            "catalog",
+            "diff",
+            "shanghai-2024",
+            "beijing-2024",
+            "--requests",
+            str(tmp_path / "none.yaml"),
+        ),
+    ]
+    for run in runs:
+        assert run.returncode == 2, run.stderr
+        assert "Traceback" not in run.stderr and "no such file" in run.stderr
+        assert len(run.stderr.strip().splitlines()) == 1
+
+
+def test_import_errors_name_the_users_overlay(tmp_path: Path) -> None:
+    table, overlay = tmp_path / "sh.csv", tmp_path / "overlay"
+    assert kuajing("catalog", "export", "shanghai-2024", "--out", str(table)).returncode == 0
+    args = [a if a != "shanghai" else "mars" for a in IMPORT_ARGS]
+    run = kuajing("catalog", "import", str(table), "--list", "sh-x", "--out", str(overlay), *args)
+    assert run.returncode == 2
+    assert f"{overlay}/lists/mars/sh-x.yaml" in run.stderr and "unknown zone 'mars'" in run.stderr
+    assert not overlay.exists()

@@ -144,12 +144,18 @@ class Sector(Cited):
     obligations: list[Obligation] = Field(default_factory=list)
 
 
-class PublishedCounts(Cited):
+class Sizes(Strict):
+    """The size of a list: as published, or as encoded."""
+
     sectors: int | None = None
     scenarios: int | None = None
     sub_classes: int | None = None
     items: int | None = None
     fields: int | None = None
+
+
+class PublishedCounts(Sizes, Cited):
+    pass
 
 
 class Applicability(Strict):

@@ -378,6 +378,8 @@ def _xlsx_grids(path: Path) -> list[list[list[str]]]:
 
 def _load(path: Path) -> tuple[list[str], list[_Row]]:
     suffix = path.suffix.lower()
+    if suffix in {".csv", ".xlsx", ".xlsm"} and not path.is_file():
+        raise TableError("no such file", file=str(path))
     if suffix == ".csv":
         return _rows(_csv_grid(path), path.name)
     if suffix in {".xlsx", ".xlsm"}:

@@ -14,8 +14,7 @@ from kuajing.cli import catalog as catalog_cli
 from kuajing.cli import state
 from kuajing.cli.render import render
 from kuajing.errors import KuajingError
-from kuajing.i18n import default_lang
-from kuajing.services.assess import assess_text
+from kuajing.services.assess import assess_text, read_file
 
 app = typer.Typer(
     help="kuajing 跨境: which legal pathway a cross-border data export from China needs.",
@@ -56,25 +55,15 @@ def assess_cmd(
     explain: Annotated[bool, typer.Option(help="Show every rule and count used.")] = False,
 ) -> None:
     """Assess the exports described in FILE and print the pathway each needs, with citations."""
-    chosen: Lang = default_lang() if lang is None else "zh" if lang == LangOpt.zh else "en"
+    chosen: Lang = state.language(lang.value if lang else None)
     name = "<stdin>" if file == "-" else file
-    text = sys.stdin.read() if file == "-" else _read(file)
+    text = sys.stdin.read() if file == "-" else read_file(Path(file))
     decision = assess_text(text, name=name, lang=chosen, explain=explain, catalog=state.catalog())
     if fmt == Format.json:
         exclude = None if explain else {"trace"}
         typer.echo(decision.model_dump_json(indent=2, exclude=exclude))
     else:
         typer.echo(render(decision, chosen, explain))
-
-
-def _read(file: str) -> str:
-    path = Path(file)
-    try:
-        return path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise KuajingError(f"{file}: no such file") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise KuajingError(f"{file}: cannot read ({exc.__class__.__name__})") from None
 
 
 def main() -> None:

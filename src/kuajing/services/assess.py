@@ -2,13 +2,25 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from pydantic import ValidationError
 
 from kuajing.catalog import Catalog, default_catalog
 from kuajing.catalog.base import Lang
 from kuajing.engine import Decision, Request, assess
-from kuajing.errors import RequestError
+from kuajing.errors import KuajingError, RequestError
 from kuajing.yamlio import Document, format_path, parse
+
+
+def read_file(path: Path) -> str:
+    """A user's UTF-8 file; a missing or unreadable one is a one-line error."""
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise KuajingError(f"{path}: no such file") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise KuajingError(f"{path}: cannot read ({exc.__class__.__name__})") from None
 
 
 def parse_request(text: str, name: str = "<request>") -> Request:

@@ -14,17 +14,9 @@ from kuajing.catalog import Catalog
 from kuajing.catalog.base import Lang
 from kuajing.catalog.catalog import normalise
 from kuajing.catalog.loader import RULES_DIR, load_catalog
-from kuajing.catalog.models import Entry, ZoneList
+from kuajing.catalog.models import Entry, Sizes, ZoneList
 from kuajing.catalog.vocabulary import canonical
 from kuajing.errors import CatalogError, CatalogInvalid, KuajingError
-
-
-class Counts(BaseModel):
-    sectors: int | None = None
-    scenarios: int | None = None
-    sub_classes: int | None = None
-    items: int | None = None
-    fields: int | None = None
 
 
 class ListSummary(BaseModel):
@@ -40,8 +32,8 @@ class ListSummary(BaseModel):
     status: str  # in_force | superseded | not_yet_in_force
     encoded: str
     origin: str
-    published_counts: Counts
-    encoded_counts: Counts
+    published_counts: Sizes
+    encoded_counts: Sizes
 
 
 class ListCoverage(ListSummary):
@@ -84,14 +76,8 @@ def _summary(catalog: Catalog, zl: ZoneList, lang: Lang, today: dt.date) -> List
         status=_status(zl, today),
         encoded=zl.encoded,
         origin=catalog.origins.get(zl.id, "shipped"),
-        published_counts=Counts(
-            sectors=pc.sectors,
-            scenarios=pc.scenarios,
-            sub_classes=pc.sub_classes,
-            items=pc.items,
-            fields=pc.fields,
-        ),
-        encoded_counts=Counts(
+        published_counts=Sizes(**pc.model_dump(exclude={"cite"})),
+        encoded_counts=Sizes(
             sectors=len(zl.sectors),
             scenarios=sum(len(s.scenarios) for s in zl.sectors),
             items=len(entries),

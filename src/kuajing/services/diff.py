@@ -13,7 +13,7 @@ from kuajing.catalog.loader import RULES_DIR, load_catalog
 from kuajing.catalog.models import Entry, ZoneList
 from kuajing.engine import assess
 from kuajing.errors import KuajingError
-from kuajing.services.assess import parse_request
+from kuajing.services.assess import parse_request, read_file
 
 
 class EntryChange(BaseModel):
@@ -124,7 +124,7 @@ def _diff_catalogs(before: Catalog, after: Catalog) -> CatalogDiff:
 def _decisions(before: Catalog, after: Catalog, requests: list[Path]) -> list[DecisionChange]:
     out = []
     for path in requests:
-        request = parse_request(path.read_text(encoding="utf-8"), str(path))
+        request = parse_request(read_file(path), str(path))
         old, new = assess(request, before), assess(request, after)
         for t_old, t_new in zip(old.transfers, new.transfers, strict=True):
             was, now = (

@@ -16,7 +16,7 @@ from kuajing.catalog import Catalog
 from kuajing.catalog.base import Cite, Confidence, Text
 from kuajing.catalog.loader import RULES_DIR, load_catalog
 from kuajing.catalog.tabular import export_table, import_table, write_table
-from kuajing.errors import KuajingError
+from kuajing.errors import CatalogInvalid, KuajingError
 
 
 def import_into_overlay(
@@ -55,7 +55,12 @@ def import_into_overlay(
         if overlay.is_dir():
             shutil.copytree(overlay, trial)
         _write(trial, files)
-        load_catalog(RULES_DIR, [trial])  # raises CatalogInvalid with every problem
+        try:
+            load_catalog(RULES_DIR, [trial])
+        except CatalogInvalid as exc:  # name the user's overlay, not the scratch copy
+            for err in exc.errors:
+                err.file = (err.file or "").replace(str(trial), str(overlay))
+            raise CatalogInvalid(exc.errors) from None
     _write(overlay, files)
     return overlay / "lists" / zone / f"{list_id}.yaml"
 
