@@ -49,3 +49,11 @@ class CatalogInvalid(KuajingError):
         self.errors = errors
         more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
         super().__init__(f"{errors[0]}{more}")
+
+
+class DatasetError(LocatedError):
+    """A dataset file (CSV, XLSX, Parquet, JSON Lines) cannot be read as asked."""
+
+
+class LedgerError(KuajingError):
+    """The export ledger refuses an operation: wrong key, unknown batch, broken database."""

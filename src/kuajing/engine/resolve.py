@@ -28,15 +28,16 @@ def resolve(request: Request, catalog: Catalog) -> Resolved:
     scopes: dict[str, list[ScopeRef]] = {}
     for i, t in enumerate(request.transfers):
         if t.scenario is not None:
-            scopes[t.id] = _scopes(catalog, t.scenario, ("transfers", i, "scenario"))
+            scopes[t.id] = scopes_named(catalog, t.scenario, ("transfers", i, "scenario"))
     prior = {
-        name: _scopes(catalog, name, ("prior", "scenarios", name))
+        name: scopes_named(catalog, name, ("prior", "scenarios", name))
         for name in request.prior.scenarios
     }
     return Resolved(zone=zone, scopes=scopes, prior_scopes=prior)
 
 
-def _scopes(catalog: Catalog, name: str, field: tuple[str | int, ...]) -> list[ScopeRef]:
+def scopes_named(catalog: Catalog, name: str, field: tuple[str | int, ...]) -> list[ScopeRef]:
+    """Every list scope `name` names; an unknown name is an error that suggests near ones."""
     found = catalog.scopes(name)
     if not found:
         _unknown(field, name, _scope_display(catalog))

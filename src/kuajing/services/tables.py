@@ -4,7 +4,6 @@ Nothing is half-written: the overlay is validated with the new files in a scratc
 from __future__ import annotations
 
 import datetime as dt
-import os
 import shutil
 import tempfile
 from pathlib import Path
@@ -17,6 +16,7 @@ from kuajing.catalog.base import Cite, Confidence, Text
 from kuajing.catalog.loader import RULES_DIR, load_catalog
 from kuajing.catalog.tabular import export_table, import_table, write_table
 from kuajing.errors import CatalogInvalid, KuajingError
+from kuajing.fileio import write_text_atomic
 
 
 def import_into_overlay(
@@ -88,11 +88,7 @@ def _dump(data: dict[str, Any]) -> str:
 
 def _write(root: Path, files: dict[Path, str]) -> None:
     for rel, text in files.items():
-        target = root / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_name(target.name + ".tmp")
-        tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, target)  # atomic per file
+        write_text_atomic(root / rel, text)
 
 
 def export_list(catalog: Catalog, list_id: str, out: Path) -> int:

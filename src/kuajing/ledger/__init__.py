@@ -1,0 +1,1 @@
+"""The export ledger: distinct persons exported, per processor, year, counter and scope."""

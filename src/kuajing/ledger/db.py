@@ -1,0 +1,129 @@
+"""Opening the ledger database: SQLite by default, PostgreSQL by URL. Migrations run on open."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Connection, Engine, create_engine, event, text
+from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
+
+from kuajing.errors import LedgerError
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+LOCK_ID = 0x6B75616A  # PostgreSQL advisory lock that serialises ledger writes ("kuaj")
+
+
+def default_url() -> str:
+    """KUAJING_DATABASE_URL, else a SQLite file in the user's data directory."""
+    url = os.environ.get("KUAJING_DATABASE_URL")
+    if url:
+        return url
+    home = Path(platformdirs.user_data_dir("kuajing", appauthor=False))
+    return f"sqlite:///{home / 'ledger.sqlite3'}"
+
+
+def open_engine(url: str) -> Engine:
+    try:
+        if url.startswith("sqlite"):
+            return _sqlite(url)
+        engine = create_engine(url, pool_pre_ping=True)
+    except (ArgumentError, NoSuchModuleError) as exc:
+        raise LedgerError(f"database URL {_safe(url)!r}: {exc}") from None
+    except ImportError as exc:
+        raise LedgerError(f"database URL {_safe(url)!r} needs a driver: {exc.name}") from None
+    _migrate(engine)
+    return engine
+
+
+def _sqlite(url: str) -> Engine:
+    engine = create_engine(url)
+    database = engine.url.database
+    if database and database != ":memory:":
+        Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+
+    @event.listens_for(engine, "connect")
+    def _connect(dbapi: Any, _record: Any) -> None:
+        dbapi.isolation_level = None  # we issue BEGIN ourselves, below
+        cursor = dbapi.cursor()
+        for pragma in (
+            "journal_mode=WAL",  # readers (status) never wait for a recording
+            "busy_timeout=600000",  # a second writer waits its turn instead of failing
+            "foreign_keys=ON",
+            "synchronous=FULL",
+            "cache_size=-262144",  # 256 MiB of page cache for bulk recording
+        ):
+            cursor.execute(f"PRAGMA {pragma}")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn: Connection) -> None:
+        # IMMEDIATE takes the write lock up front, so two writers queue instead of deadlocking.
+        mode = "IMMEDIATE" if conn.get_execution_options().get("write") else "DEFERRED"
+        conn.exec_driver_sql(f"BEGIN {mode}")
+
+    _migrate(engine)
+    return engine
+
+
+@contextmanager
+def writing(engine: Engine) -> Iterator[Connection]:
+    """One write transaction, serialised against every other ledger writer. Committed whole or
+    rolled back whole: a crash part-way leaves the ledger as it was."""
+    with _connect(engine) as conn:
+        conn.execution_options(write=True)
+        with conn.begin():
+            if conn.dialect.name == "postgresql":
+                conn.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": LOCK_ID})
+            yield conn
+
+
+@contextmanager
+def reading(engine: Engine) -> Iterator[Connection]:
+    with _connect(engine) as conn, conn.begin():
+        yield conn
+
+
+@contextmanager
+def _connect(engine: Engine) -> Iterator[Connection]:
+    try:
+        conn = engine.connect()
+    except DBAPIError as exc:
+        raise LedgerError(f"cannot open the ledger database: {_first_line(exc)}") from None
+    with conn:
+        yield conn
+
+
+def _migrate(engine: Engine) -> None:
+    head = ScriptDirectory(str(MIGRATIONS)).get_current_head()
+    with reading(engine) as conn:
+        if MigrationContext.configure(conn).get_current_revision() == head:
+            return
+    with writing(engine) as conn:  # re-checked under the lock: two first uses race here
+        if MigrationContext.configure(conn).get_current_revision() == head:
+            return
+        config = Config()
+        config.set_main_option("script_location", str(MIGRATIONS))
+        config.attributes["connection"] = conn
+        command.upgrade(config, "head")
+
+
+def _first_line(exc: BaseException) -> str:
+    return str(getattr(exc, "orig", exc)).strip().splitlines()[0]
+
+
+def _safe(url: str) -> str:
+    """The URL without its password, for messages."""
+    head, sep, tail = url.partition("@")
+    if not sep or "//" not in head:
+        return url
+    scheme, _, cred = head.partition("//")
+    return f"{scheme}//{cred.split(':')[0]}:***@{tail}"

@@ -1,0 +1,160 @@
+"""Writing a batch's persons into its pools. Set-based SQL that runs unchanged on SQLite and
+PostgreSQL; only the bulk load of hashes uses each driver's fastest path."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from typing import Any
+
+import numpy as np
+from sqlalchemy import Connection, delete, insert, select, text
+
+from kuajing.ledger.models import NATIONAL, CounterCounts
+from kuajing.ledger.schema import batch_persons, batches, daily, pools, seen
+
+_MEMBERS_SQLITE = "INSERT INTO batch_persons (batch_id, hash) VALUES (?, ?)"
+_MEMBERS_COPY = "COPY batch_persons (batch_id, hash) FROM STDIN"
+
+# Persons of the batch whose first day in a counter this batch moves (new, or earlier).
+_CHANGES = """
+SELECT s.p_day, s.s_day, COUNT(*) FROM batch_persons b
+LEFT JOIN seen s ON s.pool_id = :pool AND s.hash = b.hash
+WHERE b.batch_id = :batch AND (s.hash IS NULL OR {moved})
+GROUP BY s.p_day, s.s_day
+"""
+
+_UPSERT = """
+INSERT INTO seen (pool_id, hash, p_day, s_day)
+SELECT :pool, hash, CAST(:p AS INTEGER), CAST(:s AS INTEGER)
+FROM batch_persons WHERE batch_id = :batch
+ON CONFLICT (pool_id, hash) DO UPDATE SET
+  p_day = CASE WHEN excluded.p_day < seen.p_day OR seen.p_day IS NULL
+               THEN COALESCE(excluded.p_day, seen.p_day) ELSE seen.p_day END,
+  s_day = CASE WHEN excluded.s_day < seen.s_day OR seen.s_day IS NULL
+               THEN COALESCE(excluded.s_day, seen.s_day) ELSE seen.s_day END
+WHERE excluded.p_day < seen.p_day OR (seen.p_day IS NULL AND excluded.p_day IS NOT NULL)
+   OR excluded.s_day < seen.s_day OR (seen.s_day IS NULL AND excluded.s_day IS NOT NULL)
+"""
+
+_DAILY = """
+INSERT INTO daily (pool_id, day, personal, sensitive, persons)
+VALUES (:pool, :day, :personal, :sensitive, :persons)
+ON CONFLICT (pool_id, day) DO UPDATE SET
+  personal = daily.personal + excluded.personal,
+  sensitive = daily.sensitive + excluded.sensitive,
+  persons = daily.persons + excluded.persons
+"""
+
+
+def day_of_year(day: dt.date) -> int:
+    return day.timetuple().tm_yday
+
+
+def store_members(conn: Connection, batch_id: int, hashes: np.ndarray) -> None:
+    """Bulk-load the batch's sorted hashes: executemany on SQLite, COPY on PostgreSQL."""
+    buf = memoryview(hashes.tobytes())
+    width = hashes.shape[1] if hashes.ndim == 2 else 16
+    rows = ((batch_id, buf[i : i + width]) for i in range(0, len(buf), width))
+    raw: Any = conn.connection.dbapi_connection
+    if conn.dialect.name == "postgresql":
+        with raw.cursor() as cur, cur.copy(_MEMBERS_COPY) as copy:
+            for batch, digest in rows:
+                copy.write_row((batch, bytes(digest)))
+    else:
+        cur = raw.cursor()
+        cur.executemany(_MEMBERS_SQLITE, rows)
+        cur.close()
+
+
+def count_batch(conn: Connection, batch_id: int, year: int, processor_id: int) -> CounterCounts:
+    """Apply a stored batch to each pool its scopes name; returns what it added nationally."""
+    row = conn.execute(
+        select(batches.c.export_date, batches.c.sensitive, batches.c.scopes).where(
+            batches.c.id == batch_id
+        )
+    ).one()
+    day = day_of_year(dt.date.fromisoformat(row.export_date))
+    p_day, s_day = day, (day if row.sensitive else None)
+    added = CounterCounts()
+    for scope in [NATIONAL, *filter(None, row.scopes.split(","))]:
+        pool = _pool(conn, processor_id, year, scope)
+        delta = _apply(conn, pool, batch_id, p_day, s_day)
+        if scope == NATIONAL:
+            added = delta
+    return added
+
+
+def _apply(
+    conn: Connection, pool: int, batch_id: int, p_day: int, s_day: int | None
+) -> CounterCounts:
+    moved = "s.p_day IS NULL OR s.p_day > :p"
+    if s_day is not None:
+        moved += " OR s.s_day IS NULL OR s.s_day > :s"
+    args = {"pool": pool, "batch": batch_id, "p": p_day, "s": s_day}
+    groups = conn.execute(text(_CHANGES.format(moved=moved)), args).all()
+    changes: Counter[tuple[int, str]] = Counter()
+    for old_p, old_s, n in groups:
+        new_p = _earliest(old_p, p_day)
+        new_s = _earliest(old_s, s_day)
+        for counter, old, new in (
+            ("personal", old_p, new_p),
+            ("sensitive", old_s, new_s),
+            ("persons", _earliest(old_p, old_s), _earliest(new_p, new_s)),
+        ):
+            if old != new and new is not None:  # days only move earlier: new is set
+                changes[(new, counter)] += n
+                if old is not None:
+                    changes[(old, counter)] -= n
+    conn.execute(text(_UPSERT), args)
+    _add_daily(conn, pool, changes)
+    return CounterCounts(  # net: a person moved to an earlier day adds nobody
+        **{c: sum(n for (_, k), n in changes.items() if k == c) for c in _COUNTERS}
+    )
+
+
+_COUNTERS = ("personal", "sensitive", "persons")
+
+
+def _earliest(a: int | None, b: int | None) -> int | None:
+    return b if a is None else a if b is None else min(a, b)
+
+
+def _add_daily(conn: Connection, pool: int, changes: Counter[tuple[int, str]]) -> None:
+    days = sorted({d for d, _ in changes})
+    for d in days:
+        values = {c: changes.get((d, c), 0) for c in _COUNTERS}
+        if any(values.values()):
+            conn.execute(text(_DAILY), {"pool": pool, "day": d, **values})
+
+
+def _pool(conn: Connection, processor_id: int, year: int, scope: str) -> int:
+    where = (pools.c.processor_id == processor_id) & (pools.c.year == year)
+    found = conn.execute(select(pools.c.id).where(where & (pools.c.scope == scope))).scalar()
+    if found is not None:
+        return int(found)
+    values = {"processor_id": processor_id, "year": year, "scope": scope}
+    return int(conn.execute(insert(pools).values(values).returning(pools.c.id)).scalar_one())
+
+
+def rebuild(conn: Connection, processor_id: int, year: int) -> None:
+    """Recount a processor's year from the batches it still has (after a removal)."""
+    ids = select(pools.c.id).where((pools.c.processor_id == processor_id) & (pools.c.year == year))
+    conn.execute(delete(seen).where(seen.c.pool_id.in_(ids)))
+    conn.execute(delete(daily).where(daily.c.pool_id.in_(ids)))
+    conn.execute(delete(pools).where(pools.c.id.in_(ids.scalar_subquery())))
+    remaining = conn.execute(
+        select(batches.c.id)
+        .where(
+            (batches.c.processor_id == processor_id)
+            & (batches.c.year == year)
+            & batches.c.exemption.is_(None)
+        )
+        .order_by(batches.c.export_date, batches.c.id)
+    ).scalars()
+    for batch_id in list(remaining):
+        count_batch(conn, batch_id, year, processor_id)
+
+
+def forget_members(conn: Connection, batch_id: int) -> None:
+    conn.execute(delete(batch_persons).where(batch_persons.c.batch_id == batch_id))
