@@ -96,8 +96,10 @@ def _threshold(
     projected = None
     if count > 0:
         rate = count / elapsed  # persons a day, over the year so far
-        day = dt.date(year, 1, 1) + dt.timedelta(days=elapsed - 1 + math.ceil(headroom / rate))
-        projected = day if day.year == year else None
+        offset = elapsed - 1 + math.ceil(headroom / rate)
+        if offset < 366:
+            day = dt.date(year, 1, 1) + dt.timedelta(days=offset)
+            projected = day if day.year == year else None
     return ThresholdStatus(**base, reached=False, headroom=headroom, projected=projected)
 
 
