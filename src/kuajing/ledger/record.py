@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from typing import Any
 
 import numpy as np
 from sqlalchemy import Connection, delete, insert, select, text
@@ -13,8 +12,20 @@ from sqlalchemy import Connection, delete, insert, select, text
 from kuajing.ledger.models import NATIONAL, CounterCounts
 from kuajing.ledger.schema import batch_persons, batches, daily, pools, seen
 
-_MEMBERS_SQLITE = "INSERT INTO batch_persons (batch_id, hash) VALUES (?, ?)"
-_MEMBERS_COPY = "COPY batch_persons (batch_id, hash) FROM STDIN"
+# The hashes go in as one blob per chunk and are cut into rows by the database itself: a
+# row-by-row executemany is three times slower on SQLite.
+_MEMBERS = {
+    "sqlite": """
+WITH RECURSIVE i(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM i WHERE n < :last)
+INSERT INTO batch_persons (batch_id, hash) SELECT :batch, substr(:blob, n * 16 + 1, 16) FROM i
+""",
+    "postgresql": """
+INSERT INTO batch_persons (batch_id, hash)
+SELECT :batch, substring(CAST(:blob AS bytea) FROM n * 16 + 1 FOR 16)
+FROM generate_series(0, :last) AS n
+""",
+}
+_CHUNK = 1_000_000
 
 # Persons of the batch whose first day in a counter this batch moves (new, or earlier).
 _CHANGES = """
@@ -52,19 +63,11 @@ def day_of_year(day: dt.date) -> int:
 
 
 def store_members(conn: Connection, batch_id: int, hashes: np.ndarray) -> None:
-    """Bulk-load the batch's sorted hashes: executemany on SQLite, COPY on PostgreSQL."""
-    buf = memoryview(hashes.tobytes())
-    width = hashes.shape[1] if hashes.ndim == 2 else 16
-    rows = ((batch_id, buf[i : i + width]) for i in range(0, len(buf), width))
-    raw: Any = conn.connection.dbapi_connection
-    if conn.dialect.name == "postgresql":
-        with raw.cursor() as cur, cur.copy(_MEMBERS_COPY) as copy:
-            for batch, digest in rows:
-                copy.write_row((batch, bytes(digest)))
-    else:
-        cur = raw.cursor()
-        cur.executemany(_MEMBERS_SQLITE, rows)
-        cur.close()
+    """Bulk-load the batch's sorted hashes ((n, 16) uint8) into `batch_persons`."""
+    sql = text(_MEMBERS[conn.dialect.name])
+    for start in range(0, len(hashes), _CHUNK):
+        chunk = hashes[start : start + _CHUNK]
+        conn.execute(sql, {"batch": batch_id, "blob": chunk.tobytes(), "last": len(chunk) - 1})
 
 
 def count_batch(conn: Connection, batch_id: int, year: int, processor_id: int) -> CounterCounts:
