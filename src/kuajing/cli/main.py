@@ -11,10 +11,12 @@ import typer
 
 from kuajing.catalog.base import Lang
 from kuajing.cli import catalog as catalog_cli
+from kuajing.cli import ledger as ledger_cli
 from kuajing.cli import state
 from kuajing.cli.render import render
 from kuajing.errors import KuajingError
 from kuajing.services.assess import assess_text, read_file
+from kuajing.services.ledger import assess_with_ledger
 
 app = typer.Typer(
     help="kuajing 跨境: which legal pathway a cross-border data export from China needs.",
@@ -24,6 +26,7 @@ app = typer.Typer(
 
 
 app.add_typer(catalog_cli.app, name="catalog")
+app.add_typer(ledger_cli.app, name="ledger")
 
 
 class Format(StrEnum):
@@ -53,12 +56,24 @@ def assess_cmd(
     fmt: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.text,
     lang: Annotated[LangOpt | None, typer.Option(help="zh or en (default: locale).")] = None,
     explain: Annotated[bool, typer.Option(help="Show every rule and count used.")] = False,
+    ledger: Annotated[
+        str | None,
+        typer.Option("--ledger", help="Fill 'prior' from the ledger's counts for this processor."),
+    ] = None,
+    database: Annotated[
+        str | None, typer.Option("--database", envvar="KUAJING_DATABASE_URL", help="Ledger URL.")
+    ] = None,
 ) -> None:
     """Assess the exports described in FILE and print the pathway each needs, with citations."""
     chosen: Lang = state.language(lang.value if lang else None)
     name = "<stdin>" if file == "-" else file
     text = sys.stdin.read() if file == "-" else read_file(Path(file))
-    decision = assess_text(text, name=name, lang=chosen, explain=explain, catalog=state.catalog())
+    cat = state.catalog()
+    if ledger is None:
+        decision = assess_text(text, name=name, lang=chosen, explain=explain, catalog=cat)
+    else:
+        with ledger_cli.open_ledger(database) as book:
+            decision = assess_with_ledger(book, ledger, text, name, chosen, explain, cat)
     if fmt == Format.json:
         exclude = None if explain else {"trace"}
         typer.echo(decision.model_dump_json(indent=2, exclude=exclude))

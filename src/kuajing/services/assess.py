@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -9,6 +10,7 @@ from pydantic import ValidationError
 from kuajing.catalog import Catalog, default_catalog
 from kuajing.catalog.base import Lang
 from kuajing.engine import Decision, Request, assess
+from kuajing.engine.request import Prior
 from kuajing.errors import KuajingError, RequestError
 from kuajing.yamlio import Document, format_path, parse
 
@@ -57,9 +59,13 @@ def assess_text(
     lang: Lang = "en",
     explain: bool = False,
     catalog: Catalog | None = None,
+    fill_prior: Callable[[Request], Prior] | None = None,
 ) -> Decision:
+    """Assess request text. `fill_prior` supplies the prior counts (from the ledger)."""
     request, doc = _parse(text, name)
     try:
+        if fill_prior is not None:
+            request = request.model_copy(update={"prior": fill_prior(request)})
         return assess(request, catalog or default_catalog(), lang=lang, explain=explain)
     except RequestError as exc:
         exc.file = exc.file or name

@@ -1,0 +1,197 @@
+"""`kuajing ledger …`: record export batches and follow the year's distinct persons."""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from kuajing.cli import ledger_render as show
+from kuajing.cli.state import catalog, language
+from kuajing.errors import LedgerError
+from kuajing.ledger.ledger import Ledger
+from kuajing.services import ledger as svc
+
+app = typer.Typer(
+    help="The export ledger: distinct persons exported per processor and year.",
+    no_args_is_help=True,
+)
+
+_DB: dict[str, str | None] = {"url": None, "key": None}
+
+
+class Exempt(StrEnum):
+    contract = "contract"
+    hr = "hr"
+    emergency = "emergency"
+    overseas_collected = "overseas_collected"
+
+
+class Fmt(StrEnum):
+    text = "text"
+    json = "json"
+
+
+LangOpt = Annotated[str | None, typer.Option("--lang", help="zh or en (default: locale).")]
+FmtOpt = Annotated[Fmt, typer.Option("--format", help="text or json.")]
+ProcessorOpt = Annotated[str, typer.Option("--processor", help="The exporting legal entity.")]
+
+
+@app.callback()
+def _options(
+    database: Annotated[
+        str | None,
+        typer.Option(
+            "--database",
+            envvar="KUAJING_DATABASE_URL",
+            help="SQLAlchemy URL (default: a SQLite file in the user data directory).",
+        ),
+    ] = None,
+    key_file: Annotated[
+        str | None,
+        typer.Option(
+            "--key-file",
+            envvar="KUAJING_KEY_FILE",
+            help="The installation secret (outside the DB).",
+        ),
+    ] = None,
+) -> None:
+    _DB["url"], _DB["key"] = database, key_file
+
+
+def open_ledger(url: str | None = None, key: str | None = None) -> Ledger:
+    key = key or _DB["key"]
+    return Ledger.open(url or _DB["url"], Path(key) if key else None)
+
+
+@app.command("record")
+def record_cmd(
+    processor: ProcessorOpt,
+    date: Annotated[str, typer.Option("--date", help="Export date, YYYY-MM-DD.")],
+    file: Annotated[Path, typer.Option("--file", help="CSV, XLSX, Parquet or JSON Lines.")],
+    key: Annotated[list[str], typer.Option("--key", help="Column(s) naming the person: A[,B].")],
+    sensitive: Annotated[
+        bool | None,
+        typer.Option(
+            "--sensitive/--not-sensitive",
+            help="Whether the batch carries sensitive PI (required until the scanner decides).",
+        ),
+    ] = None,
+    scenario: Annotated[str | None, typer.Option(help="Catalogue scenario (zone lists).")] = None,
+    exemption: Annotated[Exempt | None, typer.Option(help="Exemption the batch relies on.")] = None,
+    recipient: Annotated[str | None, typer.Option(help="Overseas recipient.")] = None,
+    fmt: FmtOpt = Fmt.text,
+    lang: LangOpt = None,
+) -> None:
+    """Record one export batch. The same file recorded twice changes nothing."""
+    if sensitive is None:
+        raise LedgerError(
+            "say whether the batch carries sensitive PI: --sensitive or --not-sensitive"
+        )
+    day = _date(date, "--date")
+    with open_ledger() as ledger:
+        result = svc.record_file(
+            ledger,
+            catalog(),
+            processor=processor,
+            date=day,
+            path=file,
+            key=key,
+            sensitive=sensitive,
+            scenario=scenario,
+            exemption=exemption.value if exemption else None,
+            recipient=recipient,
+        )
+    if fmt == Fmt.json:
+        typer.echo(result.model_dump_json(indent=2))
+    else:
+        typer.echo(show.recorded(result, language(lang)))
+
+
+@app.command("status")
+def status_cmd(
+    processor: ProcessorOpt,
+    year: Annotated[int | None, typer.Option(help="Calendar year (default: this year).")] = None,
+    as_of: Annotated[str | None, typer.Option("--as-of", help="Count through this date.")] = None,
+    fmt: FmtOpt = Fmt.text,
+    lang: LangOpt = None,
+) -> None:
+    """Distinct persons per counter and scope, the pathway they imply, headroom, projections."""
+    today = _date(as_of, "--as-of") if as_of else None
+    if today is not None and year is None:
+        year = today.year
+    with open_ledger() as ledger:
+        report = svc.status(ledger, catalog(), processor, year, today)
+    if fmt == Fmt.json:
+        typer.echo(report.model_dump_json(indent=2))
+    else:
+        typer.echo(show.status(report, catalog(), language(lang)))
+
+
+@app.command("batches")
+def batches_cmd(
+    processor: Annotated[str | None, typer.Option("--processor")] = None,
+    year: Annotated[int | None, typer.Option()] = None,
+    fmt: FmtOpt = Fmt.text,
+    lang: LangOpt = None,
+) -> None:
+    """The recorded batches: date, file, rows, persons, scenario, exemption."""
+    with open_ledger() as ledger:
+        found = ledger.batches(processor, year)
+    if fmt == Fmt.json:
+        typer.echo("[" + ",\n".join(b.model_dump_json(indent=2) for b in found) + "]")
+    else:
+        typer.echo(show.batches(found, language(lang)))
+
+
+@app.command("remove")
+def remove_cmd(
+    batch: Annotated[str, typer.Argument(help="Batch id (at least 6 hex digits).")],
+    processor: Annotated[str | None, typer.Option("--processor")] = None,
+    reason: Annotated[str, typer.Option(help="Why, for the audit log.")] = "",
+    lang: LangOpt = None,
+) -> None:
+    """Remove a batch (recorded by mistake); the counts are rebuilt and the audit log says so."""
+    with open_ledger() as ledger:
+        removed = svc.remove_batch(ledger, batch, processor, reason)
+    typer.echo(show.removed(removed, language(lang)))
+
+
+@app.command("export")
+def export_cmd(
+    processor: Annotated[str | None, typer.Option("--processor")] = None,
+    year: Annotated[int | None, typer.Option()] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="File (default: stdout).")
+    ] = None,
+) -> None:
+    """Batch metadata as CSV. Identifiers are never stored, so never exported."""
+    with open_ledger() as ledger:
+        text = svc.export_batches(ledger, processor, year)
+    if output is None:
+        typer.echo(text, nl=False)
+    else:
+        svc.write_atomic(output, text)
+
+
+@app.command("verify")
+def verify_cmd(fmt: FmtOpt = Fmt.text, lang: LangOpt = None) -> None:
+    """Check the audit chain and that the ledger matches it. Exit 1 on any problem."""
+    with open_ledger() as ledger:
+        report = ledger.verify()
+    if fmt == Fmt.json:
+        typer.echo(report.model_dump_json(indent=2))
+    else:
+        typer.echo(show.verified(report, language(lang)))
+    if not report.ok:
+        raise typer.Exit(1)
+
+
+def _date(value: str | None, option: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value or "")
+    except ValueError:
+        raise LedgerError(f"{option}: expected a date YYYY-MM-DD, got {value!r}") from None

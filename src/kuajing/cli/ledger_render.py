@@ -1,0 +1,176 @@
+"""Ledger results as text, in Chinese or English."""
+
+from __future__ import annotations
+
+from kuajing.catalog import Catalog
+from kuajing.catalog.base import Lang
+from kuajing.i18n import COUNTERS, PATHWAYS, number
+from kuajing.ledger.models import (
+    NATIONAL,
+    Batch,
+    CounterCounts,
+    Recorded,
+    Status,
+    ThresholdStatus,
+    VerifyReport,
+)
+
+
+def _t(lang: Lang, zh: str, en: str) -> str:
+    return zh if lang == "zh" else en
+
+
+def recorded(r: Recorded, lang: Lang) -> str:
+    b = r.batch
+    if not r.new:
+        return _t(
+            lang,
+            f"批次 {b.id} 已于 {b.recorded_at} 记录（出境日期 {b.date}，{b.source}）："
+            "内容相同，未作任何更改。",
+            f"Batch {b.id} was already recorded on {b.recorded_at} (export date {b.date}, "
+            f"{b.source}): same content, nothing changed.",
+        )
+    head = _t(
+        lang,
+        f"已记录批次 {b.id}：{b.source}，{number(b.rows)} 行，"
+        f"{number(b.persons)} 名自然人（去重）。",
+        f"Recorded batch {b.id}: {b.source}, {number(b.rows)} rows, "
+        f"{number(b.persons)} distinct persons.",
+    )
+    if r.added is None:
+        return (
+            head
+            + "\n"
+            + _t(
+                lang,
+                f"适用豁免（{b.exemption}）：留档，不计入人数。",
+                f"Exempt ({b.exemption}): kept on record, not counted.",
+            )
+        )
+    a = r.added
+    return (
+        head
+        + "\n"
+        + _t(
+            lang,
+            f"全国计数器新增：个人信息 +{number(a.personal)}，"
+            f"敏感个人信息 +{number(a.sensitive)}。",
+            f"New to the national counters: personal +{number(a.personal)}, "
+            f"sensitive +{number(a.sensitive)}.",
+        )
+    )
+
+
+def _counts(c: CounterCounts, lang: Lang) -> list[str]:
+    return [
+        f"  {COUNTERS[k].get(lang)}: {number(getattr(c, k))}"
+        for k in ("personal", "sensitive", "persons")
+    ]
+
+
+def status(s: Status, catalog: Catalog, lang: Lang) -> str:
+    lines = [
+        _t(
+            lang,
+            f"{s.processor}：{s.year} 年出境人数（截至 {s.as_of}，{s.regime}）",
+            f"{s.processor}: persons exported in {s.year} (through {s.as_of}, {s.regime})",
+        ),
+        _t(lang, "计数规则：", "Counting rule: ") + s.rule.get(lang),
+        "",
+        _t(lang, "全国计数器：", "National counters:"),
+        *_counts(s.national, lang),
+        "",
+        _t(lang, "目前人数对应的路径：", "Pathway these counts imply now: ")
+        + f"{PATHWAYS[s.pathway.value].get(lang)} ({', '.join(s.pathway_rules)})",
+        "",
+        _t(lang, "各门槛：", "Thresholds:"),
+    ]
+    for t in s.thresholds:
+        lines.append(
+            f"  {t.rule} {COUNTERS[t.counter].get(lang)} ≥ {number(t.bound)} → "
+            f"{PATHWAYS[t.pathway.value].get(lang)}: {_threshold_state(t, lang)}"
+        )
+    for sc in s.scopes:
+        lines += ["", _scope_title(sc.scope, catalog, lang), *_counts(sc.counts, lang)]
+    lines += [
+        "",
+        _t(
+            lang,
+            f"批次：{s.batches}（其中豁免 {s.exempt_batches}）",
+            f"Batches: {s.batches} ({s.exempt_batches} exempt)",
+        ),
+    ]
+    lines += ["", _t(lang, "说明：", "Notes:")] + [f"  - {c.get(lang)}" for c in s.caveats]
+    return "\n".join(lines)
+
+
+def _threshold_state(t: ThresholdStatus, lang: Lang) -> str:
+    if t.reached_on is not None or t.headroom is None:
+        when = f" {t.reached_on}" if t.reached_on else ""
+        return _t(lang, f"已达到{when}", f"reached{when}")
+    projected = (
+        _t(
+            lang,
+            f"按今年速度预计 {t.projected} 达到",
+            f"at this year's rate, reached on {t.projected}",
+        )
+        if t.projected
+        else _t(lang, "按今年速度今年内不会达到", "not reached this year at this year's rate")
+    )
+    return (
+        _t(lang, f"尚余 {number(t.headroom)} 人；", f"headroom {number(t.headroom)}; ") + projected
+    )
+
+
+def _scope_title(scope: str, catalog: Catalog, lang: Lang) -> str:
+    refs = catalog.scopes(scope)
+    if not refs or scope == NATIONAL:
+        return scope
+    ref = refs[0]
+    item = ref.scenario or ref.sector
+    return _t(
+        lang,
+        f"清单 {ref.zone_list.id} 场景“{item.name.zh}”：",
+        f"List {ref.zone_list.id}, scenario '{item.name.en}':",
+    )
+
+
+def batches(found: list[Batch], lang: Lang) -> str:
+    if not found:
+        return _t(lang, "没有批次。", "No batches.")
+    head = _t(
+        lang,
+        "批次          出境日期    处理者 / 文件 / 行数 / 人数 / 场景 / 豁免",
+        "batch         date        processor / file / rows / persons / scenario / exemption",
+    )
+    rows = [
+        f"{b.id}  {b.date}  {b.processor} / {b.source} / {number(b.rows)} / {number(b.persons)}"
+        f" / {b.scenario or '-'} / {b.exemption or '-'}{_sensitive(b, lang)}"
+        for b in found
+    ]
+    return "\n".join([head, *rows])
+
+
+def _sensitive(b: Batch, lang: Lang) -> str:
+    return " / " + _t(lang, "敏感", "sensitive") if b.sensitive else ""
+
+
+def removed(b: Batch, lang: Lang) -> str:
+    return _t(
+        lang,
+        f"已删除批次 {b.id}（{b.processor}，{b.date}，{b.source}）；"
+        f"{b.date.year} 年人数已重新计算，审计日志已记录。",
+        f"Removed batch {b.id} ({b.processor}, {b.date}, {b.source}); the {b.date.year} counts "
+        "were rebuilt and the audit log records it.",
+    )
+
+
+def verified(r: VerifyReport, lang: Lang) -> str:
+    if r.ok:
+        return _t(
+            lang,
+            f"完好：审计日志 {r.entries} 条，批次 {r.batches} 个，与账本一致。链尾 MAC：{r.head}",
+            f"OK: {r.entries} audit entries and {r.batches} batches agree. Chain head: {r.head}",
+        )
+    lines = [_t(lang, f"发现 {len(r.problems)} 个问题：", f"{len(r.problems)} problems found:")]
+    return "\n".join(lines + [f"  - {p}" for p in r.problems])

@@ -1,0 +1,1 @@
+"""Reading datasets and finding what they hold."""

@@ -1,0 +1,215 @@
+"""Ledger use cases for the CLI and API: record a file, report status, fill `prior`."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from collections.abc import Sequence
+from pathlib import Path
+
+from kuajing.catalog import Catalog
+from kuajing.catalog.base import Lang
+from kuajing.catalog.models import Exemption, NationalRegime
+from kuajing.engine.decision import Decision
+from kuajing.engine.request import Counts, Prior, Request
+from kuajing.engine.resolve import scopes_named
+from kuajing.errors import DatasetError, LedgerError, RequestError
+from kuajing.fileio import write_text_atomic
+from kuajing.ledger.identity import person_keys
+from kuajing.ledger.ledger import Ledger
+from kuajing.ledger.models import NATIONAL, Batch, BatchMeta, CounterCounts, Recorded, Status
+from kuajing.ledger.status import build_status
+from kuajing.scan.read import read_columns
+from kuajing.services.assess import assess_text
+
+
+def record_file(
+    ledger: Ledger,
+    catalog: Catalog,
+    *,
+    processor: str,
+    date: dt.date,
+    path: Path,
+    key: Sequence[str],
+    sensitive: bool,
+    scenario: str | None = None,
+    exemption: Exemption | None = None,
+    recipient: str | None = None,
+    today: dt.date | None = None,
+) -> Recorded:
+    """Read, hash and record one export batch. Everything is checked before anything is
+    written; the write itself is one transaction."""
+    processor = _name(processor, "processor")
+    if date > (today or dt.date.today()):
+        raise RequestError(
+            "an export batch records data that has left: the date is in the future", path="date"
+        )
+    if catalog.regime_on(date) is None:
+        raise RequestError(f"no national regime in the catalogue on {date}", path="date")
+    scopes = [r.key for r in scopes_named(catalog, scenario, ("scenario",))] if scenario else []
+    columns = _columns(key)
+    data = read_columns(path, columns)
+    found = ledger.find(processor, data.digest)
+    if found is not None:
+        return Recorded(batch=found, new=False)
+    keys = person_keys(data.frame, columns)
+    missing = keys.is_null()
+    if missing.any():
+        first = int(missing.arg_true()[0]) + data.first_line
+        raise DatasetError(
+            f"{int(missing.sum())} rows have no value in the key column(s) {', '.join(columns)} "
+            "(every exported row must name its person)",
+            file=str(path),
+            line=first,
+        )
+    hashes = ledger.keyring.hash_persons(keys)
+    batch = BatchMeta(
+        processor=processor,
+        digest=data.digest,
+        date=date,
+        scenario=scenario,
+        scopes=sorted(scopes),
+        exemption=exemption,
+        sensitive=sensitive,
+        recipient=recipient,
+        source=path.name,
+        format=data.format,
+        key_columns=columns,
+        rows=data.rows,
+        persons=len(hashes),
+    )
+    return ledger.record(batch, hashes)
+
+
+def status(
+    ledger: Ledger,
+    catalog: Catalog,
+    processor: str,
+    year: int | None = None,
+    today: dt.date | None = None,
+) -> Status:
+    today = today or dt.date.today()
+    year = year or today.year
+    if year > today.year:
+        raise RequestError(f"{year} has not begun", path="year")
+    _known(ledger, processor)
+    as_of = min(today, dt.date(year, 12, 31))
+    regime = _regime(catalog, as_of)
+    counts = ledger.counts(processor, year, as_of)
+    every = ledger.batches(processor, year)
+    exempt = sum(1 for b in every if not b.counted)
+    series = ledger.daily_national(processor, year)
+    return build_status(processor, year, as_of, regime, counts, series, (len(every), exempt))
+
+
+def prior_from_ledger(ledger: Ledger, catalog: Catalog, processor: str, request: Request) -> Prior:
+    """The persons the ledger holds for `processor` in the request's counting window, through
+    the request's date (batches of that day included)."""
+    if request.prior != Prior():
+        raise RequestError(
+            "the request gives prior counts and --ledger fills them: use one", path="prior"
+        )
+    _known(ledger, processor)
+    regime = _regime(catalog, request.date)
+    if regime.window == "current_year":
+        counts = ledger.counts(processor, request.date.year, request.date)
+    else:
+        start = dt.date(request.date.year - 1, 1, 1)
+        counts = ledger.distinct_between(processor, start, request.date)
+    national = counts.get(NATIONAL, CounterCounts())
+    return Prior(
+        **national.model_dump(),
+        scenarios={s: Counts(**c.model_dump()) for s, c in counts.items() if s != NATIONAL},
+    )
+
+
+def assess_with_ledger(
+    ledger: Ledger,
+    processor: str,
+    text: str,
+    name: str,
+    lang: Lang,
+    explain: bool,
+    catalog: Catalog,
+) -> Decision:
+    """`kuajing assess --ledger`: the request's prior counts come from the ledger."""
+    return assess_text(
+        text,
+        name=name,
+        lang=lang,
+        explain=explain,
+        catalog=catalog,
+        fill_prior=lambda request: prior_from_ledger(ledger, catalog, processor, request),
+    )
+
+
+def export_batches(ledger: Ledger, processor: str | None = None, year: int | None = None) -> str:
+    """Batch metadata as CSV: what left, when, to whom, how many persons. Never identifiers."""
+    out = io.StringIO()
+    fields = [
+        "id",
+        "digest",
+        "processor",
+        "date",
+        "scenario",
+        "scopes",
+        "exemption",
+        "counted",
+        "sensitive",
+        "recipient",
+        "source",
+        "format",
+        "key_columns",
+        "rows",
+        "persons",
+        "recorded_at",
+    ]
+    writer = csv.DictWriter(out, fieldnames=fields, lineterminator="\n")
+    writer.writeheader()
+    for b in ledger.batches(processor, year):
+        row = b.model_dump(mode="json")
+        row.update(
+            id=b.id,
+            counted=b.counted,
+            scopes=" ".join(b.scopes),
+            key_columns=" ".join(b.key_columns),
+        )
+        writer.writerow({k: row[k] for k in fields})
+    return out.getvalue()
+
+
+def remove_batch(ledger: Ledger, batch: str, processor: str | None, reason: str) -> Batch:
+    return ledger.remove(batch, processor, reason)
+
+
+def _regime(catalog: Catalog, day: dt.date) -> NationalRegime:
+    regime = catalog.regime_on(day)
+    if regime is None:
+        raise RequestError(f"no national regime in the catalogue on {day}", path="date")
+    return regime
+
+
+def _known(ledger: Ledger, processor: str) -> None:
+    names = ledger.processors()
+    if processor not in names:
+        known = ", ".join(repr(n) for n in names[:5]) or "none yet"
+        raise LedgerError(f"no processor named {processor!r} in the ledger (it has: {known})")
+
+
+def _name(value: str, field: str) -> str:
+    value = value.strip()
+    if not value:
+        raise RequestError("must not be empty", path=field)
+    return value
+
+
+def _columns(key: Sequence[str]) -> list[str]:
+    columns = [c.strip() for part in key for c in part.split(",") if c.strip()]
+    if not columns:
+        raise RequestError("name at least one key column", path="key")
+    return columns
+
+
+def write_atomic(path: Path, text: str) -> None:
+    write_text_atomic(path, text)

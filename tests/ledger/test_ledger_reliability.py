@@ -1,0 +1,106 @@
+"""A batch is recorded whole or not at all, and concurrent recordings add up, on SQLite and
+PostgreSQL. Real processes: `kuajing ledger record`, killed with SIGKILL or run side by side."""
+
+from __future__ import annotations
+
+import csv
+import signal
+import time
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from .test_ledger_cli import CLI
+
+
+@pytest.fixture
+def cli(db_url: str, key_file: Path) -> CLI:
+    return CLI(db_url, key_file)
+
+
+def ids_csv(path: Path, start: int, stop: int) -> Path:
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(["id"])
+        writer.writerows([f"{i:018d}"] for i in range(start, stop))
+    return path
+
+
+def record_args(path: Path, date: str = "2026-05-01") -> list[str]:
+    return [
+        "ledger",
+        "record",
+        "--processor",
+        "Acme",
+        "--date",
+        date,
+        "--file",
+        str(path),
+        "--key",
+        "id",
+        "--not-sensitive",
+    ]
+
+
+def test_two_processes_recording_at_once_add_up(cli: CLI, tmp_path: Path) -> None:
+    a = ids_csv(tmp_path / "a.csv", 0, 60_000)
+    b = ids_csv(tmp_path / "b.csv", 40_000, 100_000)
+    runs = [cli.popen(*record_args(a)), cli.popen(*record_args(b, "2026-05-02"))]
+    for run in runs:
+        _out, err = run.communicate(timeout=300)
+        assert run.returncode == 0, err
+    assert cli.status()["national"]["personal"] == 100_000
+    assert "OK" in cli("ledger", "verify").stdout
+
+
+def test_the_same_file_twice_at_once_is_recorded_once(cli: CLI, tmp_path: Path) -> None:
+    a = ids_csv(tmp_path / "a.csv", 0, 30_000)
+    runs = [cli.popen(*record_args(a)) for _ in range(2)]
+    outs = [run.communicate(timeout=300)[0] for run in runs]
+    assert all(run.returncode == 0 for run in runs)
+    assert sorted("already recorded" in out for out in outs) == [False, True]
+    assert cli.status()["batches"] == 1
+
+
+def _writing(db_url: str, path: Path) -> bool:
+    """Whether another process is inside a ledger write transaction right now."""
+    if db_url.startswith("sqlite"):
+        wal = Path(f"{path}-wal")
+        return wal.exists() and wal.stat().st_size > 1_000_000
+    engine = create_engine(db_url)
+    try:
+        with engine.connect() as conn:
+            busy = conn.execute(
+                text(
+                    "SELECT COUNT(*) FROM pg_stat_activity WHERE pid <> pg_backend_pid() "
+                    "AND datname = current_database() AND xact_start IS NOT NULL "
+                    "AND query ILIKE '%batch_persons%'"
+                )
+            ).scalar()
+    finally:
+        engine.dispose()
+    return bool(busy)
+
+
+def test_a_recording_killed_midway_leaves_the_counts_as_before(
+    cli: CLI, tmp_path: Path, db_url: str
+) -> None:
+    cli(*record_args(ids_csv(tmp_path / "first.csv", 0, 1_000)))
+    before = cli.status()
+    big = ids_csv(tmp_path / "big.csv", 500, 800_000)
+    db_file = Path(db_url.removeprefix("sqlite:///")) if db_url.startswith("sqlite") else tmp_path
+    run = cli.popen(*record_args(big))
+    deadline = time.monotonic() + 120
+    while not _writing(db_url, db_file):
+        assert run.poll() is None, "the recording finished before it could be killed"
+        assert time.monotonic() < deadline
+        time.sleep(0.01)
+    run.send_signal(signal.SIGKILL)
+    run.communicate()
+    assert run.returncode == -signal.SIGKILL
+    after = cli.status()
+    assert after["national"] == before["national"] and after["batches"] == before["batches"]
+    assert "OK" in cli("ledger", "verify").stdout
+    cli(*record_args(big))  # and the batch can then be recorded whole
+    assert cli.status()["national"]["personal"] == 800_000
