@@ -59,7 +59,7 @@ def bench_record(tmp: Path, rows: int, env: dict[str, str]) -> None:
         sys.executable,
         "-c",
         'import duckdb, sys; print(duckdb.sql(f"SELECT COUNT(DISTINCT id) FROM '
-        "read_csv('{sys.argv[1]}', header=true, columns={{'id': 'VARCHAR'}})\").fetchone())",
+        "read_csv('{sys.argv[1]}', header=true, columns={{'id': 'VARCHAR'}})\").fetchall())",
         str(csv),
     ]
     base_s, base_gib = run_child(duck, env)
@@ -124,8 +124,8 @@ def bench_status(tmp: Path, persons: int, env: dict[str, str], url: str) -> None
         f"status with {persons:,} persons stored ({stored:,} rows of persons; "
         f"filled in {filled:.0f} s)"
     )
-    print(f"  baseline SELECT COUNT(*) over stored persons: {base_s:6.2f} s")
-    print(f"  kuajing --help (interpreter and imports):    {startup:6.2f} s")
+    print(f"  baseline SELECT COUNT(*) over stored persons: {base_s:6.3f} s")
+    print(f"  kuajing --help (interpreter and imports):    {startup:6.3f} s")
     print(
         f"  kuajing ledger status:                       {best:6.2f} s  "
         f"target <= {STATUS_S:.0f} s {'OK' if best <= STATUS_S else 'MISSED'}"

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 
 import polars as pl
 
+from kuajing.ledger.hashing import hash_persons
 from kuajing.ledger.ledger import Ledger
 from kuajing.ledger.models import BatchMeta, Recorded
 
@@ -23,7 +24,7 @@ def put(
     exemption: str | None = None,
     tag: str = "",
 ) -> Recorded:
-    hashes = ledger.keyring.hash_persons(pl.Series(list(people), dtype=pl.String))
+    hashes = hash_persons(ledger.keyring, pl.Series(list(people), dtype=pl.String))
     content = "\n".join([day, str(sensitive), tag, *people]).encode()
     batch = BatchMeta(
         processor=processor,

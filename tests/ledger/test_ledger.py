@@ -9,9 +9,12 @@ from pathlib import Path
 
 import polars as pl
 import pytest
+from alembic.script import ScriptDirectory
 from sqlalchemy import text
 
 from kuajing.errors import LedgerError
+from kuajing.ledger.db import HEAD, MIGRATIONS
+from kuajing.ledger.hashing import hash_persons, person_hash
 from kuajing.ledger.keys import load_keyring
 from kuajing.ledger.ledger import Ledger
 from kuajing.ledger.models import NATIONAL, CounterCounts
@@ -182,6 +185,18 @@ def test_the_key_is_created_owner_only_and_reused(tmp_path: Path) -> None:
 
 def test_hashes_are_keyed(tmp_path: Path) -> None:
     people = pl.Series(["110101199003071234"])
-    one = load_keyring(tmp_path / "a.key").hash_persons(people)
-    two = load_keyring(tmp_path / "b.key").hash_persons(people)
+    one = hash_persons(load_keyring(tmp_path / "a.key"), people)
+    two = hash_persons(load_keyring(tmp_path / "b.key"), people)
     assert one.shape == (1, 16) and one.tobytes() != two.tobytes()
+
+
+def test_the_head_revision_the_ledger_checks_is_alembics_newest() -> None:
+    assert ScriptDirectory(str(MIGRATIONS)).get_current_head() == HEAD
+
+
+def test_the_fast_hash_is_hmac_sha256(tmp_path: Path) -> None:
+    keyring = load_keyring(tmp_path / "k.key")
+    people = ["110101199003071234", "+8613800138000", "张三\x1f1990-03-07"]
+    table = hash_persons(keyring, pl.Series(people))
+    expected = sorted(person_hash(keyring, p) for p in people)
+    assert [bytes(row) for row in table] == expected

@@ -94,7 +94,7 @@ def show_cmd(ident: str, lang: LangOpt = None, fmt: FormatOpt = "text") -> None:
     if fmt == "json":
         _json(shown)
         return
-    import yaml  # noqa: PLC0415
+    import yaml
 
     typer.echo(yaml.safe_dump(shown, allow_unicode=True, sort_keys=False, width=100).rstrip())
 
@@ -140,7 +140,7 @@ def diff_cmd(
 ) -> None:
     """Entries added, removed or changed between A and B, and which decisions would change."""
     _check_format(fmt)
-    from kuajing.services.diff import diff  # noqa: PLC0415
+    from kuajing.services.diff import diff
 
     result = diff(catalog(), a, b, requests or [])
     if fmt == "json":
@@ -184,8 +184,8 @@ def import_cmd(
 ) -> None:
     """Turn an official list table into catalogue YAML in an overlay directory (use it with
     --rules DIR or KUAJING_RULES)."""
-    from kuajing.catalog.base import Text  # noqa: PLC0415
-    from kuajing.services.tables import import_into_overlay  # noqa: PLC0415
+    from kuajing.catalog.base import Text
+    from kuajing.services.tables import import_into_overlay
 
     if confidence not in ("H", "M", "L", "U"):
         raise KuajingError(f"--confidence: expected H, M, L or U, got {confidence!r}")
@@ -208,7 +208,7 @@ def export_cmd(
     out: Annotated[Path, typer.Option("--out", help="Table to write (.csv or .xlsx).")],
 ) -> None:
     """Write a list as a table in the official layout (import reads it back unchanged)."""
-    from kuajing.services.tables import export_list  # noqa: PLC0415
+    from kuajing.services.tables import export_list
 
     rows = export_list(catalog(), list_id, out)
     typer.echo(f"wrote {rows} rows to {out}")

@@ -5,15 +5,17 @@ from __future__ import annotations
 import datetime as dt
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from kuajing.cli import ledger_render as show
 from kuajing.cli.state import catalog, language
 from kuajing.errors import LedgerError
-from kuajing.ledger.ledger import Ledger
-from kuajing.services import ledger as svc
+from kuajing.fileio import write_text_atomic
+
+if TYPE_CHECKING:
+    from kuajing.ledger.ledger import Ledger
 
 app = typer.Typer(
     help="The export ledger: distinct persons exported per processor and year.",
@@ -62,7 +64,13 @@ def _options(
     _DB["url"], _DB["key"] = database, key_file
 
 
+# Commands import what they need when they run: `kuajing` starts in a fraction of a second,
+# and `ledger status` does not pay for the file readers that `ledger record` needs.
+
+
 def open_ledger(url: str | None = None, key: str | None = None) -> Ledger:
+    from kuajing.ledger.ledger import Ledger
+
     key = key or _DB["key"]
     return Ledger.open(url or _DB["url"], Path(key) if key else None)
 
@@ -91,9 +99,11 @@ def record_cmd(
         raise LedgerError(
             "say whether the batch carries sensitive PI: --sensitive or --not-sensitive"
         )
+    from kuajing.services.recording import record_file
+
     day = _date(date, "--date")
     with open_ledger() as ledger:
-        result = svc.record_file(
+        result = record_file(
             ledger,
             catalog(),
             processor=processor,
@@ -120,6 +130,8 @@ def status_cmd(
     lang: LangOpt = None,
 ) -> None:
     """Distinct persons per counter and scope, the pathway they imply, headroom, projections."""
+    from kuajing.services import ledger as svc
+
     today = _date(as_of, "--as-of") if as_of else None
     if today is not None and year is None:
         year = today.year
@@ -155,6 +167,8 @@ def remove_cmd(
     lang: LangOpt = None,
 ) -> None:
     """Remove a batch (recorded by mistake); the counts are rebuilt and the audit log says so."""
+    from kuajing.services import ledger as svc
+
     with open_ledger() as ledger:
         removed = svc.remove_batch(ledger, batch, processor, reason)
     typer.echo(show.removed(removed, language(lang)))
@@ -169,12 +183,14 @@ def export_cmd(
     ] = None,
 ) -> None:
     """Batch metadata as CSV. Identifiers are never stored, so never exported."""
+    from kuajing.services import ledger as svc
+
     with open_ledger() as ledger:
         text = svc.export_batches(ledger, processor, year)
     if output is None:
         typer.echo(text, nl=False)
     else:
-        svc.write_atomic(output, text)
+        write_text_atomic(output, text)
 
 
 @app.command("verify")

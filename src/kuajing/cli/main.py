@@ -16,7 +16,6 @@ from kuajing.cli import state
 from kuajing.cli.render import render
 from kuajing.errors import KuajingError
 from kuajing.services.assess import assess_text, read_file
-from kuajing.services.ledger import assess_with_ledger
 
 app = typer.Typer(
     help="kuajing 跨境: which legal pathway a cross-border data export from China needs.",
@@ -72,6 +71,8 @@ def assess_cmd(
     if ledger is None:
         decision = assess_text(text, name=name, lang=chosen, explain=explain, catalog=cat)
     else:
+        from kuajing.services.ledger import assess_with_ledger
+
         with ledger_cli.open_ledger(database) as book:
             decision = assess_with_ledger(book, ledger, text, name, chosen, explain, cat)
     if fmt == Format.json:

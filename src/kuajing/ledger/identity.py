@@ -21,7 +21,7 @@ SEPARATOR = "\x1f"
 _PLAIN, _ID18, _ID15, _EMAIL, _MOBILE, _LANDLINE, _INTL = range(7)
 
 _ID18_RE = r"^[0-9]{17}[0-9Xx]$"  # [0-9], not \d: \d would also match other scripts' digits
-_ALNUM_RE = r"^[0-9A-Za-z]+$"
+_ALNUM_RE = r"^[0-9A-Za-z]+$"  # values that need no clean-up and hold no separators
 # A first-generation ID: a province code that issued them, then YYMMDD (the day-of-month is
 # checked against the calendar later), then a 3-digit sequence. Anything else with 15 digits is
 # left to the later rules: "008613812345678" is a phone number.
@@ -30,8 +30,8 @@ _ID15_RE = (
     r"[0-9]{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])[0-9]{3}$"
 )
 _EMAIL_RE = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
-_MOBILE_RE = r"^(?:\+86|0086|86)?(1[3-9][0-9]{9})$"
-_INTL_RE = r"^(?:\+|00)([1-9][0-9]{6,14})$"  # country codes never start with 0
+_MOBILE_RE = r"^(?:\+86|0086|86)?1[3-9][0-9]{9}$"  # the result is the last 11 digits
+_INTL_RE = r"^(?:\+|00)[1-9][0-9]{6,14}$"  # country codes never start with 0
 # A mainland landline with its trunk 0: area code 10, 2X or a three-digit code, then a 7- or
 # 8-digit subscriber number. The separator or brackets are required: a bare "01012345678" may be
 # an employee number.

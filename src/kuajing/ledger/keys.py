@@ -12,14 +12,9 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
 import platformdirs
-import polars as pl
 
 from kuajing.errors import LedgerError
-
-HASH_BYTES = 16
-_CHUNK = 500_000
 
 
 def default_key_file() -> Path:
@@ -43,24 +38,6 @@ class Keyring:
             return hmac.digest(secret, f"kuajing/{label}/v1".encode(), "sha256")
 
         return cls(derive("persons"), derive("audit"), derive("fingerprint").hex()[:16])
-
-    def hash_persons(self, keys: pl.Series) -> np.ndarray:
-        """Distinct keyed hashes of the non-null keys, sorted, as an (n, 16) uint8 array.
-        Sorted rows go into the database's B-trees in order, which is what makes bulk
-        recording fast."""
-        distinct = keys.drop_nulls().unique()
-        out = bytearray(len(distinct) * HASH_BYTES)
-        key, pos = self.persons, 0
-        for start in range(0, len(distinct), _CHUNK):
-            for value in distinct.slice(start, _CHUNK).to_list():
-                out[pos : pos + HASH_BYTES] = hmac.digest(key, value.encode(), "sha256")[
-                    :HASH_BYTES
-                ]
-                pos += HASH_BYTES
-        table = np.frombuffer(bytes(out), dtype=np.uint8).reshape(-1, HASH_BYTES)
-        words = table.view(">u8")  # two big-endian words per hash: byte order = numeric order
-        order = np.lexsort((words[:, 1], words[:, 0]))
-        return table[order]
 
 
 def load_keyring(path: Path | None = None) -> Keyring:

@@ -5,9 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
 from sqlalchemy import Connection, Engine, Row, delete, func, insert, select, text
 
 from kuajing.errors import LedgerError
@@ -24,6 +23,9 @@ from kuajing.ledger.models import (
     VerifyReport,
 )
 from kuajing.ledger.schema import batch_persons, batches, daily, meta, pools, processors
+
+if TYPE_CHECKING:  # numpy is only needed by callers that record
+    import numpy as np
 
 
 class Ledger:

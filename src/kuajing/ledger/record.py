@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from typing import TYPE_CHECKING
 
-import numpy as np
 from sqlalchemy import Connection, delete, insert, select, text
 
 from kuajing.ledger.models import NATIONAL, CounterCounts
 from kuajing.ledger.schema import batch_persons, batches, daily, pools, seen
+
+if TYPE_CHECKING:  # numpy is only needed by callers that record
+    import numpy as np
 
 # The hashes go in as one blob per chunk and are cut into rows by the database itself: a
 # row-by-row executemany is three times slower on SQLite.
