@@ -100,7 +100,10 @@ def test_a_recording_killed_midway_leaves_the_counts_as_before(
     run.communicate()
     assert run.returncode == -signal.SIGKILL
     after = cli.status()
-    assert after["national"] == before["national"] and after["batches"] == before["batches"]
     assert "OK" in cli("ledger", "verify").stdout
+    if after["batches"] == before["batches"] + 1:  # the kill landed just after the commit
+        assert after["national"]["personal"] == 800_000
+        return
+    assert after["national"] == before["national"] and after["batches"] == before["batches"]
     cli(*record_args(big))  # and the batch can then be recorded whole
     assert cli.status()["national"]["personal"] == 800_000
