@@ -12,9 +12,20 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install -q -e '.[dev]'
 	touch $(STAMP)
 
+# The demo ledger lives under .venv, not in the user's data directory.
+DEMO := KUAJING_DATABASE_URL=sqlite:///$(CURDIR)/$(VENV)/demo/ledger.sqlite3 \
+        KUAJING_KEY_FILE=$(CURDIR)/$(VENV)/demo/ledger.key
+
 run: $(STAMP)
 	$(BIN)/kuajing assess examples/beijing-pharma.yaml --lang en
 	$(BIN)/kuajing assess examples/beijing-pharma.yaml --lang zh
+	$(DEMO) $(BIN)/kuajing ledger record --processor "Example Pharma (Beijing) Co., Ltd." \
+	  --date 2026-02-10 --file examples/trial-batch.csv --key 身份证号 --sensitive \
+	  --scenario 临床试验 --recipient "Sponsor GmbH" --lang en
+	$(DEMO) $(BIN)/kuajing ledger status --processor "Example Pharma (Beijing) Co., Ltd." \
+	  --as-of 2026-03-01 --lang en
+	$(DEMO) $(BIN)/kuajing assess examples/beijing-pharma.yaml \
+	  --ledger "Example Pharma (Beijing) Co., Ltd." --lang en
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
