@@ -56,23 +56,16 @@ class CLI:
         )
         return json.loads(out.stdout)  # type: ignore[no-any-return]
 
+    @staticmethod
+    def record_args(path: Path, date: str, key: str = "id") -> list[str]:
+        return ["ledger", "record", "--processor", "Acme", "--date", date, "--file", str(path),
+                "--key", key]  # fmt: skip
+
     def record(
         self, path: Path, *extra: str, date: str = "2026-03-01", key: str = "id", ok: bool = True
     ) -> subprocess.CompletedProcess[str]:
-        return self(
-            "ledger",
-            "record",
-            "--processor",
-            "Acme",
-            "--date",
-            date,
-            "--file",
-            str(path),
-            "--key",
-            key,
-            *(extra or ("--not-sensitive",)),
-            ok=ok,
-        )
+        args = self.record_args(path, date, key)
+        return self(*args, *(extra or ("--not-sensitive",)), ok=ok)
 
 
 @pytest.fixture
@@ -281,3 +274,16 @@ def test_the_database_holds_no_raw_identifier(tmp_path: Path, key_file: Path) ->
     for value in forms:
         for encoding in ("utf-8", "utf-16-le"):
             assert value.encode(encoding) not in raw, value
+
+
+def test_an_unusable_ledger_or_key_location_is_a_one_line_error(tmp_path: Path) -> None:
+    blocked = tmp_path / "file"
+    blocked.write_text("not a folder", encoding="utf-8")
+    cases = {
+        "cannot create the ledger's folder": (f"sqlite:///{blocked}/sub/l.db", tmp_path / "k"),
+        "ledger key": ("sqlite://", blocked / "k"),
+    }
+    for message, (url, key) in cases.items():
+        run = CLI(url, key)("ledger", "batches", ok=False)
+        assert run.returncode == 2 and "Traceback" not in run.stderr, run.stderr
+        assert run.stderr.startswith("kuajing: error:") and message in run.stderr

@@ -3,7 +3,6 @@ PostgreSQL. Real processes: `kuajing ledger record`, killed with SIGKILL or run 
 
 from __future__ import annotations
 
-import csv
 import signal
 import time
 from pathlib import Path
@@ -11,7 +10,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
-from .test_ledger_cli import CLI
+from .test_ledger_cli import CLI, write_csv
 
 
 @pytest.fixture
@@ -20,27 +19,11 @@ def cli(db_url: str, key_file: Path) -> CLI:
 
 
 def ids_csv(path: Path, start: int, stop: int) -> Path:
-    with path.open("w", encoding="utf-8", newline="") as fh:
-        writer = csv.writer(fh)
-        writer.writerow(["id"])
-        writer.writerows([f"{i:018d}"] for i in range(start, stop))
-    return path
+    return write_csv(path, [[f"{i:018d}"] for i in range(start, stop)], header=["id"])
 
 
 def record_args(path: Path, date: str = "2026-05-01") -> list[str]:
-    return [
-        "ledger",
-        "record",
-        "--processor",
-        "Acme",
-        "--date",
-        date,
-        "--file",
-        str(path),
-        "--key",
-        "id",
-        "--not-sensitive",
-    ]
+    return [*CLI.record_args(path, date), "--not-sensitive"]
 
 
 def test_two_processes_recording_at_once_add_up(cli: CLI, tmp_path: Path) -> None:

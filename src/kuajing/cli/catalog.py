@@ -3,32 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from pydantic import BaseModel
 
-from kuajing.cli.state import catalog, language
+from kuajing.cli.state import LangOpt, catalog, echo_json, language
 from kuajing.errors import KuajingError
 from kuajing.services import catalog as svc
 
 app = typer.Typer(help="Browse and check the rules catalogue.", no_args_is_help=True)
 
-LangOpt = Annotated[str | None, typer.Option("--lang", help="zh or en (default: locale).")]
 FormatOpt = Annotated[str, typer.Option("--format", help="text or json.")]
-
-
-def _json(items: list[BaseModel] | BaseModel | dict[str, object]) -> None:
-    if isinstance(items, list):
-        typer.echo(
-            json.dumps([i.model_dump(mode="json") for i in items], ensure_ascii=False, indent=2)
-        )
-    elif isinstance(items, BaseModel):
-        typer.echo(items.model_dump_json(indent=2))
-    else:
-        typer.echo(json.dumps(items, ensure_ascii=False, indent=2))
 
 
 def _check_format(fmt: str) -> None:
@@ -46,7 +32,7 @@ def list_cmd(lang: LangOpt = None, fmt: FormatOpt = "text") -> None:
     _check_format(fmt)
     rows = svc.summaries(catalog(), language(lang), dt.date.today())
     if fmt == "json":
-        _json(list(rows))
+        echo_json(list(rows))
         return
     typer.echo(
         f"{'list':16} {'zones':18} {'in force':25} {'status':17} {'encoded':13} "
@@ -68,7 +54,7 @@ def coverage_cmd(lang: LangOpt = None, fmt: FormatOpt = "text") -> None:
     _check_format(fmt)
     rows = svc.coverage(catalog(), language(lang), dt.date.today())
     if fmt == "json":
-        _json(list(rows))
+        echo_json(list(rows))
         return
     for r in rows:
         pub, enc = r.published_counts, r.encoded_counts
@@ -92,7 +78,7 @@ def show_cmd(ident: str, lang: LangOpt = None, fmt: FormatOpt = "text") -> None:
     _check_format(fmt)
     shown = svc.show(catalog(), ident, language(lang))
     if fmt == "json":
-        _json(shown)
+        echo_json(shown)
         return
     import yaml
 
@@ -105,7 +91,7 @@ def search_cmd(text: str, lang: LangOpt = None, fmt: FormatOpt = "text") -> None
     _check_format(fmt)
     hits = svc.search(catalog(), text, language(lang))
     if fmt == "json":
-        _json(list(hits))
+        echo_json(list(hits))
         return
     if not hits:
         typer.echo(f"no match for {text!r}")
@@ -144,7 +130,7 @@ def diff_cmd(
 
     result = diff(catalog(), a, b, requests or [])
     if fmt == "json":
-        _json(result)
+        echo_json(result)
         return
     for name in result.lists_added:
         typer.echo(f"+ list {name}")

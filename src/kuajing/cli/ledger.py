@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from kuajing.cli import ledger_render as show
-from kuajing.cli.state import catalog, language
+from kuajing.cli.state import LangOpt, catalog, echo_json, language
 from kuajing.errors import LedgerError
 from kuajing.fileio import write_text_atomic
 
@@ -37,7 +37,6 @@ class Fmt(StrEnum):
     json = "json"
 
 
-LangOpt = Annotated[str | None, typer.Option("--lang", help="zh or en (default: locale).")]
 FmtOpt = Annotated[Fmt, typer.Option("--format", help="text or json.")]
 ProcessorOpt = Annotated[str, typer.Option("--processor", help="The exporting legal entity.")]
 
@@ -154,7 +153,7 @@ def batches_cmd(
     with open_ledger() as ledger:
         found = ledger.batches(processor, year)
     if fmt == Fmt.json:
-        typer.echo("[" + ",\n".join(b.model_dump_json(indent=2) for b in found) + "]")
+        echo_json(list(found))
     else:
         typer.echo(show.batches(found, language(lang)))
 

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import os
+from typing import Annotated
+
+import typer
+from pydantic import BaseModel
 
 from kuajing.catalog import Catalog
 from kuajing.catalog.base import Lang
@@ -28,3 +33,17 @@ def language(choice: str | None) -> Lang:
     if choice is None:
         return default_lang()
     return "zh" if choice == "zh" else "en"
+
+
+LangOpt = Annotated[str | None, typer.Option("--lang", help="zh or en (default: locale).")]
+
+
+def echo_json(items: list[BaseModel] | BaseModel | dict[str, object]) -> None:
+    if isinstance(items, list):
+        typer.echo(
+            json.dumps([i.model_dump(mode="json") for i in items], ensure_ascii=False, indent=2)
+        )
+    elif isinstance(items, BaseModel):
+        typer.echo(items.model_dump_json(indent=2))
+    else:
+        typer.echo(json.dumps(items, ensure_ascii=False, indent=2))

@@ -45,7 +45,13 @@ def _sqlite(url: str) -> Engine:
     engine = create_engine(url)
     database = engine.url.database
     if database and database != ":memory:":
-        Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        folder = Path(database).expanduser().parent
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise LedgerError(
+                f"{folder}: cannot create the ledger's folder ({exc.strerror})"
+            ) from None
 
     @event.listens_for(engine, "connect")
     def _connect(dbapi: Any, _record: Any) -> None:

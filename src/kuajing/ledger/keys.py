@@ -46,7 +46,10 @@ def load_keyring(path: Path | None = None) -> Keyring:
     try:
         secret = bytes.fromhex(path.read_text(encoding="ascii").strip())
     except FileNotFoundError:
-        secret = _create(path)
+        try:
+            secret = _create(path)
+        except OSError as exc:
+            raise LedgerError(f"{path}: cannot create the ledger key ({exc.strerror})") from None
     except (OSError, ValueError) as exc:
         raise LedgerError(f"{path}: unreadable ledger key ({exc.__class__.__name__})") from None
     if len(secret) < 32:

@@ -19,20 +19,25 @@ from kuajing.ledger.models import (
 
 Series = list[tuple[int, CounterCounts]]  # persons first counted per day of the year
 
-CAVEATS = [
-    Text(
-        zh="假定处理者不是关键信息基础设施运营者、且未向境外提供重要数据；否则无论人数多少均须申报安全评估。",
-        en="Assumes the processor is not a CIIO and exports no important data; either makes a "
-        "security assessment necessary whatever the counts.",
-    ),
-    Text(
-        zh="全国计数器包含按自贸试验区清单出境的批次，在清单管辖的场景中可能偏严；"
-        "自贸区清单下的路径请用 kuajing assess --ledger 判断。",
-        en="The national counters include batches exported under a free-trade-zone list, which "
-        "may be stricter than needed where the list governs; for the pathway under a zone's list "
-        "use kuajing assess --ledger.",
-    ),
-]
+ZONE_CAVEAT = Text(
+    zh="全国计数器包含按自贸试验区清单出境的批次，在清单管辖的场景中可能偏严；"
+    "自贸区清单下的路径请用 kuajing assess --ledger 判断。",
+    en="The national counters include batches exported under a free-trade-zone list, which "
+    "may be stricter than needed where the list governs; for the pathway under a zone's list "
+    "use kuajing assess --ledger.",
+)
+
+
+def _caveats(regime: NationalRegime) -> list[Text]:
+    """The facts the counts cannot show, with the catalogue's rules they would bring in."""
+    rules = f"{regime.ciio.rule}, {regime.important_data.rule}"
+    assumed = Text(
+        zh="假定处理者不是关键信息基础设施运营者、且未向境外提供重要数据"
+        f"（否则适用 {rules}，与人数无关）。",
+        en=f"Assumes the processor is not a CIIO and exports no important data (otherwise {rules} "
+        "apply, whatever the counts).",
+    )
+    return [assumed, ZONE_CAVEAT]
 
 
 def build_status(
@@ -66,7 +71,7 @@ def build_status(
         thresholds=[_threshold(t, national, series, year, elapsed) for t in rules],
         batches=batches[0],
         exempt_batches=batches[1],
-        caveats=CAVEATS,
+        caveats=_caveats(regime),
     )
 
 
