@@ -57,3 +57,15 @@ class DatasetError(LocatedError):
 
 class LedgerError(KuajingError):
     """The export ledger refuses an operation: wrong key, unknown batch, broken database."""
+
+
+class InvalidValue(KuajingError):
+    """A single value is not a valid identifier of the kind asked for (`validate`). `reason` is
+    one of "length", "format", "component" (a part such as a date or region is impossible) or
+    "checksum"."""
+
+    def __init__(self, kind: str, reason: str, message: str) -> None:
+        self.kind = kind
+        self.reason = reason
+        self.message = message
+        super().__init__(f"{kind}: {message}")

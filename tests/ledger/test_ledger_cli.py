@@ -222,24 +222,41 @@ def test_other_formats_are_read(cli: CLI, tmp_path: Path) -> None:
     assert cli.status()["national"]["personal"] == 3
 
 
-def test_future_dates_and_missing_sensitivity_are_refused(cli: CLI, tmp_path: Path) -> None:
+def test_future_dates_are_refused(cli: CLI, tmp_path: Path) -> None:
     path = write_csv(tmp_path / "a.csv", people(0, 5))
     run = cli.record(path, date="2999-01-01", ok=False)
     assert run.returncode == 2 and "future" in run.stderr
-    run = cli(
+
+
+def test_the_scanner_decides_key_and_sensitivity(cli: CLI, tmp_path: Path) -> None:
+    ids = ["11010519491231002X", "310104197906133412", "350104198001010014"]
+    plain = write_csv(tmp_path / "plain.csv", [[i, "张三"] for i in ids], ["身份证号", "姓名"])
+    medical = write_csv(tmp_path / "med.csv", [[i, "高血压"] for i in ids[:2]], ["sfzh", "诊断"])
+    base = ["ledger", "record", "--processor", "Acme", "--date", "2026-02-01", "--format", "json"]
+    first = json.loads(cli(*base, "--file", str(plain)).stdout)
+    assert first["scan"]["key"] == ["身份证号"] and first["scan"]["key_detected"]
+    assert first["batch"]["sensitive"] is False
+    second = json.loads(cli(*base, "--file", str(medical)).stdout)
+    assert second["batch"]["sensitive"] is True
+    assert second["scan"]["sensitive_columns"] == ["诊断"]
+    assert cli.status()["national"] == {"personal": 3, "sensitive": 2, "persons": 3}
+    text = cli(
         "ledger",
         "record",
         "--processor",
-        "Acme",
+        "Other",
         "--date",
-        "2026-01-01",
+        "2026-02-01",
         "--file",
-        str(path),
-        "--key",
-        "id",
-        ok=False,
-    )
-    assert run.returncode == 2 and "--sensitive or --not-sensitive" in run.stderr
+        str(medical),
+        "--lang",
+        "en",
+    ).stdout
+    assert "Key chosen by the scanner: sfzh" in text
+    assert "sensitive PI in: 诊断" in text
+    nobody = write_csv(tmp_path / "n.csv", [["x", "1"]], ["备注", "数量"])
+    run = cli(*base, "--file", str(nobody), ok=False)
+    assert run.returncode == 2 and "name the key column(s) with --key" in run.stderr
 
 
 def test_the_database_holds_no_raw_identifier(tmp_path: Path, key_file: Path) -> None:

@@ -15,6 +15,7 @@ from kuajing.catalog.models import (
     Entry,
     NationalRegime,
     Obligation,
+    PersonalData,
     Prohibition,
     Scenario,
     Sector,
@@ -60,6 +61,7 @@ class Catalog:
     adoptions: list[Adoption]
     lists: dict[str, ZoneList]
     origins: dict[str, str] = field(default_factory=dict)  # list id -> "shipped" or overlay dir
+    personal_data: PersonalData | None = None  # always set by the loader
     _zone_names: dict[str, str] = field(default_factory=dict)
     _scopes: dict[str, list[ScopeRef]] = field(default_factory=dict)
     _entries: dict[str, list[tuple[ZoneList, Entry]]] = field(default_factory=dict)

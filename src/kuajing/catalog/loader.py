@@ -17,6 +17,7 @@ from kuajing.catalog.models import (
     Adoption,
     NationalRegime,
     Obligation,
+    PersonalData,
     Prohibition,
     Source,
     Zone,
@@ -113,12 +114,15 @@ def load_catalog(root: Path | str = RULES_DIR, overlays: Sequence[Path | str] = 
         base / "national/obligations.yaml", "national/obligations.yaml", _Obligations
     )
     zones = reader.read(base / "zones.yaml", "zones.yaml", _Zones)
+    personal = reader.read(base / "personal_data.yaml", "personal_data.yaml", PersonalData)
     lists = _read_all(reader, base, "lists", ZoneList)
     origins = {zl.id: "shipped" for zl in lists.values()}
     all_sources = dict(sources.sources) if sources else {}
     for overlay in map(Path, overlays):
         _overlay(reader, overlay, all_sources, lists, origins)
-    if reader.errors or not (meta and sources and prohibitions and obligations and zones):
+    if reader.errors or not (
+        meta and sources and prohibitions and obligations and zones and personal
+    ):
         raise CatalogInvalid(reader.errors or [CatalogError("catalogue incomplete")])
     catalog = Catalog(
         version=meta.version,
@@ -132,6 +136,7 @@ def load_catalog(root: Path | str = RULES_DIR, overlays: Sequence[Path | str] = 
         adoptions=zones.adoptions,
         lists={z.id: z for z in lists.values()},
         origins=origins,
+        personal_data=personal,
     )
     from kuajing.catalog.checks import cross_check  # noqa: PLC0415  (checks import the catalog)
 

@@ -79,12 +79,15 @@ def record_cmd(
     processor: ProcessorOpt,
     date: Annotated[str, typer.Option("--date", help="Export date, YYYY-MM-DD.")],
     file: Annotated[Path, typer.Option("--file", help="CSV, XLSX, Parquet or JSON Lines.")],
-    key: Annotated[list[str], typer.Option("--key", help="Column(s) naming the person: A[,B].")],
+    key: Annotated[
+        list[str] | None,
+        typer.Option("--key", help="Column(s) naming the person: A[,B] (default: scanner's)."),
+    ] = None,
     sensitive: Annotated[
         bool | None,
         typer.Option(
             "--sensitive/--not-sensitive",
-            help="Whether the batch carries sensitive PI (required until the scanner decides).",
+            help="Whether the batch carries sensitive PI (default: the scanner decides).",
         ),
     ] = None,
     scenario: Annotated[str | None, typer.Option(help="Catalogue scenario (zone lists).")] = None,
@@ -94,10 +97,6 @@ def record_cmd(
     lang: LangOpt = None,
 ) -> None:
     """Record one export batch. The same file recorded twice changes nothing."""
-    if sensitive is None:
-        raise LedgerError(
-            "say whether the batch carries sensitive PI: --sensitive or --not-sensitive"
-        )
     from kuajing.services.recording import record_file
 
     day = _date(date, "--date")
@@ -108,7 +107,7 @@ def record_cmd(
             processor=processor,
             date=day,
             path=file,
-            key=key,
+            key=key or (),
             sensitive=sensitive,
             scenario=scenario,
             exemption=exemption.value if exemption else None,

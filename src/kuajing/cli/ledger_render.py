@@ -10,6 +10,7 @@ from kuajing.ledger.models import (
     Batch,
     CounterCounts,
     Recorded,
+    ScanDecision,
     Status,
     ThresholdStatus,
     VerifyReport,
@@ -21,6 +22,54 @@ def _t(lang: Lang, zh: str, en: str) -> str:
 
 
 def recorded(r: Recorded, lang: Lang) -> str:
+    text = _recorded(r, lang)
+    return text if r.scan is None or not r.new else text + "\n" + _scanned(r.scan, r.batch, lang)
+
+
+def _scanned(d: ScanDecision, b: Batch, lang: Lang) -> str:
+    lines = []
+    if d.key_detected:
+        key = "、".join(d.key) if lang == "zh" else ", ".join(d.key)
+        lines.append(
+            _t(lang, f"扫描器选定的人员键列：{key}。", f"Key chosen by the scanner: {key}.")
+        )
+    if d.sensitive_detected:
+        cols = ("、" if lang == "zh" else ", ").join(d.sensitive_columns)
+        if not b.sensitive:
+            lines.append(
+                _t(lang, "扫描器未发现敏感个人信息。", "The scanner found no sensitive PI.")
+            )
+        elif cols:
+            lines.append(
+                _t(
+                    lang,
+                    f"扫描器在以下列发现敏感个人信息：{cols}。",
+                    f"The scanner found sensitive PI in: {cols}.",
+                )
+            )
+        if d.minors:
+            lines.append(
+                _t(
+                    lang,
+                    f"其中 {number(d.minors)} 人不满十四周岁，其个人信息均属敏感个人信息。",
+                    f"{number(d.minors)} persons are under 14: all their PI is sensitive.",
+                )
+            )
+        if b.sensitive and d.sensitive_persons is not None and d.sensitive_persons < b.persons:
+            n = number(d.sensitive_persons)
+            lines.append(
+                _t(
+                    lang,
+                    f"仅 {n} 人的敏感个人信息出境，但整批按敏感计入（从严）；"
+                    "如需区分，请拆分文件分别记录。",
+                    f"Only {n} persons' sensitive PI leaves, but the whole batch counts as "
+                    "sensitive (to be safe); split the file to record them apart.",
+                )
+            )
+    return "\n".join(lines)
+
+
+def _recorded(r: Recorded, lang: Lang) -> str:
     b = r.batch
     if not r.new:
         return _t(

@@ -14,6 +14,7 @@ from kuajing.cli import catalog as catalog_cli
 from kuajing.cli import ledger as ledger_cli
 from kuajing.cli import state
 from kuajing.cli.render import render
+from kuajing.cli.scan import scan_cmd
 from kuajing.errors import KuajingError
 from kuajing.services.assess import assess_text, read_file
 
@@ -26,6 +27,7 @@ app = typer.Typer(
 
 app.add_typer(catalog_cli.app, name="catalog")
 app.add_typer(ledger_cli.app, name="ledger")
+app.command("scan")(scan_cmd)
 
 
 class Format(StrEnum):

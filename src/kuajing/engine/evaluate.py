@@ -100,7 +100,7 @@ def _list_data(t: Transfer, pl: Placement, out: Outcome) -> None:
         if entry.category != "important_data" or entry.trigger != "declared":
             continue
         for field in t.fields:
-            if normalise(canonical(field)) not in pi_fields and _field_matches(field, entry.fields):
+            if normalise(canonical(field)) not in pi_fields and field_matches(field, entry.fields):
                 why = fmt("field_match", field=field, rule=entry.rule, sub_class=entry.sub_class.zh)
                 out.add(Finding(entry, SA, missing=(why,)))
 
@@ -111,7 +111,7 @@ def place_fields(t: Transfer, pl: Placement) -> tuple[list[tuple[str, list[Entry
     unplaced: list[str] = []
     entries = [e for e, _ in pl.entries()]
     for field in t.fields:
-        hits = [e for e in entries if _field_matches(field, e.fields)]
+        hits = [e for e in entries if field_matches(field, e.fields)]
         if hits:
             placed.append((field, hits))
         else:
@@ -119,7 +119,7 @@ def place_fields(t: Transfer, pl: Placement) -> tuple[list[tuple[str, list[Entry
     return placed, unplaced
 
 
-def _field_matches(field: str, names: list[str]) -> bool:
+def field_matches(field: str, names: list[str]) -> bool:
     """Equal names, or one containing the other where the shorter is specific enough (at least
     four characters): '充电桩位置' names '充电桩位置信息', but '地址' alone names nothing."""
     key = normalise(canonical(field))
@@ -164,7 +164,7 @@ def _list_pi(ctx: Context, t: Transfer, pl: Placement, out: Outcome) -> None:
         missing = (doubt,) if doubt and light else ()
         found = _threshold(entry, entry.pathway, th, ctx.tally.total(pools, th.counter), missing)
         if found:
-            matched = [f for f in t.fields if _field_matches(f, entry.fields)]
+            matched = [f for f in t.fields if field_matches(f, entry.fields)]
             if matched and found.facts is not None:
                 found.facts = _with_fields(found.facts, matched)
             out.add(found)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from kuajing.catalog.base import Pathway, Text
 
@@ -58,10 +58,22 @@ class Batch(BatchMeta):
     recorded_at: str
 
 
+class ScanDecision(_Out):
+    """What the scanner decided for a batch recorded without --key or --sensitive."""
+
+    key: list[str]
+    key_detected: bool  # the scanner chose the key (else --key gave it)
+    sensitive_detected: bool  # the scanner decided sensitivity (else an option gave it)
+    sensitive_columns: list[str] = Field(default_factory=list)
+    sensitive_persons: int | None = None  # persons with sensitive PI, of `Batch.persons`
+    minors: int = 0
+
+
 class Recorded(_Out):
     batch: Batch
     new: bool  # False: the same content was already recorded, and nothing changed
     added: CounterCounts | None = None  # persons the batch added to the national counters
+    scan: ScanDecision | None = None
 
 
 class CounterCounts(_Out):

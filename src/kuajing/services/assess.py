@@ -12,6 +12,7 @@ from kuajing.catalog.base import Lang
 from kuajing.engine import Decision, Request, assess
 from kuajing.engine.request import Prior
 from kuajing.errors import KuajingError, RequestError
+from kuajing.services.scan_input import with_scans
 from kuajing.yamlio import Document, format_path, parse
 
 
@@ -34,8 +35,9 @@ def _parse(text: str, name: str) -> tuple[Request, Document]:
     doc = parse(text, lambda msg, line: RequestError(msg, file=name, line=line))
     if not isinstance(doc.data, dict):
         raise RequestError("a request is a mapping with 'processor' and 'transfers'", file=name)
+    data = with_scans(doc.data, doc, name)
     try:
-        return Request.model_validate(doc.data), doc
+        return Request.model_validate(data), doc
     except ValidationError as exc:
         raise _first_error(exc, doc, name) from None
 

@@ -14,7 +14,7 @@ from kuajing.errors import DatasetError, RequestError
 from kuajing.ledger.hashing import hash_persons
 from kuajing.ledger.identity import person_keys
 from kuajing.ledger.ledger import Ledger
-from kuajing.ledger.models import BatchMeta, Recorded
+from kuajing.ledger.models import BatchMeta, Recorded, ScanDecision
 from kuajing.scan.read import read_columns
 
 
@@ -25,15 +25,16 @@ def record_file(
     processor: str,
     date: dt.date,
     path: Path,
-    key: Sequence[str],
-    sensitive: bool,
+    key: Sequence[str] = (),
+    sensitive: bool | None = None,
     scenario: str | None = None,
     exemption: Exemption | None = None,
     recipient: str | None = None,
     today: dt.date | None = None,
 ) -> Recorded:
     """Read, hash and record one export batch. Everything is checked before anything is
-    written; the write itself is one transaction."""
+    written; the write itself is one transaction. Without `key` or `sensitive`, the scanner
+    chooses the key column and decides whether the batch carries sensitive PI."""
     processor = _name(processor, "processor")
     if date > (today or dt.date.today()):
         raise RequestError(
@@ -42,6 +43,10 @@ def record_file(
     if catalog.regime_on(date) is None:
         raise RequestError(f"no national regime in the catalogue on {date}", path="date")
     scopes = [r.key for r in scopes_named(catalog, scenario, ("scenario",))] if scenario else []
+    decided = None
+    if not _given(key) or sensitive is None:
+        decided, sensitive = _scan(catalog, path, key, sensitive, date)
+        key = decided.key
     columns = _columns(key)
     data = read_columns(path, columns)
     found = ledger.find(processor, data.digest)
@@ -73,7 +78,36 @@ def record_file(
         rows=data.rows,
         persons=len(hashes),
     )
-    return ledger.record(batch, hashes)
+    recorded = ledger.record(batch, hashes)
+    return recorded.model_copy(update={"scan": decided}) if decided else recorded
+
+
+def _given(key: Sequence[str]) -> bool:
+    return any(c.strip() for part in key for c in part.split(","))
+
+
+def _scan(
+    catalog: Catalog, path: Path, key: Sequence[str], sensitive: bool | None, date: dt.date
+) -> tuple[ScanDecision, bool]:
+    """The scanner's key and sensitivity for a batch; options given keep their value."""
+    from kuajing.services.scan import scan_datasets  # noqa: PLC0415  (only when needed)
+
+    report = scan_datasets([str(path)], catalog, keys=key, as_of=date)
+    if not report.persons.key:
+        raise DatasetError(
+            "no column identifies persons (resident ID, passport, mobile, e-mail): "
+            "name the key column(s) with --key",
+            file=str(path),
+        )
+    decision = ScanDecision(
+        key=report.persons.key,
+        key_detected=report.persons.basis == "detected",
+        sensitive_detected=sensitive is None,
+        sensitive_columns=[c.name for c in report.columns if c.sensitive and c.filled],
+        sensitive_persons=report.persons.sensitive,
+        minors=report.persons.minors or 0,
+    )
+    return decision, report.sensitive if sensitive is None else sensitive
 
 
 def _name(value: str, field: str) -> str:

@@ -1,0 +1,80 @@
+"""`kuajing scan PATH…`: what a dataset holds, and how many persons it covers."""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from kuajing.cli.state import LangOpt, catalog, language
+
+
+class Fmt(StrEnum):
+    text = "text"
+    json = "json"
+
+
+def scan_cmd(
+    paths: Annotated[
+        list[str], typer.Argument(help="Files (CSV, XLSX, Parquet, JSON Lines) or a database URL.")
+    ],
+    fmt: Annotated[Fmt, typer.Option("--format", help="text or json.")] = Fmt.text,
+    key: Annotated[
+        list[str] | None,
+        typer.Option("--key", help="Column(s) naming each row's person (default: detected)."),
+    ] = None,
+    sample: Annotated[
+        int | None,
+        typer.Option("--sample", help="Detectors check only the first N rows of each file."),
+    ] = None,
+    table: Annotated[
+        str | None, typer.Option("--table", help="Table to scan when PATH is a database URL.")
+    ] = None,
+    zone: Annotated[
+        str | None, typer.Option("--zone", help="Match columns to this zone's list.")
+    ] = None,
+    scenario: Annotated[
+        str | None, typer.Option("--scenario", help="The export's scenario (with --zone).")
+    ] = None,
+    as_of: Annotated[
+        str | None, typer.Option("--date", help="Export date, for minors' ages (default: today).")
+    ] = None,
+    output: Annotated[
+        str | None, typer.Option("--output", "-o", help="Also write the JSON report to this file.")
+    ] = None,
+    lang: LangOpt = None,
+) -> None:
+    """Scan datasets about to leave China: each column's kind, sensitivity and list entries, and
+    the number of distinct persons."""
+    from kuajing.errors import RequestError
+    from kuajing.fileio import write_text_atomic
+    from kuajing.services.scan import personal_data, scan_datasets
+
+    chosen = language(lang)
+    try:
+        day = dt.date.fromisoformat(as_of) if as_of else None
+    except ValueError:
+        raise RequestError(f"not a date (YYYY-MM-DD): {as_of!r}", path="--date") from None
+    cat = catalog()
+    report = scan_datasets(
+        paths,
+        cat,
+        keys=key or (),
+        sample=sample,
+        as_of=day,
+        table=table,
+        zone=zone,
+        scenario=scenario,
+    )
+    text = report.model_dump_json(indent=2)
+    if output:
+        write_text_atomic(Path(output), text + "\n")
+    if fmt == Fmt.json:
+        typer.echo(text)
+    else:
+        from kuajing.cli.scan_render import render
+
+        typer.echo(render(report, personal_data(cat), chosen))

@@ -1,0 +1,234 @@
+"""The scanner end to end on generated datasets: kinds, sensitivity, exact person counts, every
+file format and encoding, database tables, and bad input."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from kuajing.catalog.loader import default_catalog
+from kuajing.errors import DatasetError
+from kuajing.scan.models import ScanReport
+from kuajing.services.scan import scan_datasets
+from tests.scan.synth import NAME_ONLY, Dataset, generate
+
+AS_OF = dt.date(2026, 6, 1)
+
+
+@pytest.fixture(scope="module")
+def plain() -> Dataset:
+    return generate(2000, 1500, "plain", as_of=AS_OF)
+
+
+def _scan(path: Path | str, **options: object) -> ScanReport:
+    return scan_datasets([str(path)], default_catalog(), as_of=AS_OF, **options)  # type: ignore[arg-type]
+
+
+def _kinds(report: ScanReport) -> dict[str, str]:
+    return {c.name: c.kind for c in report.columns}
+
+
+@pytest.mark.parametrize("layout", ["plain", "pinyin", "unnamed"])
+def test_kinds_by_name_and_by_value(layout: str, tmp_path: Path) -> None:
+    data = generate(2000, 1500, layout, as_of=AS_OF)
+    path = tmp_path / "data.csv"
+    data.frame.write_csv(path)
+    report = _scan(path)
+    found = _kinds(report)
+    for column, kind in data.kinds.items():
+        if layout == "unnamed" and kind in NAME_ONLY:
+            continue
+        assert found[column] == kind, f"{layout}: {column} is {found[column]}, expected {kind}"
+    assert report.rows == 2000
+    assert report.persons.distinct == data.persons
+    assert report.persons.basis == "detected"
+    assert report.persons.key_kind == "resident_id"
+
+
+def test_decoys_stay_none(plain: Dataset, tmp_path: Path) -> None:
+    path = tmp_path / "data.csv"
+    plain.frame.select("订单号", "商品编码", "金额", "创建时间").write_csv(path)
+    report = _scan(path)
+    assert set(_kinds(report).values()) == {"none"}
+    assert report.persons.distinct is None
+    assert not report.personal
+
+
+def test_sensitivity_and_minors(plain: Dataset, tmp_path: Path) -> None:
+    path = tmp_path / "data.csv"
+    plain.frame.write_csv(path)
+    report = _scan(path)
+    by_name = {c.name: c for c in report.columns}
+    assert by_name["诊断"].sensitive and by_name["银行卡号"].sensitive
+    assert not by_name["身份证号"].sensitive  # an ID number is ordinary PI (CAC Q&A)
+    assert not by_name["统一社会信用代码"].personal
+    assert report.sensitive
+    assert report.persons.sensitive == plain.persons  # every row has a diagnosis
+    assert report.persons.minors == plain.minors > 0
+
+
+def test_no_sensitive_column_counts_only_minors(plain: Dataset, tmp_path: Path) -> None:
+    path = tmp_path / "ids.csv"
+    plain.frame.select("身份证号", "姓名").write_csv(path)
+    report = _scan(path)
+    assert not any(c.sensitive for c in report.columns)
+    assert report.persons.sensitive == report.persons.minors == plain.minors
+    assert report.sensitive is (plain.minors > 0)
+
+
+def test_distinct_persons_after_normalisation(tmp_path: Path) -> None:
+    path = tmp_path / "phones.csv"
+    path.write_text(
+        "手机号\n13812345678\n+86 138 1234 5678\n138-1234-5678\n１３８１２３４５６７８\n13912345678\n",
+        encoding="utf-8",
+    )
+    report = _scan(path)
+    assert report.columns[0].kind == "mobile_phone"
+    assert report.persons.distinct == 2
+
+
+def test_given_key_and_missing_keys(tmp_path: Path) -> None:
+    path = tmp_path / "k.csv"
+    path.write_text("编号,备注\nA1,x\nA2,y\n,z\nA1,w\n", encoding="utf-8")
+    report = _scan(path, keys=["编号"])
+    assert report.persons.key == ["编号"] and report.persons.basis == "given"
+    assert report.persons.distinct == 2
+    assert report.persons.missing == 1
+
+
+def test_unknown_key_column_is_named(tmp_path: Path) -> None:
+    path = tmp_path / "k.csv"
+    path.write_text("编号,备注\nA1,x\n", encoding="utf-8")
+    with pytest.raises(DatasetError, match="备注|编号") as caught:
+        _scan(path, keys=["编码"])
+    assert caught.value.file == str(path)
+
+
+def _formats(frame: pl.DataFrame, tmp_path: Path) -> dict[str, Path]:
+    out = {}
+    out["csv"] = tmp_path / "d.csv"
+    frame.write_csv(out["csv"])
+    text = out["csv"].read_text(encoding="utf-8")
+    for name, codec in (("bom", "utf-8-sig"), ("gbk", "gbk"), ("gb18030", "gb18030")):
+        out[name] = tmp_path / f"d-{name}.csv"
+        out[name].write_bytes(text.encode(codec))
+    out["utf16"] = tmp_path / "d-utf16.txt"
+    out["utf16"].write_bytes(text.replace(",", "\t").encode("utf-16"))
+    out["xlsx"] = tmp_path / "d.xlsx"
+    frame.write_excel(out["xlsx"])
+    out["parquet"] = tmp_path / "d.parquet"
+    frame.write_parquet(out["parquet"])
+    out["jsonl"] = tmp_path / "d.jsonl"
+    frame.write_ndjson(out["jsonl"])
+    return out
+
+
+def test_every_format_gives_the_same_report(tmp_path: Path) -> None:
+    data = generate(300, 250, "plain", as_of=AS_OF)
+    frame = data.frame.drop("地址") if "地址" in data.frame.columns else data.frame
+    reports = {name: _scan(path) for name, path in _formats(frame, tmp_path).items()}
+    expected = _kinds(reports["csv"])
+    for name, report in reports.items():
+        assert _kinds(report) == expected, name
+        assert report.persons.distinct == data.persons, name
+        assert report.rows == 300, name
+    assert reports["gbk"].files[0].encoding == "gb18030"
+    assert reports["utf16"].files[0].encoding == "utf-16"
+
+
+def test_streams_in_batches(tmp_path: Path) -> None:
+    """Batches far smaller than the file: the same figures as one batch."""
+    from kuajing.scan.scanner import Options, scan
+
+    data = generate(1000, 700, "plain", as_of=AS_OF)
+    path = tmp_path / "d.csv"
+    data.frame.write_csv(path)
+    pd = default_catalog().personal_data
+    assert pd is not None
+    small = scan([str(path)], pd, Options(as_of=AS_OF, batch_rows=64))
+    whole = scan([str(path)], pd, Options(as_of=AS_OF))
+    assert small.model_dump(exclude={"notes"}) == whole.model_dump(exclude={"notes"})
+    assert small.persons.distinct == 700
+
+
+def test_sample_limits_detectors_not_persons(plain: Dataset, tmp_path: Path) -> None:
+    path = tmp_path / "d.csv"
+    plain.frame.write_csv(path)
+    report = _scan(path, sample=100)
+    assert all(c.checked <= 100 for c in report.columns)
+    assert report.persons.distinct == plain.persons
+    assert report.sample == 100
+
+
+def test_several_files_are_one_dataset(plain: Dataset, tmp_path: Path) -> None:
+    first, second = tmp_path / "a.csv", tmp_path / "b.csv"
+    plain.frame.head(1000).write_csv(first)
+    plain.frame.tail(1000).write_csv(second)
+    report = scan_datasets([str(first), str(second)], default_catalog(), as_of=AS_OF)
+    assert report.rows == 2000
+    assert report.persons.distinct == plain.persons
+    assert report.sources == [str(first), str(second)]
+
+
+def test_database_table(plain: Dataset, tmp_path: Path) -> None:
+    import sqlalchemy as sa
+
+    url = f"sqlite:///{tmp_path / 'd.db'}"
+    engine = sa.create_engine(url)
+    plain.frame.write_database("patients", engine)
+    engine.dispose()
+    report = _scan(url, table="patients")
+    assert report.persons.distinct == plain.persons
+    assert _kinds(report)["身份证号"] == "resident_id"
+    with pytest.raises(DatasetError, match="no table 'patient'"):
+        _scan(url, table="patient")
+
+
+def test_zone_list_entries(tmp_path: Path) -> None:
+    path = tmp_path / "trial.csv"
+    path.write_text(
+        "受试者编号,身份证号,不良事件描述\nS1,11010519491231002X,头痛\n", encoding="utf-8"
+    )
+    report = _scan(path, zone="beijing", scenario="临床试验")
+    by_name = {c.name: c for c in report.columns}
+    assert by_name["不良事件描述"].entries, "the Beijing pharma list names adverse events"
+    assert report.zone == "beijing"
+
+
+@pytest.mark.parametrize(
+    ("content", "message", "line"),
+    [
+        (b"", "empty file", None),
+        (b"a,b\n1,2\n3,4,5\n", "3 fields, but the header has 2", 3),
+        (b'a,b\n1,"2\n', "never closed", 2),
+        ("姓名\n张三\n".encode("utf-8") + b"\xff\xfe\x00\n", "not UTF-8, GBK or GB18030", 3),
+    ],
+    ids=["empty", "ragged", "unclosed-quote", "bad-encoding"],
+)
+def test_bad_input_names_file_and_line(
+    tmp_path: Path, content: bytes, message: str, line: int | None
+) -> None:
+    path = tmp_path / "bad.csv"
+    path.write_bytes(content)
+    with pytest.raises(DatasetError, match=message) as caught:
+        _scan(path)
+    assert caught.value.file == str(path)
+    assert caught.value.line == line
+
+
+def test_header_only_file_has_no_rows(tmp_path: Path) -> None:
+    path = tmp_path / "h.csv"
+    path.write_text("姓名,手机号\n", encoding="utf-8")
+    with pytest.raises(DatasetError, match="no rows"):
+        _scan(path)
+
+
+def test_unreadable_file(tmp_path: Path) -> None:
+    with pytest.raises(DatasetError, match="no such file"):
+        _scan(tmp_path / "missing.csv")
+    (tmp_path / "x.pdf").write_bytes(b"%PDF")
+    with pytest.raises(DatasetError, match="unsupported file type"):
+        _scan(tmp_path / "x.pdf")
