@@ -103,7 +103,7 @@ def _names(layout: str) -> dict[str, str]:
 
 
 def _person(fake: Faker) -> dict[str, str]:
-    rid = fake.ssn(min_age=1, max_age=90)
+    rid = fake.ssn(min_age=1, max_age=90)  # type: ignore[call-arg]  # zh_CN provider
     birth = f"{rid[6:10]}-{rid[10:12]}-{rid[12:14]}"
     return {
         "resident_id": rid,
@@ -113,7 +113,7 @@ def _person(fake: Faker) -> dict[str, str]:
         "address": fake.address().rsplit(" ", 1)[0],
         "birth": birth,
         "card": fake.credit_card_number(),
-        "plate": fake.license_plate(),
+        "plate": _plate(fake),
         "vin": vin(fake.random),
         "gps": f"{fake.latitude():.6f},{fake.longitude():.6f}",
         "ip": fake.ipv4(),
@@ -122,9 +122,16 @@ def _person(fake: Faker) -> dict[str, str]:
     }
 
 
+def _plate(fake: Faker) -> str:
+    """Faker sometimes gives office letter I, which real plates never use."""
+    while "I" in (plate := fake.license_plate()):
+        pass
+    return str(plate)
+
+
 def _decoys(rnd: random.Random, rows: int) -> dict[str, list[str]]:
     ids = detector("resident_id")
-    orders = []
+    orders: list[str] = []
     while len(orders) < rows:
         value = str(rnd.randrange(10**17, 10**18))
         try:
@@ -146,7 +153,15 @@ def _decoys(rnd: random.Random, rows: int) -> dict[str, list[str]]:
 def vin(rnd: random.Random) -> str:
     """A VIN with a valid check digit (position 9), found by trying each check character."""
     chars = "ABCDEFGHJKLMNPRSTUVWXYZ0123456789"
-    body = "L" + "".join(rnd.choice(chars) for _ in range(16))
+    years = "ABCDEFGHJKLMNPRSTVWXY123456789"  # position 10: no 0, I, O, Q, U or Z
+    wmi = rnd.choice(["LSV", "LFV", "LGB", "LBV", "LVS"])  # Chinese makers
+    body = (
+        wmi
+        + "".join(rnd.choice(chars) for _ in range(6))
+        + rnd.choice(years)
+        + "".join(rnd.choice(chars) for _ in range(4))
+        + f"{rnd.randrange(1000):03d}"
+    )
     return _completed(detector("vin"), [body[:8] + c + body[9:] for c in "0123456789X"])
 
 

@@ -27,9 +27,11 @@ def scan_cmd(
         typer.Option("--key", help="Column(s) naming each row's person (default: detected)."),
     ] = None,
     sample: Annotated[
-        int | None,
-        typer.Option("--sample", help="Detectors check only the first N rows of each file."),
-    ] = None,
+        int,
+        typer.Option(
+            "--sample", help="Rows of each file the detectors check (0: every row). Persons: all."
+        ),
+    ] = 10_000,
     table: Annotated[
         str | None, typer.Option("--table", help="Table to scan when PATH is a database URL.")
     ] = None,

@@ -27,7 +27,8 @@ from kuajing.scan.names import NameEvidence, name_evidence
 from kuajing.scan.notes import Notes
 from kuajing.scan.stream import NotUtf8, Source, open_source
 
-PROPOSAL_ROWS = 10_000  # rows every detector looks at to propose a column's kind
+PROPOSAL_ROWS = 2_000  # rows every detector looks at to propose a column's kind
+SAMPLE = 10_000  # rows of each file the detectors check by default (persons: every row)
 BATCH_ROWS = 100_000
 _FULL_WIDTH = r"[\u3000\uff01-\uff5e]"  # full-width forms that NFKC maps to ASCII
 
@@ -205,13 +206,10 @@ def _choose_key(run: _Run, labels: list[str], source: str) -> None:
 
 
 def _count(run: _Run, frame: pl.DataFrame, labels: list[str], limit: int | None) -> None:
+    # Empty fields read as null, so the null count is the filled count, and costs nothing.
+    for label, nulls in zip(labels, frame.null_count().row(0), strict=True):
+        run.columns[label].filled += frame.height - nulls
     checked = frame if limit is None else frame.head(limit)
-    if limit is not None:
-        totals = frame.select(
-            _cleaned(frame, label).is_not_null().sum().alias(label) for label in labels
-        ).row(0, named=True)
-        for label in labels:
-            run.columns[label].filled += totals[label]
     if checked.height == 0:
         return
     exprs: list[pl.Expr] = []
@@ -226,8 +224,6 @@ def _count(run: _Run, frame: pl.DataFrame, labels: list[str], limit: int | None)
     for i, label in enumerate(labels):
         col = run.columns[label]
         col.checked += row[f"n{i}"]
-        if limit is None:
-            col.filled += row[f"n{i}"]
         for kind in col.kinds:
             col.matched[kind] = col.matched.get(kind, 0) + row[f"{kind}{i}"]
         if f"min{i}" in row:
@@ -265,7 +261,7 @@ def _sensitive_rows(run: _Run, frame: pl.DataFrame) -> pl.Series | None:
     ]
     if not columns:
         return pl.Series([False] * frame.height)
-    filled = [_cleaned(frame, label).is_not_null() for label in columns]
+    filled = [pl.col(label).is_not_null() for label in columns]
     return frame.select(pl.any_horizontal(filled)).to_series()
 
 
@@ -277,12 +273,9 @@ def _minor_rows(run: _Run, frame: pl.DataFrame) -> pl.Series:
         kind = col.proposal.kind if col.proposal else "none"
         if label not in frame.columns or kind not in ("resident_id", "birth_date"):
             continue
-        value = _cleaned(frame, label)
-        if kind == "resident_id":
-            ok = detector(kind).is_valid(value)
-            born.append(pl.when(ok).then(detector(kind).birth_date(value)))
-        else:
-            born.append(_dates(value))
+        # Every row, so only the cheap part: the birth date an ID encodes, not its check digit.
+        value = pl.col(label)
+        born.append(detector(kind).birth_date(value) if kind == "resident_id" else _dates(value))
     if not born:
         return pl.Series([False] * frame.height)
     under = [(b > cutoff).fill_null(False) for b in born]
@@ -310,8 +303,9 @@ def _distinct(parts: list[pl.Series]) -> int:
 def _report(run: _Run, locations: Sequence[str]) -> ScanReport:
     columns = [_column(run, col) for col in run.columns.values()]
     persons = _persons_report(run)
-    if run.options.sample is not None:
-        run.notes.add("sample", n=run.options.sample)
+    sample = run.options.sample
+    if sample is not None and any(f.rows > sample for f in run.files):
+        run.notes.add("sample", n=sample)
     if persons.minors:
         rule = run.data.minors.cite[0]
         run.notes.add(

@@ -14,7 +14,7 @@ from kuajing.engine.request import Processor, Transfer
 from kuajing.engine.resolve import scopes_named
 from kuajing.errors import RequestError
 from kuajing.scan.models import ScanReport
-from kuajing.scan.scanner import Options, scan
+from kuajing.scan.scanner import SAMPLE, Options, scan
 
 
 def personal_data(catalog: Catalog) -> PersonalData:
@@ -28,7 +28,7 @@ def scan_datasets(
     catalog: Catalog,
     *,
     keys: Sequence[str] = (),
-    sample: int | None = None,
+    sample: int = SAMPLE,
     as_of: dt.date | None = None,
     table: str | None = None,
     zone: str | None = None,
@@ -37,11 +37,11 @@ def scan_datasets(
     """Scan the datasets and, given a zone and scenario, name the list entries each column fills."""
     if (zone is None) != (scenario is None):
         raise RequestError("give --zone and --scenario together", path="zone")
-    if sample is not None and sample < 1:
-        raise RequestError("must be at least 1", path="sample")
+    if sample < 0:
+        raise RequestError("must be 0 (every row) or more", path="sample")
     day = as_of or dt.date.today()
     entries = _entries(catalog, zone, scenario, day) if zone and scenario else None
-    options = Options(keys=keys, sample=sample, as_of=day, table=table)
+    options = Options(keys=keys, sample=sample or None, as_of=day, table=table)
     report = scan(locations, personal_data(catalog), options)
     if entries is None:
         return report
