@@ -42,8 +42,7 @@ def render(report: ScanReport, data: PersonalData, lang: Lang) -> str:
 
 def _head(report: ScanReport, lang: Lang) -> str:
     files = "; ".join(
-        f"{f.source} ({f.format}{', ' + f.encoding if f.encoding else ''})"
-        for f in report.files
+        f"{f.source} ({f.format}{', ' + f.encoding if f.encoding else ''})" for f in report.files
     )
     return _t(
         lang,
