@@ -46,7 +46,7 @@ test: lint system-deps
 
 # presidio-analyzer (MIT) is the scan benchmark's baseline only, so it is not in pyproject.
 bench: $(STAMP)
-	$(BIN)/pip install -q presidio-analyzer
+	$(BIN)/pip install -q presidio-analyzer || echo "presidio-analyzer not installed: bench/scan.py skips its comparison"
 	$(BIN)/python bench/engine.py
 	$(BIN)/python bench/ledger.py
 	$(BIN)/python bench/scan.py
