@@ -48,11 +48,12 @@ def _scanned(d: ScanDecision, b: Batch, lang: Lang) -> str:
                 )
             )
         if d.minors:
+            minors = number(d.minors)
             lines.append(
                 _t(
                     lang,
-                    f"其中 {number(d.minors)} 人不满十四周岁，其个人信息均属敏感个人信息。",
-                    f"{number(d.minors)} persons are under 14: all their PI is sensitive.",
+                    f"其中 {minors} 人不满 {d.minors_age} 周岁，其个人信息均属敏感个人信息。",
+                    f"{minors} persons are under {d.minors_age}: all their PI is sensitive.",
                 )
             )
         if b.sensitive and d.sensitive_persons is not None and d.sensitive_persons < b.persons:

@@ -102,10 +102,12 @@ def _persons(p: Persons, data: PersonalData, lang: Lang) -> str:
         else f"{key} ({how})"
     )
     n, s, m = number(p.distinct), number(p.sensitive or 0), number(p.minors or 0)
+    age = data.minors.age_below
     return _t(
         lang,
-        f"人数：{n} 名自然人（去重），按 {by} 计；其中含敏感个人信息 {s} 人，不满十四周岁 {m} 人",
-        f"Persons: {n} distinct, by {by}; {s} with sensitive personal information; {m} minors",
+        f"人数：{n} 名自然人（去重），按 {by} 计；"
+        f"其中含敏感个人信息 {s} 人，不满 {age} 周岁 {m} 人",
+        f"Persons: {n} distinct, by {by}; {s} with sensitive personal information; {m} under {age}",
     )
 
 

@@ -67,6 +67,7 @@ class ScanDecision(_Out):
     sensitive_columns: list[str] = Field(default_factory=list)
     sensitive_persons: int | None = None  # persons with sensitive PI, of `Batch.persons`
     minors: int = 0
+    minors_age: int | None = None  # the age below which all PI is sensitive (catalogue)
 
 
 class Recorded(_Out):

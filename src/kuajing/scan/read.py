@@ -180,7 +180,7 @@ def _match(header: Sequence[str], wanted: list[str], path: Path, line: int | Non
     return positions
 
 
-def _unknown(key: str, names: list[str]) -> str:
+def _unknown(key: str, names: list[str], what: str = "key column") -> str:
     listed = [name for name in names if name]
     shown = ", ".join(listed[:_LISTED])
     if len(listed) > _LISTED:
@@ -189,7 +189,7 @@ def _unknown(key: str, names: list[str]) -> str:
     lowered = {name.lower(): name for name in listed}
     close = difflib.get_close_matches(key.lower(), list(lowered), n=1)
     hint = f" (did you mean '{lowered[close[0]]}'?)" if close else ""
-    return f"unknown key column '{key}'{hint}; the file has: {shown or 'no named columns'}"
+    return f"unknown {what} '{key}'{hint}; the file has: {shown or 'no named columns'}"
 
 
 @contextmanager
@@ -402,6 +402,13 @@ def _csv_problem(source: Path, separator: str, width: int) -> tuple[int | None, 
 
 
 def _read_xlsx(path: Path, wanted: list[str]) -> tuple[pl.DataFrame, int]:
+    with workbook_rows(path) as rows:
+        return _sheet_frame(rows, path, wanted)
+
+
+@contextmanager
+def workbook_rows(path: Path) -> Iterator[Iterator[Sequence[object]]]:
+    """The rows of the workbook's first sheet, read as they stream past."""
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl has no common error class; this call reads only the file
@@ -413,7 +420,7 @@ def _read_xlsx(path: Path, wanted: list[str]) -> tuple[pl.DataFrame, int]:
         sheet.reset_dimensions()  # some writers record a wrong sheet size; read what is there
         # Closed explicitly: a half-read sheet would otherwise hold the file open.
         with closing(_rows(sheet, path)) as rows:
-            return _sheet_frame(rows, path, wanted)
+            yield rows
     finally:
         book.close()
 

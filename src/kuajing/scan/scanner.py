@@ -62,9 +62,7 @@ class _Column:
         return [k for k in dict.fromkeys(wanted) if k != "none"]
 
     def span_years(self) -> float | None:
-        if self.earliest is None or self.latest is None:
-            return None
-        return (self.latest - self.earliest).days / 365.25
+        return _span(self.earliest, self.latest)
 
 
 @dataclass
@@ -117,11 +115,11 @@ def _scan_source(run: _Run, source: Source) -> None:
     if not run.key and run.key_basis == "none":
         _choose_key(run, labels, source.label)
     rows = 0
-    for batch, line in chain([first], source.batches):
+    for batch, _ in chain([first], source.batches):
         frame = batch.rename(dict(zip(batch.columns, labels, strict=True)))
         limit = None if run.options.sample is None else max(run.options.sample - rows, 0)
         _count(run, frame, labels, limit)
-        _persons(run, frame, line)
+        _persons(run, frame)
         rows += frame.height
     run.files.append(
         File(source=source.label, format=source.format, encoding=source.encoding, rows=rows)
@@ -188,9 +186,7 @@ def _choose_key(run: _Run, labels: list[str], source: str) -> None:
     if given:
         for name in given:
             if name not in labels:
-                raise DatasetError(
-                    _read._unknown(name, labels).replace("key column", "--key column"), file=source
-                )
+                raise DatasetError(_read._unknown(name, labels, "--key column"), file=source)
         run.key, run.key_basis = given, "given"
         return
     ranked = []
@@ -239,7 +235,7 @@ def _later(a: dt.date | None, b: dt.date | None) -> dt.date | None:
     return b if a is None else a if b is None else max(a, b)
 
 
-def _persons(run: _Run, frame: pl.DataFrame, line: int) -> None:
+def _persons(run: _Run, frame: pl.DataFrame) -> None:
     if not run.key:
         return
     keys = person_keys(frame, run.key)
@@ -248,12 +244,11 @@ def _persons(run: _Run, frame: pl.DataFrame, line: int) -> None:
     run.keys.append(keys.filter(present).unique())
     sensitive = _sensitive_rows(run, frame)
     minors = _minor_rows(run, frame)
-    if sensitive is not None:
-        run.sensitive_keys.append(keys.filter(present & (sensitive | minors)).unique())
+    run.sensitive_keys.append(keys.filter(present & (sensitive | minors)).unique())
     run.minor_keys.append(keys.filter(present & minors).unique())
 
 
-def _sensitive_rows(run: _Run, frame: pl.DataFrame) -> pl.Series | None:
+def _sensitive_rows(run: _Run, frame: pl.DataFrame) -> pl.Series:
     columns = [
         label
         for label, col in run.columns.items()

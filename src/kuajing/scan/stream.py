@@ -11,12 +11,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from contextlib import closing, contextmanager
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import openpyxl  # type: ignore[import-untyped]
 import polars as pl
 
 from kuajing.errors import DatasetError
@@ -161,22 +160,10 @@ def _batches(
 
 @contextmanager
 def _xlsx(path: Path, batch_rows: int) -> Iterator[Source]:
-    try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl has no common error class; this call reads only the file
-        raise _error(path, f"not a readable XLSX workbook ({_first_line(exc)})") from None
-    try:
-        if not book.worksheets:
-            raise _error(path, "the workbook has no worksheet")
-        sheet = book.worksheets[0]
-        sheet.reset_dimensions()
-        with closing(_read._rows(sheet, path)) as rows:
-            header, number = _sheet_header(rows, path)
-            yield Source(
-                str(path), "xlsx", header, _sheet_batches(rows, len(header), number, batch_rows)
-            )
-    finally:
-        book.close()
+    with _read.workbook_rows(path) as rows:
+        header, number = _sheet_header(rows, path)
+        batches = _sheet_batches(rows, len(header), number, batch_rows)
+        yield Source(str(path), "xlsx", header, batches)
 
 
 def _sheet_header(rows: Iterator[Any], path: Path) -> tuple[list[str], int]:

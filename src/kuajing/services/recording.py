@@ -90,7 +90,7 @@ def _scan(
     catalog: Catalog, path: Path, key: Sequence[str], sensitive: bool | None, date: dt.date
 ) -> tuple[ScanDecision, bool]:
     """The scanner's key and sensitivity for a batch; options given keep their value."""
-    from kuajing.services.scan import scan_datasets  # noqa: PLC0415  (only when needed)
+    from kuajing.services.scan import personal_data, scan_datasets  # noqa: PLC0415
 
     report = scan_datasets([str(path)], catalog, keys=key, as_of=date)
     if not report.persons.key:
@@ -106,6 +106,7 @@ def _scan(
         sensitive_columns=[c.name for c in report.columns if c.sensitive and c.filled],
         sensitive_persons=report.persons.sensitive,
         minors=report.persons.minors or 0,
+        minors_age=personal_data(catalog).minors.age_below,
     )
     return decision, report.sensitive if sensitive is None else sensitive
 

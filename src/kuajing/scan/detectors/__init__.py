@@ -4,27 +4,11 @@ from __future__ import annotations
 
 import importlib
 from types import ModuleType
+from typing import get_args
 
-KINDS = (
-    "resident_id",
-    "passport",
-    "hk_macau_permit",
-    "taiwan_permit",
-    "mobile_phone",
-    "landline_phone",
-    "email",
-    "person_name",
-    "address",
-    "birth_date",
-    "bank_card",
-    "license_plate",
-    "vin",
-    "gps_location",
-    "ip_address",
-    "medical",
-    "biometric",
-    "organization_code",
-)
+from kuajing.scan.models import Kind
+
+KINDS: tuple[str, ...] = tuple(k for k in get_args(Kind) if k != "none")
 
 
 def detector(kind: str) -> ModuleType:

@@ -16,13 +16,11 @@ are looked for. Addresses in Latin letters (88 Jianguo Road, Beijing) are out of
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from functools import cache
-from importlib.resources import files
 
 import polars as pl
 
-from kuajing.scan.detectors.base import fail
+from kuajing.scan.detectors.base import fail, once, terms
 
 KIND = "address"
 
@@ -42,15 +40,7 @@ _SPACES = dict.fromkeys([" ", "\t", "\r", "\n", "\u3000"], "")
 @cache
 def _blanks() -> dict[str, str]:
     """Words to rewrite before looking for tokens: decoy words out, 街道 as an admin token."""
-    text = files("kuajing.scan.detectors").joinpath("data", "address_words.txt")
-    lines = (line.split("#", 1)[0].strip() for line in text.read_text("utf-8").splitlines())
-    return {**dict.fromkeys((line for line in lines if line), "_"), "街道": "乡"}
-
-
-def _once(value: pl.Expr, body: Callable[[pl.Expr], pl.Expr]) -> pl.Expr:
-    """`body(value)` with `value` computed once: an eager select shares no subexpressions."""
-    shared = pl.struct(value.alias("v")).struct.with_fields(body(pl.field("v")).alias("out"))
-    return shared.struct.field("out")
+    return {**dict.fromkeys(terms("address_words.txt"), "_"), "街道": "乡"}
 
 
 def compact(values: pl.Expr) -> pl.Expr:
@@ -63,7 +53,7 @@ def _address(v: pl.Expr) -> pl.Expr:
 
 
 def is_valid(values: pl.Expr) -> pl.Expr:
-    return _once(compact(values), _address).fill_null(False)
+    return once(compact(values), _address).fill_null(False)
 
 
 def validate(value: str) -> str:

@@ -17,6 +17,8 @@ The values a scanner passes in are text, stripped, and NFKC-normalised where the
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from functools import cache
+from importlib.resources import files
 from typing import Protocol
 
 import polars as pl
@@ -39,6 +41,21 @@ class Detector(Protocol):
 def on_series(function: Callable[[pl.Expr], pl.Expr], values: pl.Series) -> pl.Series:
     """Apply an expression function (`compact`, `is_valid`) to a Series."""
     return values.to_frame("v").select(function(pl.col("v")).alias(values.name)).to_series()
+
+
+def once(value: pl.Expr, body: Callable[[pl.Expr], pl.Expr]) -> pl.Expr:
+    """`body(value)` with `value` computed once: an eager select shares no subexpressions, so
+    every reference to `value` inside `body` would otherwise compute it again."""
+    shared = pl.struct(value.alias("v")).struct.with_fields(body(pl.field("v")).alias("out"))
+    return shared.struct.field("out")
+
+
+@cache
+def terms(name: str) -> tuple[str, ...]:
+    """The terms of `data/<name>`: one per line, `#` starts a comment, repeats dropped."""
+    text = files("kuajing.scan.detectors").joinpath("data", name).read_text(encoding="utf-8")
+    lines = (line.split("#", 1)[0].strip() for line in text.splitlines())
+    return tuple(dict.fromkeys(line for line in lines if line))
 
 
 def digit(values: pl.Expr, position: int) -> pl.Expr:

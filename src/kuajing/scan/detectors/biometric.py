@@ -24,13 +24,11 @@ and model files (.onnx .pt). Bare voice recordings are personal data but not voi
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from functools import cache
-from importlib.resources import files
 
 import polars as pl
 
-from kuajing.scan.detectors.base import fail
+from kuajing.scan.detectors.base import fail, once, terms
 
 KIND = "biometric"
 
@@ -45,26 +43,13 @@ _SHORT_TERM = 3
 
 
 @cache
-def _terms(name: str) -> tuple[str, ...]:
-    text = files("kuajing.scan.detectors").joinpath("data", name).read_text(encoding="utf-8")
-    lines = (line.split("#", 1)[0].strip() for line in text.splitlines())
-    return tuple(dict.fromkeys(line for line in lines if line))
-
-
-@cache
 def _modality() -> str:
     """The regex of a biometric term, on a lower-cased value with "_" for spaces and hyphens."""
-    terms = _terms("biometric_terms.txt")
-    han = "|".join(t for t in terms if not t.isascii())
-    words = "|".join(re.escape(t) for t in terms if t.isascii() and len(t) >= _SHORT_TERM)
-    short = "|".join(re.escape(t) for t in terms if t.isascii() and len(t) < _SHORT_TERM)
+    found = terms("biometric_terms.txt")
+    han = "|".join(t for t in found if not t.isascii())
+    words = "|".join(re.escape(t) for t in found if t.isascii() and len(t) >= _SHORT_TERM)
+    short = "|".join(re.escape(t) for t in found if t.isascii() and len(t) < _SHORT_TERM)
     return rf"{han}|(?:^|[^a-z])(?:(?:{words})(?:$|[^a-z])|(?:{short})(?:$|[^a-z0-9]))"
-
-
-def _once(value: pl.Expr, body: Callable[[pl.Expr], pl.Expr]) -> pl.Expr:
-    """`body(value)` with `value` computed once: an eager select shares no subexpressions."""
-    shared = pl.struct(value.alias("v")).struct.with_fields(body(pl.field("v")).alias("out"))
-    return shared.struct.field("out")
 
 
 def compact(values: pl.Expr) -> pl.Expr:
@@ -73,8 +58,8 @@ def compact(values: pl.Expr) -> pl.Expr:
 
 def _file(v: pl.Expr) -> pl.Expr:
     m = v.str.to_lowercase().str.replace_many({" ": "_", "-": "_"})
-    m = m.str.replace_many(dict.fromkeys(_terms("biometric_not_terms.txt"), "#"))
-    found = _once(m, lambda m: m.str.contains(_modality()) & m.str.contains(_STORED))
+    m = m.str.replace_many(dict.fromkeys(terms("biometric_not_terms.txt"), "#"))
+    found = once(m, lambda m: m.str.contains(_modality()) & m.str.contains(_STORED))
     return ~v.str.contains(r"\s") & found
 
 
@@ -84,7 +69,7 @@ def _base64(v: pl.Expr) -> pl.Expr:
 
 
 def is_valid(values: pl.Expr) -> pl.Expr:
-    return _once(compact(values), lambda v: _file(v) | _base64(v)).fill_null(False)
+    return once(compact(values), lambda v: _file(v) | _base64(v)).fill_null(False)
 
 
 def validate(value: str) -> str:

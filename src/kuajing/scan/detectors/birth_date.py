@@ -19,11 +19,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable
 
 import polars as pl
 
-from kuajing.scan.detectors.base import fail
+from kuajing.scan.detectors.base import fail, once
 
 KIND = "birth_date"
 
@@ -32,12 +31,6 @@ _SEPARATORS = {"年": "-", "月": "-", "日": "", "号": "", "/": "-", ".": "-"}
 _MIDNIGHT = r"[ T]00:00(?::00(?:-0+)?)?$"  # after _SEPARATORS: .000 is -000
 _PARTS = r"^(\d{4})(?:-(\d{1,2})-(\d{1,2})|(\d{2})(\d{2}))$"
 _DAY = r"^\d{4}-\d{2}-\d{2}$"
-
-
-def _once(value: pl.Expr, body: Callable[[pl.Expr], pl.Expr]) -> pl.Expr:
-    """`body(value)` with `value` computed once: an eager select shares no subexpressions."""
-    shared = pl.struct(value.alias("v")).struct.with_fields(body(pl.field("v")).alias("out"))
-    return shared.struct.field("out")
 
 
 def compact(values: pl.Expr) -> pl.Expr:
@@ -52,7 +45,7 @@ def compact(values: pl.Expr) -> pl.Expr:
 
 def parsed(values: pl.Expr) -> pl.Expr:
     """The date a value writes, as pl.Date (null where it writes none), whatever its year."""
-    return _once(
+    return once(
         compact(values),
         lambda v: pl.when(v.str.contains(_DAY)).then(v.str.to_date("%Y-%m-%d", strict=False)),
     )

@@ -24,11 +24,10 @@ judges it by its column name. Degrees-minutes-seconds and WKT LINESTRING are not
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 
 import polars as pl
 
-from kuajing.scan.detectors.base import fail
+from kuajing.scan.detectors.base import fail, once
 
 KIND = "gps_location"
 
@@ -50,12 +49,6 @@ _LON = r"-?(?:(?:1[0-7]\d|[1-9]?\d)\.\d{4,}|180\.0{4,})"
 _TRACK = rf"^{_LAT},{_LON}(?:;{_LAT},{_LON})*$"
 _NOWHERE = r"(?:^|;)-?0\.0+,-?0\.0+(?:;|$)"
 _PRECISION = 4
-
-
-def _once(value: pl.Expr, body: Callable[[pl.Expr], pl.Expr]) -> pl.Expr:
-    """`body(value)` with `value` computed once: an eager select shares no subexpressions."""
-    shared = pl.struct(value.alias("v")).struct.with_fields(body(pl.field("v")).alias("out"))
-    return shared.struct.field("out")
 
 
 def _signed(number: pl.Expr, *letters: pl.Expr) -> pl.Expr:
@@ -87,7 +80,7 @@ def _track(v: pl.Expr) -> pl.Expr:
 
 def compact(values: pl.Expr) -> pl.Expr:
     prepared = values.str.strip_chars().str.to_uppercase().str.replace_many(_PREPARE)
-    return _once(prepared, _track)
+    return once(prepared, _track)
 
 
 def _valid(v: pl.Expr) -> pl.Expr:
@@ -95,12 +88,12 @@ def _valid(v: pl.Expr) -> pl.Expr:
 
 
 def is_valid(values: pl.Expr) -> pl.Expr:
-    return _once(compact(values), _valid).fill_null(False)
+    return once(compact(values), _valid).fill_null(False)
 
 
 def track(values: pl.Expr) -> pl.Expr:
     """True where a value is a valid track: more than one point."""
-    several = _once(compact(values), lambda v: _valid(v) & v.str.contains(";", literal=True))
+    several = once(compact(values), lambda v: _valid(v) & v.str.contains(";", literal=True))
     return several.fill_null(False)
 
 

@@ -23,13 +23,11 @@ many product or seat codes (A12, K20): a column of them needs its name to agree.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from functools import cache
-from importlib.resources import files
 
 import polars as pl
 
-from kuajing.scan.detectors.base import fail
+from kuajing.scan.detectors.base import fail, once, terms
 
 KIND = "medical"
 
@@ -42,27 +40,14 @@ _DOSE = (
 
 
 @cache
-def _terms(name: str) -> tuple[str, ...]:
-    text = files("kuajing.scan.detectors").joinpath("data", name).read_text(encoding="utf-8")
-    lines = (line.split("#", 1)[0].strip() for line in text.splitlines())
-    return tuple(dict.fromkeys(line for line in lines if line))
-
-
-@cache
 def _patterns() -> tuple[list[str], str]:
     """The Han terms, and one regex for the ASCII terms, doses and ICD-10 codes."""
-    terms = _terms("medical_terms.txt")
-    han = [t for t in terms if not t.isascii()]
-    capitals = [re.escape(t) for t in terms if t.isascii() and t != t.lower()]
-    lower = [re.escape(t) for t in terms if t.isascii() and t == t.lower()]
+    found = terms("medical_terms.txt")
+    han = [t for t in found if not t.isascii()]
+    capitals = [re.escape(t) for t in found if t.isascii() and t != t.lower()]
+    lower = [re.escape(t) for t in found if t.isascii() and t == t.lower()]
     words = "|".join(capitals) + "|(?i:" + "|".join(lower) + ")"
     return han, rf"(?:^|[^A-Za-z])(?:{words})(?:$|[^A-Za-z0-9-])|{_DOSE}|{_ICD10}"
-
-
-def _once(value: pl.Expr, body: Callable[[pl.Expr], pl.Expr]) -> pl.Expr:
-    """`body(value)` with `value` computed once: an eager select shares no subexpressions."""
-    shared = pl.struct(value.alias("v")).struct.with_fields(body(pl.field("v")).alias("out"))
-    return shared.struct.field("out")
 
 
 def compact(values: pl.Expr) -> pl.Expr:
@@ -75,8 +60,8 @@ def _medical(v: pl.Expr) -> pl.Expr:
 
 
 def is_valid(values: pl.Expr) -> pl.Expr:
-    blanks = dict.fromkeys(_terms("medical_not_terms.txt"), "_")
-    return _once(compact(values).str.replace_many(blanks), _medical).fill_null(False)
+    blanks = dict.fromkeys(terms("medical_not_terms.txt"), "_")
+    return once(compact(values).str.replace_many(blanks), _medical).fill_null(False)
 
 
 def validate(value: str) -> str:

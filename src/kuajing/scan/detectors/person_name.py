@@ -23,13 +23,11 @@ Xiaoming) are out of scope: they cannot be told from other Latin words by their 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from functools import cache
-from importlib.resources import files
 
 import polars as pl
 
-from kuajing.scan.detectors.base import fail
+from kuajing.scan.detectors.base import fail, once, terms
 
 KIND = "person_name"
 
@@ -41,27 +39,14 @@ _DOTTED_HAN = (2, 10)
 
 
 @cache
-def _terms(name: str) -> tuple[str, ...]:
-    text = files("kuajing.scan.detectors").joinpath("data", name).read_text(encoding="utf-8")
-    lines = (line.split("#", 1)[0].strip() for line in text.splitlines())
-    return tuple(dict.fromkeys(line for line in lines if line))
-
-
-@cache
 def _patterns() -> tuple[str, str]:
     """The regexes of a surname-first name and of a non-name ending."""
-    surnames = _terms("surnames.txt")
+    surnames = terms("surnames.txt")
     single = "".join(s for s in surnames if len(s) == 1)
     double = "|".join(s for s in surnames if len(s) == 2)
     plain = rf"^(?:(?:{double}){_HAN}{{1,2}}|[{single}]{_HAN}{{1,3}})$"
-    ending = "(?:" + "|".join(map(re.escape, _terms("name_endings.txt"))) + ")(?:·|$)"
+    ending = "(?:" + "|".join(map(re.escape, terms("name_endings.txt"))) + ")(?:·|$)"
     return plain, ending
-
-
-def _once(value: pl.Expr, body: Callable[[pl.Expr], pl.Expr]) -> pl.Expr:
-    """`body(value)` with `value` computed once: an eager select shares no subexpressions."""
-    shared = pl.struct(value.alias("v")).struct.with_fields(body(pl.field("v")).alias("out"))
-    return shared.struct.field("out")
 
 
 def compact(values: pl.Expr) -> pl.Expr:
@@ -79,7 +64,7 @@ def _name(v: pl.Expr) -> pl.Expr:
 
 
 def is_valid(values: pl.Expr) -> pl.Expr:
-    return _once(compact(values), _name).fill_null(False)
+    return once(compact(values), _name).fill_null(False)
 
 
 def validate(value: str) -> str:

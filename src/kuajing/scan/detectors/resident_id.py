@@ -17,7 +17,7 @@ import datetime as dt
 
 import polars as pl
 
-from kuajing.scan.detectors.base import fail, weighted_sum
+from kuajing.scan.detectors.base import fail, once, weighted_sum
 
 KIND = "resident_id"
 
@@ -73,7 +73,10 @@ def compact(values: pl.Expr) -> pl.Expr:
 
 def birth_date(values: pl.Expr) -> pl.Expr:
     """The birth date a valid ID encodes (null where it encodes none)."""
-    v = compact(values)
+    return once(compact(values), _born)
+
+
+def _born(v: pl.Expr) -> pl.Expr:
     text = (
         pl.when(v.str.len_chars() == 15).then("19" + v.str.slice(6, 6)).otherwise(v.str.slice(6, 8))
     )
@@ -81,13 +84,16 @@ def birth_date(values: pl.Expr) -> pl.Expr:
 
 
 def is_valid(values: pl.Expr) -> pl.Expr:
-    v = compact(values)
+    return once(compact(values), _valid)
+
+
+def _valid(v: pl.Expr) -> pl.Expr:
     long_ = v.str.contains(_SHAPE18)
     short = v.str.contains(_SHAPE15)
     check = (weighted_sum(v, WEIGHTS) % 11).replace_strict(
         dict(enumerate(CHECK)), default=None, return_dtype=pl.String
     )
-    born = birth_date(v)
+    born = _born(v)
     born_ok = born.is_between(dt.date(_EARLIEST, 1, 1), dt.date.today())
     ok = (
         v.str.slice(0, 2).is_in(sorted(PROVINCES))
