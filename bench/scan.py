@@ -2,16 +2,21 @@
 
 1. `kuajing scan FILE --format json` of a CSV of 1,000,000 rows (resident IDs of about 700,000
    persons, names, mobile numbers, e-mails, addresses, bank cards, plates, IPs, positions,
-   diagnoses, and decoys: order numbers, product codes, amounts, timestamps), in its own process:
-   wall time and peak memory, with the detectors on the first rows (the default) and, once, on
-   every row (`--sample 0`). Baseline in the same run: `polars.read_csv` of the same file, in
-   this process and in its own. Targets: the default scan <= 3x the polars read (both in their
-   own process), and the distinct persons reported equal the true count.
+   diagnoses, and decoys: order numbers, product codes, amounts, timestamps; 226 MiB), and of
+   a narrow one of six of those columns (about 100 bytes a row, as the issue has it), each in
+   its own process: wall time and peak memory, with the detectors on the first rows (the
+   default) and, once, on every row (`--sample 0`). Baseline in the same run:
+   `polars.read_csv` of the same file, in this process and in its own. Targets: the default
+   scan <= 3x the polars read (both in their own process), and the distinct persons reported
+   equal the true count.
 2. Per cell of a generated dataset with known contents (tests/scan/synth.py), against Microsoft
    Presidio's predefined pattern recognizers (no NLP model, so no spaCy download): recall and
    precision per kind, and time per row, kuajing checking every row (in this process, the
-   catalogue loaded beforehand). Target: kuajing >= 100x faster per row. Skipped, saying
-   so, when presidio-analyzer is not installed (`make bench` installs it).
+   catalogue loaded beforehand). Target: kuajing >= 100x faster per row, at its throughput:
+   the rows scanned 25 times over, so that its fixed cost per scan (reading the file, trying
+   every detector on the first rows) counts once, as Presidio's set-up is not counted at all.
+   The ratio on the 2,000 rows alone is printed beside it. Skipped, saying so, when
+   presidio-analyzer is not installed (`make bench` installs it).
 
 The generated CSV is kept under the temporary directory and reused by later runs.
 
@@ -60,6 +65,9 @@ ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)  # GB 11643 M
 ID_CHECK = np.array(list("10X98765432"))
 BORN = (dt.date(1940, 1, 1), dt.date(2020, 12, 31))
 POOL = 3000  # distinct Faker values per column; rows sample from them
+# The file of every column is some 230 bytes a row; the narrow one, about the issue's 100.
+SHAPES = ("wide", "narrow")
+NARROW = ("resident_id", "name", "mobile", "order_no", "amount", "created")
 
 # Presidio's generic recognizers: the ones that are not tied to another country's documents.
 PRESIDIO = ["PhoneRecognizer", "CreditCardRecognizer", "EmailRecognizer", "IpRecognizer"]
@@ -188,8 +196,9 @@ def decoy_columns(rng: np.random.Generator, rows: int) -> dict:
     }
 
 
-def make_csv(path: Path, rows: int, synth: ModuleType) -> dict[str, Any]:
-    """Write the large CSV; its ground truth (persons, expected kind of each column)."""
+def make_csv(path: Path, rows: int, synth: ModuleType, shape: str) -> dict[str, Any]:
+    """Write the large CSV, every column or the `NARROW` ones; its ground truth (persons,
+    expected kind of each column)."""
     rng = np.random.default_rng(20260601)
     fake = Faker("zh_CN")
     fake.seed_instance(11)
@@ -199,6 +208,8 @@ def make_csv(path: Path, rows: int, synth: ModuleType) -> dict[str, Any]:
     ids = resident_ids(rng, persons).gather(picks)
     columns = {"resident_id": ids} | person_columns(rng, fake, rows, synth)
     columns |= decoy_columns(rng, rows)
+    if shape == "narrow":
+        columns = {c: columns[c] for c in NARROW}
     names = {c: synth.COLUMNS[c][0] for c in columns}
     pl.DataFrame({names[c]: v for c, v in columns.items()}).write_csv(path)
     return {
@@ -208,13 +219,13 @@ def make_csv(path: Path, rows: int, synth: ModuleType) -> dict[str, Any]:
     }
 
 
-def cached_csv(rows: int, synth: ModuleType) -> tuple[Path, dict[str, Any], float]:
+def cached_csv(rows: int, synth: ModuleType, shape: str) -> tuple[Path, dict[str, Any], float]:
     CACHE.mkdir(exist_ok=True)
-    path = CACHE / f"scan-{rows}-v{FORMAT}.csv"
+    path = CACHE / f"scan-{rows}-{shape}-v{FORMAT}.csv"
     truth_file = path.with_suffix(".json")
     start = time.perf_counter()
     if not (path.exists() and truth_file.exists()):
-        truth = make_csv(path, rows, synth)
+        truth = make_csv(path, rows, synth, shape)
         truth_file.write_text(json.dumps(truth, ensure_ascii=False))
     made = time.perf_counter() - start
     return path, json.loads(truth_file.read_text()), made
@@ -267,12 +278,13 @@ def scan_every_row(path: Path, child: float, truth: dict[str, Any]) -> float:
     return seconds
 
 
-def bench_speed(args: argparse.Namespace, synth: ModuleType) -> dict[str, Any]:
-    path, truth, made = cached_csv(args.rows, synth)
+def bench_speed(args: argparse.Namespace, synth: ModuleType, shape: str) -> dict[str, Any]:
+    path, truth, made = cached_csv(args.rows, synth, shape)
     size = path.stat().st_size / 2**20
     where = f"generated in {made:.0f} s" if made > 1 else "reused"
     print(
-        f"1. scan of {truth['rows']:,} rows x {len(truth['kinds'])} columns "
+        f"1{'ab'[SHAPES.index(shape)]}. {shape} file: {truth['rows']:,} rows x "
+        f"{len(truth['kinds'])} columns "
         f"({size:,.0f} MiB CSV, {where}: {path}); best of {args.repeat} runs each"
     )
     inproc = best(lambda: pl.read_csv(path), args.repeat)
@@ -298,12 +310,15 @@ def bench_speed(args: argparse.Namespace, synth: ModuleType) -> dict[str, Any]:
         f"in-process one)  target <= {SCAN_RATIO:.0f}x {'OK' if ratio <= SCAN_RATIO else 'MISSED'}"
     )
     same, kinds_ok = check_report(report, truth)
-    every = scan_every_row(path, child, truth) if report.sample else scan_s
+    every = scan_every_row(path, child, truth) if report.sample and shape == "wide" else None
     if args.detectors:
         times = detector_times(path, truth["kinds"])
         listed = ", ".join(f"{k} {s:.2f}" for s, k, _ in times)
         print(f"  is_valid over its column, s (in this process): {listed}")
     return {
+        "shape": shape,
+        "mib": size,
+        "columns_n": len(truth["kinds"]),
         "ratio": ratio,
         "persons": same,
         "gib": scan_gib,
@@ -456,44 +471,45 @@ def bench_presidio(args: argparse.Namespace, synth: ModuleType) -> dict[str, Any
     p_row, k_row = tools[0].seconds / data.frame.height, tools[1].seconds / data.frame.height
     ratio = p_row / k_row
     print(
-        f"  time per row: Presidio {p_row * 1e6:,.0f} µs, kuajing {k_row * 1e6:,.0f} µs "
-        f"(scan and per-cell check of the {data.frame.height:,} rows; {steady * 1e6:.1f} µs "
-        f"per row scanning them {COPIES} times over)"
+        f"  time per row: Presidio {p_row * 1e6:,.0f} µs; kuajing {steady * 1e6:.1f} µs scanning "
+        f"the rows {COPIES} times over ({data.frame.height * COPIES:,} rows, its fixed cost per "
+        f"scan included once), {k_row * 1e6:,.0f} µs scanning the {data.frame.height:,} alone"
     )
+    ok = "OK" if p_row / steady >= PER_ROW_RATIO else "MISSED"
     print(
-        f"  ratio {ratio:,.0f}x ({p_row / steady:,.0f}x at the steady rate)  "
-        f"target >= {PER_ROW_RATIO:.0f}x {'OK' if ratio >= PER_ROW_RATIO else 'MISSED'}"
+        f"  ratio {p_row / steady:,.0f}x ({ratio:,.0f}x on the {data.frame.height:,} rows alone)"
+        f"  target >= {PER_ROW_RATIO:.0f}x {ok}"
     )
-    return {"ratio": ratio, "steady": p_row / steady, "means": means}
+    return {"ratio": ratio, "steady": p_row / steady, "means": means, "rows": data.frame.height}
 
 
-def summary(speed: dict[str, Any], versus: dict[str, Any] | None) -> None:
-    ok = "OK" if speed["ratio"] <= SCAN_RATIO else "MISSED"
+def summary(speeds: list[dict[str, Any]], versus: dict[str, Any] | None) -> None:
     print("summary")
-    print(
-        f"  scan / polars read (own processes): {speed['ratio']:6.1f}x  "
-        f"target <= {SCAN_RATIO:.0f}x {ok}"
-    )
-    print(
-        f"  scan throughput:                    {speed['rows'] / speed['scan_s']:,.0f} rows/s, "
-        f"peak {speed['gib']:.2f} GiB"
-    )
-    print(
-        f"  every row checked (--sample 0):     {speed['every_s']:6.1f} s, "
-        f"{speed['every_s'] / speed['scan_s']:.1f}x the default scan"
-    )
-    print(f"  distinct persons:                   {'OK' if speed['persons'] else 'MISMATCH'}")
-    print(f"  column kinds (large file):          {'OK' if speed['columns'] else 'MISMATCH'}")
+    for speed in speeds:
+        ok = "OK" if speed["ratio"] <= SCAN_RATIO else "MISSED"
+        print(
+            f"  {speed['shape']} file ({speed['columns_n']} columns, {speed['mib']:,.0f} MiB): "
+            f"scan / polars read (own processes) {speed['ratio']:.1f}x  target <= "
+            f"{SCAN_RATIO:.0f}x {ok}; {speed['rows'] / speed['scan_s']:,.0f} rows/s, peak "
+            f"{speed['gib']:.2f} GiB; persons {'OK' if speed['persons'] else 'MISMATCH'}, "
+            f"column kinds {'OK' if speed['columns'] else 'MISMATCH'}"
+        )
+        if speed["every_s"] is not None:
+            print(
+                f"    every row checked (--sample 0): {speed['every_s']:.1f} s, "
+                f"{speed['every_s'] / speed['scan_s']:.1f}x the default scan"
+            )
     if versus is None:
-        print("  Presidio comparison:                skipped (no presidio-analyzer)")
+        print("  Presidio comparison: skipped (no presidio-analyzer)")
         return
-    ok = "OK" if versus["ratio"] >= PER_ROW_RATIO else "MISSED"
+    ok = "OK" if versus["steady"] >= PER_ROW_RATIO else "MISSED"
     print(
-        f"  faster than Presidio per row:       {versus['ratio']:6.0f}x  "
-        f"target >= {PER_ROW_RATIO:.0f}x {ok} ({versus['steady']:,.0f}x at the steady rate)"
+        f"  faster than Presidio per row: {versus['steady']:,.0f}x  target >= "
+        f"{PER_ROW_RATIO:.0f}x {ok} ({versus['ratio']:,.0f}x on the {versus['rows']:,} rows "
+        "alone, kuajing's fixed cost per scan included)"
     )
     means = ", ".join(f"{name} {value:.2f}" for name, value in versus["means"].items())
-    print(f"  mean recall over kinds:             {means}")
+    print(f"  mean recall over kinds: {means}")
 
 
 def main() -> None:
@@ -506,9 +522,9 @@ def main() -> None:
     )
     args = parser.parse_args()
     synth = load_synth()
-    speed = bench_speed(args, synth)
+    speeds = [bench_speed(args, synth, shape) for shape in SHAPES]
     versus = bench_presidio(args, synth)
-    summary(speed, versus)
+    summary(speeds, versus)
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from tests.casefile import Case, load, run
+from tests.databases import db_url, postgres_server  # noqa: F401  (fixtures for every test)
 
 CASES = Path(__file__).parent / "cases"
 

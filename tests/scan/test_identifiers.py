@@ -1,6 +1,7 @@
 """Property tests of the identifier detectors: check digits computed for random bodies are
 accepted and one altered character is refused; the vectorised `is_valid` and the one-value
-`validate` agree on near misses of every corpus value; IP addresses agree with `ipaddress`."""
+`validate` agree on near misses of every corpus value, and no valid one escapes `PLAUSIBLE`;
+IP addresses agree with `ipaddress`."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kuajing.errors import InvalidValue
+from kuajing.scan.detectors import KINDS as ALL_KINDS
 from kuajing.scan.detectors import (
     bank_card,
     detector,
@@ -94,6 +96,18 @@ def test_is_valid_and_validate_agree(kind: str, data: st.DataObject) -> None:
         else:
             assert hit, f"validate({value!r}) passes but is_valid is false"
             assert result == compact
+
+
+@pytest.mark.parametrize("kind", ALL_KINDS)
+@SETTINGS
+@given(data=st.data())
+def test_every_valid_value_is_plausible(kind: str, data: st.DataObject) -> None:
+    """The scanner skips values PLAUSIBLE does not match: none of them may be valid."""
+    module = detector(kind)
+    values = [v.strip() for v in data.draw(st.lists(near_misses(kind), min_size=1, max_size=20))]
+    plausible = pl.Series(values, dtype=pl.String).str.contains(module.PLAUSIBLE).to_list()
+    for value, hit, shaped in zip(values, _hits(module.is_valid, values), plausible, strict=True):
+        assert shaped or not hit, f"{value!r} is valid but not PLAUSIBLE"
 
 
 USCC_BODY = st.text(organization_code.CHARSET, min_size=8, max_size=8)

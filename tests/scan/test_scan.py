@@ -186,20 +186,20 @@ def test_several_files_are_one_dataset(plain: Dataset, tmp_path: Path) -> None:
     assert report.sources == [str(first), str(second)]
 
 
-def test_database_table(plain: Dataset, tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'd.db'}"
-    engine = sa.create_engine(url)
+def test_database_table(plain: Dataset, db_url: str) -> None:
+    """A table on each backend (db_url: SQLite and PostgreSQL, tests/databases.py)."""
+    engine = sa.create_engine(db_url)
     columns = [sa.Column(name, sa.Text) for name in plain.frame.columns]
     table = sa.Table("patients", sa.MetaData(), *columns)
     with engine.begin() as conn:
         table.create(conn)
         conn.execute(table.insert(), plain.frame.to_dicts())
     engine.dispose()
-    report = _scan(url, table="patients")
+    report = _scan(db_url, table="patients")
     assert report.persons.distinct == plain.persons
     assert _kinds(report)["身份证号"] == "resident_id"
     with pytest.raises(DatasetError, match="no table 'patient'"):
-        _scan(url, table="patient")
+        _scan(db_url, table="patient")
 
 
 def test_zone_list_entries(tmp_path: Path) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from kuajing.catalog.catalog import Catalog
-from kuajing.catalog.loader import RULES_DIR, iter_cites, load_catalog
+from kuajing.catalog.loader import RULES_DIR, default_personal_data, iter_cites, load_catalog
 from kuajing.errors import CatalogInvalid
 
 
@@ -191,3 +191,15 @@ def test_overlapping_editions_of_a_zone_fail(rules: Path) -> None:
     )
     errs = _errors(rules)
     assert any("'beijing-2025' overlaps 'beijing-2024'" in e for e in errs), errs
+
+
+def test_personal_data_alone_equals_the_catalogues() -> None:
+    assert default_personal_data(RULES_DIR) == load_catalog().personal_data
+
+
+def test_personal_data_alone_checks_its_citations(rules: Path) -> None:
+    _edit(rules / "personal_data.yaml", "source: S01", "source: S01X")
+    with pytest.raises(CatalogInvalid) as info:
+        default_personal_data(rules)
+    [err] = [str(e) for e in info.value.errors]
+    assert err.startswith("personal_data.yaml:") and "unknown source 'S01X'" in err

@@ -199,6 +199,24 @@ def iter_cites(value: Any, path: KeyPath = ()) -> Iterator[tuple[KeyPath, Cite]]
             yield from iter_cites(item, (*path, key))
 
 
+@cache
+def default_personal_data(root: Path | str = RULES_DIR) -> PersonalData:
+    """Only what a scan without a zone needs: `personal_data.yaml`, its citations checked
+    against `sources.yaml` (a small part of loading the whole catalogue). Raise
+    `CatalogInvalid` listing every problem."""
+    base, reader = Path(root), _Reader()
+    sources = reader.read(base / "sources.yaml", "sources.yaml", _Sources)
+    personal = reader.read(base / "personal_data.yaml", "personal_data.yaml", PersonalData)
+    if sources is None or personal is None or reader.errors:
+        raise CatalogInvalid(reader.errors or [CatalogError("catalogue incomplete")])
+    for path, cite in iter_cites(personal):
+        if cite.source not in sources.sources:
+            reader.error("personal_data.yaml", (*path, "source"), f"unknown source {cite.source!r}")
+    if reader.errors:
+        raise CatalogInvalid(reader.errors)
+    return personal
+
+
 def default_catalog() -> Catalog:
     """The catalogue shipped with kuajing, loaded once per process."""
     return catalog_with(())

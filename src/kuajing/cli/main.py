@@ -13,10 +13,8 @@ from kuajing.catalog.base import Lang
 from kuajing.cli import catalog as catalog_cli
 from kuajing.cli import ledger as ledger_cli
 from kuajing.cli import state
-from kuajing.cli.render import render
 from kuajing.cli.scan import scan_cmd
 from kuajing.errors import KuajingError
-from kuajing.services.assess import assess_text, read_file
 
 app = typer.Typer(
     help="kuajing 跨境: which legal pathway a cross-border data export from China needs.",
@@ -66,6 +64,9 @@ def assess_cmd(
     ] = None,
 ) -> None:
     """Assess the exports described in FILE and print the pathway each needs, with citations."""
+    from kuajing.cli.render import render  # here, so other commands start faster
+    from kuajing.services.assess import assess_text, read_file
+
     chosen: Lang = state.language(lang.value if lang else None)
     name = "<stdin>" if file == "-" else file
     text = sys.stdin.read() if file == "-" else read_file(Path(file))

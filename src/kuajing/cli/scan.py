@@ -51,6 +51,7 @@ def scan_cmd(
 ) -> None:
     """Scan datasets about to leave China: each column's kind, sensitivity and list entries, and
     the number of distinct persons."""
+    from kuajing.catalog.loader import default_personal_data
     from kuajing.errors import RequestError
     from kuajing.fileio import write_text_atomic
     from kuajing.services.scan import personal_data, scan_datasets
@@ -60,7 +61,7 @@ def scan_cmd(
         day = dt.date.fromisoformat(as_of) if as_of else None
     except ValueError:
         raise RequestError(f"not a date (YYYY-MM-DD): {as_of!r}", path="--date") from None
-    cat = catalog()
+    cat = catalog() if zone else None  # without a zone only the personal-data rules are read
     report = scan_datasets(
         paths,
         cat,
@@ -79,4 +80,5 @@ def scan_cmd(
     else:
         from kuajing.cli.scan_render import render
 
-        typer.echo(render(report, personal_data(cat), chosen))
+        data = personal_data(cat) if cat else default_personal_data()
+        typer.echo(render(report, data, chosen))

@@ -46,6 +46,8 @@ _CHECK = "10X98765432"
 def normalise(values: pl.Series) -> pl.Series:
     """One column of identifiers in, the normalised String column out; nulls stay null."""
     text = values if values.dtype == pl.String else values.cast(pl.String)
+    if text.str.contains(_ID18_RE).all():  # a clean resident-ID column: only x to upper-case
+        return text.str.replace("x", "X", literal=True).alias(values.name)
     # Most identifiers are ASCII letters and digits only: nothing to clean, no separators, no
     # e-mail, so a cheaper path suffices for them. The full path is right for every value.
     odd = text.str.contains(_ALNUM_RE).not_().arg_true()

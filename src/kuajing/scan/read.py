@@ -25,7 +25,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-import openpyxl  # type: ignore[import-untyped]
 import polars as pl
 from polars.exceptions import NoDataError, PanicException, PolarsError
 
@@ -409,6 +408,8 @@ def _read_xlsx(path: Path, wanted: list[str]) -> tuple[pl.DataFrame, int]:
 @contextmanager
 def workbook_rows(path: Path) -> Iterator[Iterator[Sequence[object]]]:
     """The rows of the workbook's first sheet, read as they stream past."""
+    import openpyxl  # type: ignore[import-untyped]  # noqa: PLC0415  (a quarter second; XLSX only)
+
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl has no common error class; this call reads only the file

@@ -9,8 +9,11 @@ detectors, never the person count, to the first rows of each file.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections import deque
+from collections.abc import Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import cache
 from itertools import chain
 from typing import Literal
 
@@ -22,6 +25,7 @@ from kuajing.ledger.identity import person_keys
 from kuajing.scan import read as _read
 from kuajing.scan.classify import Counts, Decision, decide
 from kuajing.scan.detectors import KINDS, detector
+from kuajing.scan.keyset import Keys, KeySet
 from kuajing.scan.models import Column, Evidence, File, Persons, ScanReport
 from kuajing.scan.names import NameEvidence, name_evidence
 from kuajing.scan.notes import Notes
@@ -30,6 +34,7 @@ from kuajing.scan.stream import NotUtf8, Source, open_source
 PROPOSAL_ROWS = 2_000  # rows every detector looks at to propose a column's kind
 SAMPLE = 10_000  # rows of each file the detectors check by default (persons: every row)
 BATCH_ROWS = 100_000
+_WORKERS = 2  # batches whose person keys are computed at once
 _FULL_WIDTH = r"[\u3000\uff01-\uff5e]"  # full-width forms that NFKC maps to ASCII
 
 
@@ -72,9 +77,10 @@ class _Run:
     columns: dict[str, _Column] = field(default_factory=dict)
     key: list[str] = field(default_factory=list)
     key_basis: Literal["given", "detected", "none"] = "none"
-    keys: list[pl.Series] = field(default_factory=list)
-    sensitive_keys: list[pl.Series] = field(default_factory=list)
-    minor_keys: list[pl.Series] = field(default_factory=list)
+    keys: KeySet = field(default_factory=KeySet)
+    sensitive_keys: KeySet = field(default_factory=KeySet)
+    all_sensitive: bool = True  # every keyed row had sensitive data: no second distinct count
+    minor_keys: KeySet = field(default_factory=KeySet)
     missing: int = 0
     files: list[File] = field(default_factory=list)
     notes: Notes = field(default_factory=Notes)
@@ -104,8 +110,9 @@ def scan(locations: Sequence[str], data: PersonalData, options: Options) -> Scan
 
 
 def _scan_source(run: _Run, source: Source) -> None:
+    batches = source.batches
     labels = _labels(source.header)
-    first = next(source.batches, None)
+    first = next(batches, None)
     if first is None:
         raise DatasetError("no rows", file=source.label)
     for label in labels:
@@ -114,13 +121,23 @@ def _scan_source(run: _Run, source: Source) -> None:
     _propose(run, first[0].head(PROPOSAL_ROWS), labels)
     if not run.key and run.key_basis == "none":
         _choose_key(run, labels, source.label)
+    plan = _plan(run, labels, source.label)
     rows = 0
-    for batch, _ in chain([first], source.batches):
-        frame = batch.rename(dict(zip(batch.columns, labels, strict=True)))
-        limit = None if run.options.sample is None else max(run.options.sample - rows, 0)
-        _count(run, frame, labels, limit)
-        _persons(run, frame)
-        rows += frame.height
+    # The person keys of one batch are computed while the next is read and counted: polars
+    # releases the GIL, so the two threads use both cores.
+    with ThreadPoolExecutor(max_workers=_WORKERS) as pool:
+        pending: deque[Future[_BatchPersons]] = deque()
+        for batch, _ in chain([first], batches):
+            frame = batch.rename(dict(zip(batch.columns, labels, strict=True)))
+            limit = None if run.options.sample is None else max(run.options.sample - rows, 0)
+            _count(run, frame, labels, limit)
+            if plan is not None:
+                pending.append(pool.submit(_batch_persons, plan, frame))
+            while len(pending) > _WORKERS:
+                _add_persons(run, pending.popleft().result())
+            rows += frame.height
+        for done in pending:
+            _add_persons(run, done.result())
     run.files.append(
         File(source=source.label, format=source.format, encoding=source.encoding, rows=rows)
     )
@@ -138,15 +155,81 @@ def _labels(header: list[str]) -> list[str]:
     return labels
 
 
-def _cleaned(frame: pl.DataFrame, label: str) -> pl.Expr:
-    """The column stripped, NFKC-normalised if it holds full-width forms, empty text as null."""
-    column = pl.col(label)
-    series = frame.get_column(label)
-    if series.str.contains(_FULL_WIDTH).any():
-        column = column.str.normalize("NFKC")
-    column = column.str.strip_chars()
-    cleaned: pl.Expr = pl.when(column.str.len_bytes() > 0).then(column)
-    return cleaned
+@dataclass
+class _Tally:
+    """One column of one `_tally`: its non-empty values, those valid per kind, its dates' span."""
+
+    values: int = 0
+    matched: dict[str, int] = field(default_factory=dict)
+    earliest: dt.date | None = None
+    latest: dt.date | None = None
+
+
+def _tally(frame: pl.DataFrame, wanted: Mapping[str, Sequence[str]]) -> dict[str, _Tally]:
+    """How many values of each column in `wanted` are valid for each kind it lists.
+
+    The columns are stacked into one long (column, value) frame, so each kind's check is one
+    expression, built once; it runs only on the values of the columns that want the kind and
+    match its cheap PLAUSIBLE pattern, which no valid value fails. Polars runs the kinds'
+    queries side by side.
+    """
+    long = _long(frame, list(wanted))
+    tallies = {label: _Tally(matched=dict.fromkeys(kinds, 0)) for label, kinds in wanted.items()}
+    for label, n in long.group_by("column").len().iter_rows():
+        tallies[label].values = n
+    kinds = list(dict.fromkeys(k for kinds in wanted.values() for k in kinds))
+    value, column = pl.col("value"), pl.col("column")
+    wanting = {k: [label for label, wants in wanted.items() if k in wants] for k in kinds}
+    # Which values each kind could fit, in one query; kinds that fit none are not checked.
+    masks = long.select(
+        (value.str.contains(detector(k).PLAUSIBLE) & column.is_in(wanting[k])).alias(k)
+        for k in kinds
+    )
+    plausible = [k for k, n in zip(kinds, masks.sum().row(0), strict=True) if n]
+    queries = [_checked(long.lazy().filter(masks.get_column(k)), k) for k in plausible]
+    for kind, found in zip(plausible, pl.collect_all(queries), strict=True):
+        for row in found.iter_rows(named=True):
+            tally = tallies[row["column"]]
+            tally.matched[kind] = row["ok"]
+            if kind == "birth_date":
+                tally.earliest, tally.latest = row["min"], row["max"]
+    return tallies
+
+
+def _checked(candidates: pl.LazyFrame, kind: str) -> pl.LazyFrame:
+    """Per column: the candidates valid for `kind`; for birth dates also the earliest and
+    latest date, whose span tells birth dates from other dates."""
+    dates = kind == "birth_date"
+    checks = [_check(kind).alias("ok")] + ([_dates().alias("d")] if dates else [])
+    agg = [pl.col("ok").sum()]
+    agg += [pl.col("d").min().alias("min"), pl.col("d").max().alias("max")] if dates else []
+    return candidates.select("column", *checks).group_by("column").agg(agg)
+
+
+def _long(frame: pl.DataFrame, labels: list[str]) -> pl.DataFrame:
+    """The columns' values stacked as (column, value): stripped, NFKC-normalised in a column
+    holding full-width forms, empty ones dropped."""
+    long = frame.select(labels).unpivot(variable_name="column", value_name="value")
+    wide = long.filter(pl.col("value").str.contains(_FULL_WIDTH)).get_column("column").unique()
+    if wide.len():
+        in_wide = pl.col("column").is_in(wide.to_list())
+        normalised = long.filter(in_wide).with_columns(pl.col("value").str.normalize("NFKC"))
+        long = pl.concat([long.filter(~in_wide), normalised])
+    value = pl.col("value").str.strip_chars()
+    return long.with_columns(value).filter(pl.col("value").str.len_bytes() > 0)
+
+
+@cache
+def _check(kind: str) -> pl.Expr:
+    """`is_valid` of `kind` on the long frame's values (an expression is immutable: reused)."""
+    check: pl.Expr = detector(kind).is_valid(pl.col("value"))
+    return check
+
+
+@cache
+def _dates() -> pl.Expr:
+    parsed: pl.Expr = detector("birth_date").parsed(pl.col("value"))
+    return parsed
 
 
 def _propose(run: _Run, head: pl.DataFrame, labels: list[str]) -> None:
@@ -155,24 +238,11 @@ def _propose(run: _Run, head: pl.DataFrame, labels: list[str]) -> None:
     if not new:
         return
     frame = head.rename(dict(zip(head.columns, labels, strict=True)))
-    exprs: list[pl.Expr] = []
-    for i, label in enumerate(new):
-        value = _cleaned(frame, label)
-        exprs.append(value.is_not_null().sum().alias(f"n{i}"))
-        exprs.extend(detector(k).is_valid(value).sum().alias(f"{k}{i}") for k in KINDS)
-        exprs.append(_dates(value).max().alias(f"max{i}"))
-        exprs.append(_dates(value).min().alias(f"min{i}"))
-    row = frame.select(exprs).row(0, named=True)
-    for i, label in enumerate(new):
-        col = run.columns[label]
-        span = _span(row[f"min{i}"], row[f"max{i}"])
-        counts = Counts(row[f"n{i}"], {k: row[f"{k}{i}"] for k in KINDS}, span)
+    tallies = _tally(frame, dict.fromkeys(new, KINDS))
+    for label in new:
+        col, tally = run.columns[label], tallies[label]
+        counts = Counts(tally.values, tally.matched, _span(tally.earliest, tally.latest))
         col.proposal = decide(col.hint, counts, run.data.kinds)
-
-
-def _dates(value: pl.Expr) -> pl.Expr:
-    parsed: pl.Expr = detector("birth_date").parsed(value)
-    return parsed
 
 
 def _span(earliest: dt.date | None, latest: dt.date | None) -> float | None:
@@ -208,23 +278,14 @@ def _count(run: _Run, frame: pl.DataFrame, labels: list[str], limit: int | None)
     checked = frame if limit is None else frame.head(limit)
     if checked.height == 0:
         return
-    exprs: list[pl.Expr] = []
-    for i, label in enumerate(labels):
-        value = _cleaned(checked, label)
-        kinds = run.columns[label].kinds
-        exprs.append(value.is_not_null().sum().alias(f"n{i}"))
-        exprs.extend(detector(k).is_valid(value).sum().alias(f"{k}{i}") for k in kinds)
-        if "birth_date" in kinds:
-            exprs += [_dates(value).min().alias(f"min{i}"), _dates(value).max().alias(f"max{i}")]
-    row = checked.select(exprs).row(0, named=True)
-    for i, label in enumerate(labels):
+    tallies = _tally(checked, {label: run.columns[label].kinds for label in labels})
+    for label, tally in tallies.items():
         col = run.columns[label]
-        col.checked += row[f"n{i}"]
-        for kind in col.kinds:
-            col.matched[kind] = col.matched.get(kind, 0) + row[f"{kind}{i}"]
-        if f"min{i}" in row:
-            col.earliest = _earlier(col.earliest, row[f"min{i}"])
-            col.latest = _later(col.latest, row[f"max{i}"])
+        col.checked += tally.values
+        for kind, n in tally.matched.items():
+            col.matched[kind] = col.matched.get(kind, 0) + n
+        col.earliest = _earlier(col.earliest, tally.earliest)
+        col.latest = _later(col.latest, tally.latest)
 
 
 def _earlier(a: dt.date | None, b: dt.date | None) -> dt.date | None:
@@ -235,46 +296,83 @@ def _later(a: dt.date | None, b: dt.date | None) -> dt.date | None:
     return b if a is None else a if b is None else max(a, b)
 
 
-def _persons(run: _Run, frame: pl.DataFrame) -> None:
+@dataclass(frozen=True)
+class _PersonPlan:
+    """What a batch's rows say about persons, fixed once the columns' kinds are proposed."""
+
+    key: list[str]
+    sensitive: list[str]  # columns of a sensitive kind: a row filling one is sensitive
+    born: list[pl.Expr]  # birth dates, from resident IDs and birth-date columns
+    cutoff: dt.date  # born after it: a minor on the export date
+    key_births: bool  # the key is a resident ID: minors are read from the distinct keys
+
+
+@dataclass(frozen=True)
+class _BatchPersons:
+    persons: Keys
+    sensitive: list[Keys] | None  # of the persons with sensitive data; None: all of them
+    minors: list[Keys]
+    missing: int  # rows without a key
+
+
+def _plan(run: _Run, labels: list[str], source: str) -> _PersonPlan | None:
     if not run.key:
-        return
-    keys = person_keys(frame, run.key)
-    present = keys.is_not_null()
-    run.missing += frame.height - int(present.sum())
-    run.keys.append(keys.filter(present).unique())
-    sensitive = _sensitive_rows(run, frame)
-    minors = _minor_rows(run, frame)
-    run.sensitive_keys.append(keys.filter(present & (sensitive | minors)).unique())
-    run.minor_keys.append(keys.filter(present & minors).unique())
-
-
-def _sensitive_rows(run: _Run, frame: pl.DataFrame) -> pl.Series:
-    columns = [
-        label
-        for label, col in run.columns.items()
-        if label in frame.columns and col.proposal and _sensitive(run, col.proposal.kind)
-    ]
-    if not columns:
-        return pl.Series([False] * frame.height)
-    filled = [pl.col(label).is_not_null() for label in columns]
-    return frame.select(pl.any_horizontal(filled)).to_series()
-
-
-def _minor_rows(run: _Run, frame: pl.DataFrame) -> pl.Series:
-    """Rows whose person is under the minors' age on `as_of`, by resident ID or birth date."""
-    cutoff = _years_before(run.options.as_of, run.data.minors.age_below)
-    born: list[pl.Expr] = []
-    for label, col in run.columns.items():
-        kind = col.proposal.kind if col.proposal else "none"
-        if label not in frame.columns or kind not in ("resident_id", "birth_date"):
-            continue
+        return None
+    for name in run.key:  # chosen in the first file; every file must have it
+        if name not in labels:
+            raise DatasetError(_read._unknown(name, labels, "key column"), file=source)
+    key_births = len(run.key) == 1 and _kind(run, run.key[0]) == "resident_id"
+    sensitive, born = [], []
+    for label in labels:
+        kind = _kind(run, label)
+        if _sensitive(run, kind):
+            sensitive.append(label)
         # Every row, so only the cheap part: the birth date an ID encodes, not its check digit.
-        value = pl.col(label)
-        born.append(detector(kind).birth_date(value) if kind == "resident_id" else _dates(value))
-    if not born:
-        return pl.Series([False] * frame.height)
-    under = [(b > cutoff).fill_null(False) for b in born]
-    return frame.select(pl.any_horizontal(under)).to_series()
+        if kind == "resident_id" and not (key_births and label == run.key[0]):
+            born.append(detector(kind).birth_date(pl.col(label)))
+        elif kind == "birth_date":
+            born.append(detector(kind).parsed(pl.col(label)))
+    cutoff = _years_before(run.options.as_of, run.data.minors.age_below)
+    return _PersonPlan(run.key, sensitive, born, cutoff, key_births)
+
+
+def _kind(run: _Run, label: str) -> str:
+    proposal = run.columns[label].proposal
+    return proposal.kind if proposal else "none"
+
+
+def _batch_persons(plan: _PersonPlan, frame: pl.DataFrame) -> _BatchPersons:
+    """One batch's share of the person counts (no shared state: it runs in a worker thread)."""
+    keys = person_keys(frame, plan.key)
+    present = keys.is_not_null()
+    under = [(b > plan.cutoff).fill_null(False) for b in plan.born]
+    filled = [pl.col(label).is_not_null() for label in plan.sensitive]
+    flags = frame.select(
+        minor=pl.any_horizontal(under) if under else pl.lit(False),
+        sensitive=pl.any_horizontal(filled) if filled else pl.lit(False),
+    )
+    persons = Keys.of(keys.filter(present))
+    minor_rows = present & flags.get_column("minor")
+    minors = [Keys.of(keys.filter(minor_rows))]
+    minors += [persons.born_after(plan.cutoff)] if plan.key_births else []
+    sensitive = minor_rows | (present & flags.get_column("sensitive"))
+    every = sensitive.sum() == present.sum()  # the usual case: no second set
+    return _BatchPersons(
+        persons=persons,
+        sensitive=None if every else [Keys.of(keys.filter(sensitive)), *minors],
+        minors=minors,
+        missing=frame.height - int(present.sum()),
+    )
+
+
+def _add_persons(run: _Run, batch: _BatchPersons) -> None:
+    run.keys.add(batch.persons)
+    for keys in [batch.persons] if batch.sensitive is None else batch.sensitive:
+        run.sensitive_keys.add(keys)
+    run.all_sensitive &= batch.sensitive is None
+    for keys in batch.minors:
+        run.minor_keys.add(keys)
+    run.missing += batch.missing
 
 
 def _years_before(day: dt.date, years: int) -> dt.date:
@@ -287,12 +385,6 @@ def _years_before(day: dt.date, years: int) -> dt.date:
 
 def _sensitive(run: _Run, kind: str) -> bool:
     return kind != "none" and run.data.kinds[kind].sensitive
-
-
-def _distinct(parts: list[pl.Series]) -> int:
-    if not parts:
-        return 0
-    return pl.concat(parts).n_unique()
 
 
 def _report(run: _Run, locations: Sequence[str]) -> ScanReport:
@@ -333,7 +425,9 @@ def _column(run: _Run, col: _Column) -> Column:
         run.notes.add("proposal_changed", column=col.name, kind=final.kind)
     kind = run.data.kinds.get(final.kind)
     _explain(run, col, final)
-    values = final.values_kind or (proposal.values_kind if proposal else None)
+    # What the values point to: by the whole sample, or else by the first rows (a kind seen
+    # there too seldom to propose is not counted later), each with its own rate.
+    seen = final if final.values_kind or proposal is None else proposal
     return Column(
         name=col.name,
         kind=final.kind,
@@ -345,9 +439,9 @@ def _column(run: _Run, col: _Column) -> Column:
         filled=col.filled,
         evidence=Evidence(
             name=col.hint.kind if col.hint else None,
-            values=values,
+            values=seen.values_kind,
             name_score=col.hint.score if col.hint else 0.0,
-            value_rate=round(final.value_rate, 4),
+            value_rate=round(seen.value_rate, 4),
         ),
         review=kind.review if kind else None,
     )
@@ -372,12 +466,13 @@ def _persons_report(run: _Run) -> Persons:
     if run.missing:
         run.notes.add("missing_key", n=run.missing)
     kind = run.columns[run.key[0]].proposal if len(run.key) == 1 else None
+    distinct = run.keys.count()
     return Persons(
         key=run.key,
-        distinct=_distinct(run.keys),
+        distinct=distinct,
         basis=run.key_basis,
         key_kind=kind.kind if kind and kind.kind != "none" else None,
         missing=run.missing,
-        sensitive=_distinct(run.sensitive_keys),
-        minors=_distinct(run.minor_keys),
+        sensitive=distinct if run.all_sensitive else run.sensitive_keys.count(),
+        minors=run.minor_keys.count(),
     )

@@ -5,13 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from kuajing.catalog import Catalog
+from kuajing.catalog import Catalog, default_catalog
 from kuajing.catalog.base import Text
+from kuajing.catalog.loader import default_personal_data
 from kuajing.catalog.models import Entry, PersonalData
-from kuajing.engine.evaluate import field_matches
-from kuajing.engine.placement import place
-from kuajing.engine.request import Processor, Transfer
-from kuajing.engine.resolve import scopes_named
 from kuajing.errors import RequestError
 from kuajing.scan.models import ScanReport
 from kuajing.scan.scanner import SAMPLE, Options, scan
@@ -25,7 +22,7 @@ def personal_data(catalog: Catalog) -> PersonalData:
 
 def scan_datasets(
     locations: Sequence[str],
-    catalog: Catalog,
+    catalog: Catalog | None = None,
     *,
     keys: Sequence[str] = (),
     sample: int = SAMPLE,
@@ -34,21 +31,30 @@ def scan_datasets(
     zone: str | None = None,
     scenario: str | None = None,
 ) -> ScanReport:
-    """Scan the datasets and, given a zone and scenario, name the list entries each column fills."""
+    """Scan the datasets and, given a zone and scenario, name the list entries each column fills.
+    Without `catalog`, the shipped one (only its personal-data part, unless a zone is given)."""
     if (zone is None) != (scenario is None):
         raise RequestError("give --zone and --scenario together", path="zone")
     if sample < 0:
         raise RequestError("must be 0 (every row) or more", path="sample")
     day = as_of or dt.date.today()
-    entries = _entries(catalog, zone, scenario, day) if zone and scenario else None
+    if zone and catalog is None:
+        catalog = default_catalog()
+    data = personal_data(catalog) if catalog else default_personal_data()
+    entries = _entries(catalog, zone, scenario, day) if catalog and zone and scenario else None
     options = Options(keys=keys, sample=sample or None, as_of=day, table=table)
-    report = scan(locations, personal_data(catalog), options)
-    if entries is None:
+    report = scan(locations, data, options)
+    if catalog is None or entries is None:
         return report
     return _placed(report, catalog, entries, zone, scenario)
 
 
 def _entries(catalog: Catalog, zone: str, scenario: str, day: dt.date) -> list[Entry]:
+    # The engine only for --zone: a scan without one starts faster.
+    from kuajing.engine.placement import place  # noqa: PLC0415
+    from kuajing.engine.request import Processor, Transfer  # noqa: PLC0415
+    from kuajing.engine.resolve import scopes_named  # noqa: PLC0415
+
     zone_id = catalog.zone_id(zone)
     if zone_id is None:
         raise RequestError(f"unknown zone {zone!r}; see `kuajing catalog zones`", path="zone")
@@ -69,6 +75,8 @@ def _placed(
     zone: str | None,
     scenario: str | None,
 ) -> ScanReport:
+    from kuajing.engine.evaluate import field_matches  # noqa: PLC0415  (as in _entries)
+
     kinds = personal_data(catalog).kinds
     columns = []
     for column in report.columns:

@@ -23,6 +23,7 @@ import polars as pl
 from kuajing.scan.detectors.base import fail, once, terms
 
 KIND = "address"
+PLAUSIBLE = "[\u3400-\u4dbf\u4e00-\u9fff]"
 
 _SHORTEST = 6
 _HAN = "[\u3400-\u4dbf\u4e00-\u9fff]"

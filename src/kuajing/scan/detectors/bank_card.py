@@ -27,9 +27,10 @@ import re
 
 import polars as pl
 
-from kuajing.scan.detectors.base import fail, luhn_valid
+from kuajing.scan.detectors.base import fail, luhn_valid, once
 
 KIND = "bank_card"
+PLAUSIBLE = r"^[0-9\s\-]{13,}$"
 
 _SCHEMES = (
     r"4[0-9]{12}(?:[0-9]{3}){0,2}",  # Visa: 13, 16 or 19 digits
@@ -49,10 +50,12 @@ def compact(values: pl.Expr) -> pl.Expr:
 
 
 def is_valid(values: pl.Expr) -> pl.Expr:
-    v = compact(values)
+    return once(compact(values), _valid).fill_null(False)
+
+
+def _valid(v: pl.Expr) -> pl.Expr:
     scheme = v.str.contains(_IIN) & luhn_valid(v)
-    ok = v.str.contains(r"^[0-9]{13,19}$") & (v.str.contains(_UNIONPAY) | scheme)
-    return ok.fill_null(False)
+    return v.str.contains(r"^[0-9]{13,19}$") & (v.str.contains(_UNIONPAY) | scheme)
 
 
 def _luhn(digits: str) -> bool:

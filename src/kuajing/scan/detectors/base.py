@@ -9,6 +9,8 @@ A detector module describes one kind of value, in the manner of python-stdnum:
   a null or empty value is not valid. It calls `compact` itself.
 - `validate(value: str) -> str`: one value; returns its compact form or raises `InvalidValue`
   saying why (length, format, component, checksum).
+- `PLAUSIBLE`: a regex that every valid value matches once stripped (it may match many invalid
+  ones). It must be cheap: the scanner runs `is_valid` only on the values that match it.
 
 Expressions, not Series, so the scanner can run every detector of a column in one polars query.
 The values a scanner passes in are text, stripped, and NFKC-normalised where they were not ASCII.
@@ -25,11 +27,20 @@ import polars as pl
 
 from kuajing.errors import InvalidValue
 
-__all__ = ["Detector", "InvalidValue", "digit", "luhn_valid", "on_series", "weighted_sum"]
+__all__ = [
+    "Detector",
+    "InvalidValue",
+    "luhn_valid",
+    "number",
+    "on_series",
+    "spread",
+    "weighted_sum",
+]
 
 
 class Detector(Protocol):
     KIND: str
+    PLAUSIBLE: str
 
     def compact(self, values: pl.Expr) -> pl.Expr: ...
 
@@ -58,26 +69,54 @@ def terms(name: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(line for line in lines if line))
 
 
-def digit(values: pl.Expr, position: int) -> pl.Expr:
-    """The decimal digit at `position` (negative counts from the end), as an integer."""
-    return values.str.slice(position, 1).cast(pl.Int32, strict=False)
-
-
-def weighted_sum(values: pl.Expr, weights: Sequence[int], start: int = 0) -> pl.Expr:
-    """Sum of digit(start + i) * weights[i]: the core of most check-digit schemes."""
-    return pl.sum_horizontal(
-        [digit(values, start + i) * w for i, w in enumerate(weights) if w != 0]
+def number(values: pl.Expr, start: int, count: int) -> pl.Expr:
+    """The `count` characters from `start` read as one Int64 (so `count` <= 18), null unless
+    they are all digits: one parse, then integer arithmetic, is far cheaper than a text slice
+    per digit."""
+    return once(
+        values.str.slice(start, count),
+        lambda v: pl.when(v.str.contains(r"^[0-9]+$")).then(v.cast(pl.Int64, strict=False)),
     )
 
 
-def luhn_valid(digits: pl.Expr, longest: int = 19) -> pl.Expr:
-    """Luhn (ISO/IEC 7812-1) over strings of digits only, up to `longest` digits long."""
-    reversed_ = digits.str.reverse()
-    total = pl.lit(0, dtype=pl.Int32)
-    for i in range(longest):
-        d = reversed_.str.slice(i, 1).cast(pl.Int32, strict=False).fill_null(0)
-        total = total + (d if i % 2 == 0 else pl.when(d * 2 > 9).then(d * 2 - 9).otherwise(d * 2))
-    return (total % 10) == 0
+def spread(digits: pl.Expr, count: int) -> list[pl.Expr]:
+    """The `count` decimal digits of an integer, most significant first (reference a computed
+    value here, e.g. a field inside `once`: each digit refers to it)."""
+    return [digits // 10 ** (count - 1 - i) % 10 for i in range(count)]
+
+
+def weighted_sum(values: pl.Expr, weights: Sequence[int], start: int = 0) -> pl.Expr:
+    """The digits from `start` times `weights`, summed: the core of most check-digit schemes.
+    Null unless those positions are all digits."""
+    n = len(weights)
+    return once(
+        number(values, start, n),
+        lambda x: pl.sum_horizontal(
+            [d * w for d, w in zip(spread(x, n), weights, strict=True) if w], ignore_nulls=False
+        ),
+    )
+
+
+def luhn_valid(digits_only: pl.Expr, longest: int = 19) -> pl.Expr:
+    """Luhn (ISO/IEC 7812-1) over strings of digits only, up to `longest` (at most 36) digits.
+    Padded with zeros on the left (which add nothing), every position has a fixed weight."""
+    head = max(longest - 18, 0)  # an Int64 holds 18 digits
+
+    def check(parts: pl.Expr) -> pl.Expr:
+        found = spread(parts.struct.field("head"), head) if head else []
+        found += spread(parts.struct.field("tail"), longest - head)
+        total = pl.lit(0, dtype=pl.Int64)
+        for i, d in enumerate(found):
+            doubled = (longest - 1 - i) % 2 == 1  # every second digit from the right
+            total = total + (d * 2 - (d >= 5).cast(pl.Int64) * 9 if doubled else d)
+        return (total % 10) == 0
+
+    def split(padded: pl.Expr) -> pl.Expr:
+        parts = [number(padded, head, longest - head).alias("tail")]
+        parts += [number(padded, 0, head).alias("head")] if head else []
+        return once(pl.struct(parts), check)
+
+    return once(digits_only.str.zfill(longest), split)
 
 
 def fail(kind: str, reason: str, message: str) -> InvalidValue:

@@ -31,6 +31,7 @@ import polars as pl
 from kuajing.scan.detectors.base import fail, once, terms
 
 KIND = "biometric"
+PLAUSIBLE = r"^(?:\S|[\r\n])+$"
 
 _EXTENSIONS = (
     "jpg|jpeg|png|bmp|gif|webp|tif|tiff|heic|jp2|j2k|wsq|raw|dat|bin|tpl|tmpl|template|feat|fea"

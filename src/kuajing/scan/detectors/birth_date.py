@@ -25,6 +25,7 @@ import polars as pl
 from kuajing.scan.detectors.base import fail, once
 
 KIND = "birth_date"
+PLAUSIBLE = r"^\d{4}"
 
 _EARLIEST = dt.date(1900, 1, 1)
 _SEPARATORS = {"年": "-", "月": "-", "日": "", "号": "", "/": "-", ".": "-"}

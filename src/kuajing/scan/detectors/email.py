@@ -20,9 +20,10 @@ import re
 
 import polars as pl
 
-from kuajing.scan.detectors.base import fail
+from kuajing.scan.detectors.base import fail, once
 
 KIND = "email"
+PLAUSIBLE = "@"
 
 _ATEXT = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
 _LOCAL = rf"{_ATEXT}(?:\.{_ATEXT})*"
@@ -39,17 +40,18 @@ def compact(values: pl.Expr) -> pl.Expr:
 
 
 def is_valid(values: pl.Expr) -> pl.Expr:
-    v = compact(values)
-    local = v.str.extract(_SPLIT, 1)
-    domain = v.str.extract(_SPLIT, 2)
-    ok = (
-        (v.str.len_chars() <= 254)
+    return once(values.str.extract_groups(_SPLIT), _valid).fill_null(False)
+
+
+def _valid(parts: pl.Expr) -> pl.Expr:
+    local, domain = parts.struct.field("1"), parts.struct.field("2").str.to_lowercase()
+    return (
+        (local.str.len_chars() + 1 + domain.str.len_chars() <= 254)
         & (local.str.len_chars() <= 64)
         & local.str.contains(f"^(?:{_LOCAL})$")
         & domain.str.contains(f"^(?:{_DOMAIN})$")
         & ~domain.str.contains(_FILES)
     )
-    return ok.fill_null(False)
 
 
 def validate(value: str) -> str:

@@ -30,6 +30,7 @@ import polars as pl
 from kuajing.scan.detectors.base import fail, once
 
 KIND = "gps_location"
+PLAUSIBLE = r"\.\d{4}"
 
 _NUM = r"-?\d+(?:\.\d+)?"
 _PREPARE = {"北纬": "N", "南纬": "S", "东经": "E", "西经": "W", "°": "", "+": "", "|": ";"}

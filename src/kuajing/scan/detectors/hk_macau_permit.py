@@ -24,6 +24,7 @@ import polars as pl
 from kuajing.scan.detectors.base import fail
 
 KIND = "hk_macau_permit"
+PLAUSIBLE = r"^[A-Za-z0-9\s\-]{9,}$"
 
 _SHAPES = (
     r"C[0-9]{8}",  # mainland resident's card, 2014 on

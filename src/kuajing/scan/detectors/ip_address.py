@@ -23,6 +23,7 @@ import polars as pl
 from kuajing.scan.detectors.base import fail
 
 KIND = "ip_address"
+PLAUSIBLE = r"^[0-9A-Fa-f:.]{2,}$"
 
 _OCTET = r"(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])"
 IPV4 = rf"{_OCTET}(?:\.{_OCTET}){{3}}"

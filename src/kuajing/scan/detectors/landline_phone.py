@@ -26,6 +26,7 @@ import polars as pl
 from kuajing.scan.detectors.base import fail
 
 KIND = "landline_phone"
+PLAUSIBLE = r"^[0-9+\s\-()]{10,}$"
 
 _SHAPES = (
     r"0(?:10|2[0-9])[2-9][0-9]{7}",  # Beijing and the 2X cities: 8-digit local numbers

@@ -31,6 +31,7 @@ from kuajing.scan.detectors.base import fail
 KIND = "license_plate"
 
 PROVINCES = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼"
+PLAUSIBLE = f"[{PROVINCES}使]"
 _HEAD = f"[{PROVINCES}][A-HJ-Z]"
 _S = "[A-HJ-NP-Z0-9]"  # a serial character
 _SHAPES = (

@@ -30,6 +30,7 @@ import polars as pl
 from kuajing.scan.detectors.base import fail, once, terms
 
 KIND = "medical"
+PLAUSIBLE = "[A-Za-z\u3400-\u4dbf\u4e00-\u9fff]"
 
 _ICD10 = r"^[A-Z]\d{2}(?:\.[0-9A-Zx]{1,8})?$"
 _DOSE = (

@@ -25,6 +25,7 @@ import polars as pl
 from kuajing.scan.detectors.base import fail
 
 KIND = "mobile_phone"
+PLAUSIBLE = r"^[0-9+\s\-()]{11,}$"
 
 _SEGMENT = r"1(?:3[0-9]|4[5-9]|5[0-35-9]|6[2567]|7[0-8]|8[0-9]|9[0-35-9])"
 _PATTERN = rf"^(?:{_SEGMENT}[0-9]{{8}}|1610[0-9]{{7}})$"

@@ -28,6 +28,7 @@ import polars as pl
 from kuajing.scan.detectors.base import fail
 
 KIND = "passport"
+PLAUSIBLE = r"^[A-Za-z0-9\s\-.]{8,}$"
 
 _SHAPES = (
     r"E[0-9]{8}",  # ordinary e-passport, 2012-2017

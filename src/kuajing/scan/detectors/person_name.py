@@ -30,6 +30,7 @@ import polars as pl
 from kuajing.scan.detectors.base import fail, once, terms
 
 KIND = "person_name"
+PLAUSIBLE = "[\u3400-\u4dbf\u4e00-\u9fff]"
 
 _HAN = "[\u3400-\u4dbf\u4e00-\u9fff]"
 _SPACES_AND_DOTS = {" ": "", "\t": "", "\u3000": "", **dict.fromkeys("•・‧∙⋅･", "·")}

@@ -20,6 +20,7 @@ import polars as pl
 from kuajing.scan.detectors.base import fail, once, weighted_sum
 
 KIND = "resident_id"
+PLAUSIBLE = r"^[0-9Xx\s\-]{15,}$"
 
 PROVINCES = frozenset(
     [

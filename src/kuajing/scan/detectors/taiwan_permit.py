@@ -28,6 +28,7 @@ import polars as pl
 from kuajing.scan.detectors.base import fail
 
 KIND = "taiwan_permit"
+PLAUSIBLE = r"^[A-Za-z0-9\s()]{8,}$"
 
 _SHAPES = (
     r"[0-9]{8}",  # 台胞证 lifelong number, 2008 on

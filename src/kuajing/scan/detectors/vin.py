@@ -24,9 +24,10 @@ import re
 
 import polars as pl
 
-from kuajing.scan.detectors.base import fail, weighted_sum
+from kuajing.scan.detectors.base import fail, once, weighted_sum
 
 KIND = "vin"
+PLAUSIBLE = r"^[A-Za-z0-9\s]{17,}$"
 
 WEIGHTS = (8, 7, 6, 5, 4, 3, 2, 10, 0, 9, 8, 7, 6, 5, 4, 3, 2)
 _LETTERS = "ABCDEFGHJKLMNPRSTUVWXYZ"
@@ -34,6 +35,7 @@ _DIGITS = "12345678123457923456789"  # the letters' values, in order
 _SHAPE = r"^[A-HJ-NPR-Z0-9]{17}$"
 _PARTS = r"^.{9}[1-9A-HJ-NPR-TV-Y].{4}[0-9]{3}$"  # model year; digits at the end of the serial
 _LETTER = r"[A-HJ-NPR-Z]"
+_CHECK = {n: "X" if n == 10 else str(n) for n in range(11)}  # weighted sum mod 11
 _CHECKED = r"^[L1-5]"  # regions whose rules require the check digit
 
 
@@ -42,17 +44,18 @@ def compact(values: pl.Expr) -> pl.Expr:
 
 
 def is_valid(values: pl.Expr) -> pl.Expr:
-    v = compact(values)
+    return once(compact(values), _valid).fill_null(False)
+
+
+def _valid(v: pl.Expr) -> pl.Expr:
     numeric = v.str.replace_many(list(_LETTERS), list(_DIGITS))
-    rest = weighted_sum(numeric, WEIGHTS) % 11
-    check = pl.when(rest == 10).then(pl.lit("X")).otherwise(rest.cast(pl.String))
-    ok = (
+    check = once(numeric, lambda n: (weighted_sum(n, WEIGHTS) % 11).replace_strict(_CHECK))
+    return (
         v.str.contains(_SHAPE)
         & v.str.contains(_PARTS)
         & v.str.slice(0, 8).str.contains(_LETTER)
         & (~v.str.contains(_CHECKED) | (check == v.str.slice(8, 1)))
     )
-    return ok.fill_null(False)
 
 
 def check_digit(v: str) -> str:
