@@ -4,6 +4,9 @@ One pass over each file, in batches. The first rows of a file propose each colum
 detector runs on them); the whole pass then counts, per column, the values of the proposed kind,
 and collects the normalised person keys, so the distinct count is exact. `sample` limits the
 detectors, never the person count, to the first rows of each file.
+
+A detector checks only the values its PLAUSIBLE pattern admits, and the person keys of a batch
+are collected in a worker thread while the main thread reads the next one.
 """
 
 from __future__ import annotations
@@ -110,9 +113,8 @@ def scan(locations: Sequence[str], data: PersonalData, options: Options) -> Scan
 
 
 def _scan_source(run: _Run, source: Source) -> None:
-    batches = source.batches
     labels = _labels(source.header)
-    first = next(batches, None)
+    first = next(source.batches, None)
     if first is None:
         raise DatasetError("no rows", file=source.label)
     for label in labels:
@@ -127,7 +129,7 @@ def _scan_source(run: _Run, source: Source) -> None:
     # releases the GIL, so the two threads use both cores.
     with ThreadPoolExecutor(max_workers=_WORKERS) as pool:
         pending: deque[Future[_BatchPersons]] = deque()
-        for batch, _ in chain([first], batches):
+        for batch, _ in chain([first], source.batches):
             frame = batch.rename(dict(zip(batch.columns, labels, strict=True)))
             limit = None if run.options.sample is None else max(run.options.sample - rows, 0)
             _count(run, frame, labels, limit)
