@@ -34,12 +34,17 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check src tests bench
 	$(BIN)/mypy
 
-# Debian packages the tests need: a PostgreSQL server (the ledger is tested on it too).
+# Debian packages the tests need: a PostgreSQL server (the ledger is tested on it too) and
+# Chromium (the browser tests in tests/web drive /usr/bin/chromium with Playwright).
+# Only the missing ones are installed, after a single apt-get update.
 system-deps:
-	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { \
+	@PKGS=; \
+	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || PKGS="$$PKGS postgresql"; \
+	[ -x /usr/bin/chromium ] || PKGS="$$PKGS chromium"; \
+	[ -z "$$PKGS" ] || { \
 	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
 	  $$SUDO apt-get update -q && \
-	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q --no-install-recommends postgresql; }
+	  $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $$PKGS; }
 
 test: lint system-deps
 	$(BIN)/pytest

@@ -69,3 +69,16 @@ class InvalidValue(KuajingError):
         self.reason = reason
         self.message = message
         super().__init__(f"{kind}: {message}")
+
+
+class AccountError(KuajingError):
+    """An account operation is refused: a name taken, a bad password, a weak one."""
+
+
+class NotFound(AccountError):
+    """No such object, or not one the caller's organisation may see (the same answer for both,
+    so that one tenant cannot learn what another holds)."""
+
+
+class Forbidden(AccountError):
+    """The caller's role does not allow the operation."""

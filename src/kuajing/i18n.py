@@ -58,6 +58,11 @@ def bound(threshold: Threshold, lang: Lang) -> str:
 
 
 PHRASES: dict[str, Text] = {
+    "org_created": Text(zh="已创建组织 {slug}：{name}", en="Created organisation {slug}: {name}"),
+    "user_created": Text(
+        zh="已创建用户 {email}（{role}，组织 {org}）",
+        en="Created user {email} ({role}, organisation {org})",
+    ),
     "overlap": Text(
         zh="同一人的敏感与非敏感个人信息重叠情况未知（请提供 persons 去重人数）",
         en="how many persons appear in both counters (give 'persons', the distinct total)",

@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 
 from kuajing.catalog.base import Lang
+from kuajing.cli import accounts as accounts_cli
 from kuajing.cli import catalog as catalog_cli
 from kuajing.cli import ledger as ledger_cli
 from kuajing.cli import state
@@ -25,6 +26,8 @@ app = typer.Typer(
 
 app.add_typer(catalog_cli.app, name="catalog")
 app.add_typer(ledger_cli.app, name="ledger")
+app.add_typer(accounts_cli.org_app, name="org")
+app.add_typer(accounts_cli.user_app, name="user")
 app.command("scan")(scan_cmd)
 
 

@@ -1,0 +1,70 @@
+"""The accounts' tables (migration 0002 creates them; a test checks the two agree)."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
+
+metadata = MetaData()
+
+organisations = Table(
+    "organisations",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("slug", String(64), nullable=False, unique=True),
+    Column("name", String(400), nullable=False),
+    Column("processor", String(400), nullable=False),  # its name in the export ledger
+    Column("zone", String(64)),
+    Column("ciio", Boolean, nullable=False),
+    Column("sector", String(200)),
+    Column("created_at", String(40), nullable=False),
+)
+
+users = Table(
+    "users",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("organisation_id", Integer, ForeignKey("organisations.id"), nullable=False),
+    Column("email", String(320), nullable=False, unique=True),
+    Column("name", String(200), nullable=False),
+    Column("role", String(16), nullable=False),
+    Column("password_hash", String(200), nullable=False),
+    Column("lang", String(2), nullable=False),
+    Column("created_at", String(40), nullable=False),
+)
+
+api_tokens = Table(
+    "api_tokens",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("user_id", Integer, ForeignKey("users.id"), nullable=False),
+    Column("name", String(200), nullable=False),
+    Column("prefix", String(16), nullable=False),  # shown in lists, to tell tokens apart
+    Column("hash", LargeBinary(32), nullable=False, unique=True),
+    Column("created_at", String(40), nullable=False),
+    Column("revoked_at", String(40)),
+)
+
+decisions = Table(
+    "decisions",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("organisation_id", Integer, ForeignKey("organisations.id"), nullable=False),
+    Column("user_id", Integer, ForeignKey("users.id"), nullable=False),
+    Column("created_at", String(40), nullable=False),
+    Column("catalog_version", String(40), nullable=False),
+    Column("catalog_digest", String(40), nullable=False),
+    Column("request", Text, nullable=False),
+    Column("decision", Text, nullable=False),
+)
+Index("decisions_by_organisation", decisions.c.organisation_id, decisions.c.created_at)

@@ -1,0 +1,81 @@
+"""`kuajing org create` and `kuajing user create`: set up the service's tenants and users."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import typer
+
+from kuajing.cli.state import LangOpt, language
+from kuajing.i18n import fmt
+
+DatabaseOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--database",
+        envvar="KUAJING_DATABASE_URL",
+        help="SQLAlchemy URL (default: a SQLite file in the user data directory).",
+    ),
+]
+
+org_app = typer.Typer(help="Organisations: the service's tenants.", no_args_is_help=True)
+user_app = typer.Typer(help="Users of an organisation.", no_args_is_help=True)
+
+
+@org_app.command("create")
+def org_create(
+    slug: Annotated[str, typer.Argument(help="Short name in URLs: lower-case, digits, hyphens.")],
+    name: Annotated[str, typer.Option("--name", help="The legal entity's name.")],
+    processor: Annotated[
+        str | None, typer.Option(help="Its name in the export ledger (default: --name).")
+    ] = None,
+    zone: Annotated[
+        str | None, typer.Option(help="Pilot free trade zone it is registered in.")
+    ] = None,
+    ciio: Annotated[bool, typer.Option("--ciio/--not-ciio", help="A CIIO operator?")] = False,
+    sector: Annotated[str | None, typer.Option(help="Its sector.")] = None,
+    database: DatabaseOpt = None,
+    lang: LangOpt = None,
+) -> None:
+    """Create an organisation."""
+    from kuajing.services.accounts import open_accounts
+
+    org = open_accounts(database).create_organisation(
+        slug, name, processor=processor, zone=zone, ciio=ciio, sector=sector
+    )
+    typer.echo(fmt("org_created", slug=org.slug, name=org.name).get(language(lang)))
+
+
+@user_app.command("create")
+def user_create(
+    email: Annotated[str, typer.Argument(help="The user's e-mail address (their sign-in).")],
+    org: Annotated[str, typer.Option("--org", help="The organisation's slug.")],
+    role: Annotated[str, typer.Option(help="admin, member or viewer.")] = "member",
+    name: Annotated[str | None, typer.Option(help="Display name.")] = None,
+    user_lang: Annotated[str, typer.Option("--user-lang", help="zh or en, for the web.")] = "zh",
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="Read the password from standard input.")
+    ] = False,
+    database: DatabaseOpt = None,
+    lang: LangOpt = None,
+) -> None:
+    """Create a user. The password is asked for (twice), or read from standard input."""
+    from kuajing.errors import RequestError
+    from kuajing.services.accounts import open_accounts
+
+    if user_lang not in ("zh", "en"):
+        raise RequestError(f"zh or en, not {user_lang!r}", path="--user-lang")
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = typer.prompt("Password / 密码", hide_input=True, confirmation_prompt=True)
+    user = open_accounts(database).create_user(
+        org,
+        email,
+        password,
+        name=name,
+        role=role,  # type: ignore[arg-type]  # checked by the store
+        lang="zh" if user_lang == "zh" else "en",
+    )
+    typer.echo(fmt("user_created", email=user.email, role=user.role, org=org).get(language(lang)))

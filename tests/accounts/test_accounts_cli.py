@@ -1,0 +1,48 @@
+"""`kuajing org create` and `kuajing user create` as an administrator runs them."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from kuajing.accounts.store import Accounts
+
+EXE = shutil.which("kuajing", path=str(Path(sys.executable).parent)) or "kuajing"
+PASSWORD = "correct horse battery"
+
+
+def kuajing(db: str, *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "LANG": "en_US.UTF-8", "KUAJING_DATABASE_URL": db}
+    return subprocess.run(
+        [EXE, *args], env=env, input=stdin, capture_output=True, text=True, check=False
+    )
+
+
+def test_an_organisation_and_its_admin(tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'service.db'}"
+    made = kuajing(db, "org", "create", "pharma", "--name", "Example Pharma", "--zone", "beijing")
+    assert made.returncode == 0, made.stderr
+    assert made.stdout.strip() == "Created organisation pharma: Example Pharma"
+    user = ["user", "create", "admin@pharma.example", "--org", "pharma", "--role", "admin"]
+    added = kuajing(db, *user, "--password-stdin", "--lang", "zh", stdin=PASSWORD + "\n")
+    assert added.returncode == 0, added.stderr
+    assert added.stdout.strip() == "已创建用户 admin@pharma.example（admin，组织 pharma）"
+    who = Accounts.open(db).authenticate("admin@pharma.example", PASSWORD)
+    assert who is not None and who.role == "admin" and who.organisation.zone == "beijing"
+
+
+def test_refusals_are_one_line_errors(tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'service.db'}"
+    assert kuajing(db, "org", "create", "pharma", "--name", "Example Pharma").returncode == 0
+    again = kuajing(db, "org", "create", "pharma", "--name", "Again")
+    short = kuajing(
+        db, "user", "create", "a@pharma.example", "--org", "pharma", "--password-stdin", stdin="x\n"
+    )
+    for run, message in (
+        (again, "kuajing: error: organisation 'pharma' exists already"),
+        (short, "kuajing: error: the password needs at least 12 characters"),
+    ):
+        assert run.returncode == 2 and run.stderr.strip() == message and not run.stdout
