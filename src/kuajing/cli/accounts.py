@@ -79,3 +79,31 @@ def user_create(
         lang="zh" if user_lang == "zh" else "en",
     )
     typer.echo(fmt("user_created", email=user.email, role=user.role, org=org).get(language(lang)))
+
+
+token_app = typer.Typer(help="API tokens for scripts and other systems.", no_args_is_help=True)
+
+
+@token_app.command("create")
+def token_create(
+    email: Annotated[str, typer.Argument(help="The user the token acts as.")],
+    name: Annotated[str, typer.Option("--name", help="What the token is for.")] = "cli",
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="Read the password from standard input.")
+    ] = False,
+    database: DatabaseOpt = None,
+) -> None:
+    """Create an API token (the user's password is asked for). The secret is printed once."""
+    from kuajing.errors import AccountError
+    from kuajing.services.accounts import open_accounts
+
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = typer.prompt("Password / 密码", hide_input=True)
+    store = open_accounts(database)
+    who = store.authenticate(email, password)
+    if who is None:
+        raise AccountError("wrong e-mail or password")
+    secret, _ = store.create_token(who, name)
+    typer.echo(secret)

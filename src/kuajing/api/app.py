@@ -1,0 +1,25 @@
+"""The application: `create_app(database_url)`; `kuajing serve` runs it."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from kuajing import __version__
+from kuajing.api import errors
+from kuajing.api.routes import assess, decisions, me
+from kuajing.catalog import Catalog, default_catalog
+from kuajing.services.accounts import open_accounts
+
+
+def create_app(database_url: str | None = None, catalog: Catalog | None = None) -> FastAPI:
+    app = FastAPI(
+        title="kuajing 跨境",
+        version=__version__,
+        description="Which legal pathway a cross-border data export from China needs.",
+    )
+    app.state.accounts = open_accounts(database_url)
+    app.state.catalog = catalog or default_catalog()
+    errors.install(app)
+    for module in (assess, decisions, me):
+        app.include_router(module.router)
+    return app

@@ -1,0 +1,35 @@
+"""`POST /v1/assess`: the request and decision formats of `kuajing assess`, unchanged."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Depends, Query, Request, Response
+
+from kuajing.accounts.models import Principal
+from kuajing.api.auth import accounts, needs
+from kuajing.engine import Decision
+from kuajing.engine import Request as AssessRequest
+from kuajing.services.decisions import assess_and_log
+
+router = APIRouter(prefix="/v1", tags=["assess"])
+
+
+@router.post("/assess", response_model=Decision, status_code=200)
+def assess(
+    body: AssessRequest,
+    http: Request,
+    response: Response,
+    who: Annotated[Principal, Depends(needs("member"))],
+    lang: Annotated[Literal["zh", "en"] | None, Query()] = None,
+    explain: bool = False,
+) -> Decision:
+    """Assess the exports in the request. The decision is logged: its id is in the
+    `Kuajing-Decision-Id` header and `Location` points at it."""
+    chosen = lang or who.user.lang
+    decision, record = assess_and_log(
+        accounts(http), who, body, http.app.state.catalog, chosen, explain
+    )
+    response.headers["Kuajing-Decision-Id"] = record.id
+    response.headers["Location"] = f"/v1/decisions/{record.id}"
+    return decision

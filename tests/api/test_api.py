@@ -1,0 +1,112 @@
+"""The REST API on SQLite and PostgreSQL: tokens, assess with its decision log, errors as JSON
+with stable codes, and tenants that cannot see each other's objects."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+
+from kuajing.accounts.store import Accounts
+from kuajing.api.app import create_app
+
+PASSWORD = "correct horse battery"
+REQUEST = {
+    "date": "2026-03-01",
+    "processor": {"name": "Example Pharma (Beijing) Co., Ltd.", "zone": "beijing"},
+    "transfers": [{"id": "t1", "scenario": "临床试验", "personal": 12000}],
+}
+
+
+@pytest.fixture
+def client(db_url: str) -> Iterator[TestClient]:
+    with TestClient(create_app(db_url)) as test:
+        yield test
+
+
+def _token(db_url: str, org: str, email: str, role: str) -> str:
+    store = Accounts.open(db_url)
+    try:
+        store.organisation(org)
+    except Exception:
+        store.create_organisation(org, f"{org} Co., Ltd.")
+    store.create_user(org, email, PASSWORD, role=role)  # type: ignore[arg-type]
+    who = store.authenticate(email, PASSWORD)
+    assert who is not None
+    return store.create_token(who, "test")[0]
+
+
+def _auth(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+def test_assess_logs_the_decision(client: TestClient, db_url: str) -> None:
+    token = _token(db_url, "pharma", "a@pharma.example", "member")
+    answer = client.post("/v1/assess", json=REQUEST, headers=_auth(token), params={"lang": "en"})
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["pathway"] == "standard_contract_or_certification"
+    decision_id = answer.headers["Kuajing-Decision-Id"]
+    assert answer.headers["Location"] == f"/v1/decisions/{decision_id}"
+    logged = client.get(f"/v1/decisions/{decision_id}", headers=_auth(token)).json()
+    assert logged["decision"] == answer.json()
+    assert logged["request"]["transfers"][0]["personal"] == 12000
+    assert logged["catalog_version"] and logged["catalog_digest"]
+    assert [d["id"] for d in client.get("/v1/decisions", headers=_auth(token)).json()] == [
+        decision_id
+    ]
+
+
+def test_another_organisation_gets_404(client: TestClient, db_url: str) -> None:
+    pharma = _token(db_url, "pharma", "a@pharma.example", "member")
+    bank = _token(db_url, "bank", "a@bank.example", "admin")
+    decision_id = client.post("/v1/assess", json=REQUEST, headers=_auth(pharma)).headers[
+        "Kuajing-Decision-Id"
+    ]
+    seen = client.get(f"/v1/decisions/{decision_id}", headers=_auth(bank))
+    assert seen.status_code == 404 and seen.json()["error"]["code"] == "not_found"
+    assert client.get("/v1/decisions", headers=_auth(bank)).json() == []
+    [pharma_token] = client.get("/v1/tokens", headers=_auth(pharma)).json()
+    gone = client.delete(f"/v1/tokens/{pharma_token['id']}", headers=_auth(bank))
+    assert gone.status_code == 404
+    assert client.get("/v1/me", headers=_auth(pharma)).status_code == 200
+
+
+def test_tokens_are_required_and_revocable(client: TestClient, db_url: str) -> None:
+    token = _token(db_url, "pharma", "a@pharma.example", "member")
+    assert client.post("/v1/assess", json=REQUEST).json()["error"]["code"] == "unauthorized"
+    made = client.post("/v1/tokens", json={"name": "ci"}, headers=_auth(token))
+    assert made.status_code == 201
+    second = made.json()["secret"]
+    assert client.get("/v1/me", headers=_auth(second)).json()["user"]["email"] == (
+        "a@pharma.example"
+    )
+    token_id = made.json()["token"]["id"]
+    assert client.delete(f"/v1/tokens/{token_id}", headers=_auth(token)).status_code == 204
+    refused = client.get("/v1/me", headers=_auth(second))
+    assert refused.status_code == 401 and refused.json()["error"]["code"] == "unauthorized"
+
+
+def test_a_viewer_cannot_assess(client: TestClient, db_url: str) -> None:
+    token = _token(db_url, "pharma", "v@pharma.example", "viewer")
+    refused = client.post("/v1/assess", json=REQUEST, headers=_auth(token))
+    assert refused.status_code == 403 and refused.json()["error"]["code"] == "forbidden"
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"transfers": []}, "transfers"),
+        ({"date": "not a date"}, "date"),
+        ({"processor": {"name": "X", "zone": "atlantis"}}, "processor.zone"),
+        ({"transfers": [{"id": "t1", "scan": "/etc/passwd"}]}, "transfers.0.scan"),
+    ],
+)
+def test_invalid_input_is_422_naming_the_field(
+    client: TestClient, db_url: str, change: dict[str, object], field: str
+) -> None:
+    token = _token(db_url, "pharma", "a@pharma.example", "member")
+    answer = client.post("/v1/assess", json={**REQUEST, **change}, headers=_auth(token))
+    assert answer.status_code == 422, answer.text
+    body = answer.json()["error"]
+    assert body["code"] == "invalid_request" and body["field"] == field, body
