@@ -75,10 +75,10 @@ class AccountError(KuajingError):
     """An account operation is refused: a name taken, a bad password, a weak one."""
 
 
-class NotFound(AccountError):
+class NotFound(KuajingError):
     """No such object, or not one the caller's organisation may see (the same answer for both,
     so that one tenant cannot learn what another holds)."""
 
 
-class Forbidden(AccountError):
+class Forbidden(KuajingError):
     """The caller's role does not allow the operation."""

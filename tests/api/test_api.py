@@ -110,3 +110,19 @@ def test_invalid_input_is_422_naming_the_field(
     assert answer.status_code == 422, answer.text
     body = answer.json()["error"]
     assert body["code"] == "invalid_request" and body["field"] == field, body
+
+
+def test_the_catalogue(client: TestClient, db_url: str) -> None:
+    token = _token(db_url, "pharma", "v@pharma.example", "viewer")
+    lists = client.get("/v1/catalog/lists", headers=_auth(token), params={"lang": "en"}).json()
+    assert "beijing-2024" in {row["id"] for row in lists}
+    hits = client.get("/v1/catalog/search", headers=_auth(token), params={"q": "临床试验"}).json()
+    assert any(hit["kind"] == "scenario" for hit in hits)
+    item = client.get("/v1/catalog/items/beijing-2024", headers=_auth(token)).json()
+    assert item["kind"] == "list" and item["sources"]
+    missing = client.get("/v1/catalog/items/atlantis-2099/x", headers=_auth(token))
+    assert missing.status_code == 404 and missing.json()["error"]["code"] == "not_found"
+    empty = client.get("/v1/catalog/search", headers=_auth(token), params={"q": ""})
+    assert empty.status_code == 422 and empty.json()["error"]["field"] == "query.q"
+    coverage = client.get("/v1/catalog/coverage", headers=_auth(token)).json()
+    assert {row["id"] for row in coverage} == {row["id"] for row in lists}

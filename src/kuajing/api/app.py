@@ -7,6 +7,7 @@ from fastapi import FastAPI
 from kuajing import __version__
 from kuajing.api import errors
 from kuajing.api.routes import assess, decisions, me
+from kuajing.api.routes import catalog as catalog_routes
 from kuajing.catalog import Catalog, default_catalog
 from kuajing.services.accounts import open_accounts
 
@@ -20,6 +21,6 @@ def create_app(database_url: str | None = None, catalog: Catalog | None = None) 
     app.state.accounts = open_accounts(database_url)
     app.state.catalog = catalog or default_catalog()
     errors.install(app)
-    for module in (assess, decisions, me):
+    for module in (assess, catalog_routes, decisions, me):
         app.include_router(module.router)
     return app

@@ -16,7 +16,7 @@ from kuajing.catalog.catalog import normalise
 from kuajing.catalog.loader import RULES_DIR, load_catalog
 from kuajing.catalog.models import Entry, Sizes, ZoneList
 from kuajing.catalog.vocabulary import canonical
-from kuajing.errors import CatalogError, CatalogInvalid, KuajingError
+from kuajing.errors import CatalogError, CatalogInvalid, KuajingError, NotFound
 
 
 class ListSummary(BaseModel):
@@ -153,7 +153,7 @@ def _find(catalog: Catalog, ident: str) -> tuple[BaseModel, str]:
         for entry in Catalog.entries_of(zl):
             if ident in (entry.id, entry.rule):
                 return entry, "entry"
-    raise KuajingError(f"{ident!r} is no list, sector, scenario, entry, zone or source id")
+    raise NotFound(f"{ident!r} is no list, sector, scenario, entry, zone or source id")
 
 
 def _sources(catalog: Catalog, data: Any) -> dict[str, Any]:
