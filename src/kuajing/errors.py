@@ -55,6 +55,10 @@ class DatasetError(LocatedError):
     """A dataset file (CSV, XLSX, Parquet, JSON Lines) cannot be read as asked."""
 
 
+class TooLarge(DatasetError):
+    """An uploaded dataset exceeds the service's size limit."""
+
+
 class LedgerError(KuajingError):
     """The export ledger refuses an operation: wrong key, unknown batch, broken database."""
 

@@ -3,15 +3,22 @@ with stable codes, and tenants that cannot see each other's objects."""
 
 from __future__ import annotations
 
+import io
+import tempfile
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 
 from kuajing.accounts.store import Accounts
 from kuajing.api.app import create_app
+from kuajing.catalog import default_catalog
+from kuajing.errors import TooLarge
+from kuajing.services import uploads
 
 PASSWORD = "correct horse battery"
+SAMPLE = Path(__file__).resolve().parents[2] / "examples" / "trial-batch.csv"
 REQUEST = {
     "date": "2026-03-01",
     "processor": {"name": "Example Pharma (Beijing) Co., Ltd.", "zone": "beijing"},
@@ -126,3 +133,51 @@ def test_the_catalogue(client: TestClient, db_url: str) -> None:
     assert empty.status_code == 422 and empty.json()["error"]["field"] == "query.q"
     coverage = client.get("/v1/catalog/coverage", headers=_auth(token)).json()
     assert {row["id"] for row in coverage} == {row["id"] for row in lists}
+
+
+def test_scan_an_upload(client: TestClient, db_url: str, tmp_path: Path) -> None:
+    token = _token(db_url, "pharma", "a@pharma.example", "member")
+    with SAMPLE.open("rb") as handle:
+        answer = client.post(
+            "/v1/scan",
+            headers=_auth(token),
+            files={"file": ("trial-batch.csv", handle, "text/csv")},
+            params={"date": "2026-02-10"},
+        )
+    assert answer.status_code == 200, answer.text
+    report = answer.json()
+    assert report["sources"] == ["trial-batch.csv"]
+    assert {c["name"]: c["kind"] for c in report["columns"]}["身份证号"] == "resident_id"
+    assert report["persons"]["distinct"] > 0
+    assert not list(Path(tempfile.gettempdir()).glob("kuajing-upload-*"))  # deleted
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "status", "code"),
+    [
+        ("data.exe", b"MZ", 422, "invalid_request"),
+        ("empty.csv", b"", 422, "invalid_request"),
+        ("../../etc/passwd.csv", b"a,b\n1,2\n", 200, None),  # only the name is kept
+    ],
+)
+def test_bad_uploads(
+    client: TestClient, db_url: str, name: str, content: bytes, status: int, code: str | None
+) -> None:
+    token = _token(db_url, "pharma", "a@pharma.example", "member")
+    answer = client.post("/v1/scan", headers=_auth(token), files={"file": (name, content)})
+    assert answer.status_code == status, answer.text
+    if code:
+        assert answer.json()["error"]["code"] == code
+    else:
+        assert answer.json()["sources"] == ["passwd.csv"]
+
+
+def test_uploads_over_the_limit_are_refused(db_url: str) -> None:
+    with pytest.raises(TooLarge):
+        uploads.scan_upload(io.BytesIO(b"a,b\n" * 10), "d.csv", default_catalog(), max_bytes=10)
+    token = _token(db_url, "pharma", "a@pharma.example", "member")
+    with TestClient(create_app(db_url, max_upload=10)) as small:
+        answer = small.post(
+            "/v1/scan", headers=_auth(token), files={"file": ("d.csv", b"a,b\n" * 10)}
+        )
+    assert answer.status_code == 413 and answer.json()["error"]["code"] == "too_large"

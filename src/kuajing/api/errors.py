@@ -9,7 +9,14 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException
 
-from kuajing.errors import AccountError, Forbidden, KuajingError, LocatedError, NotFound
+from kuajing.errors import (
+    AccountError,
+    Forbidden,
+    KuajingError,
+    LocatedError,
+    NotFound,
+    TooLarge,
+)
 
 
 class ErrorDetail(BaseModel):
@@ -52,6 +59,8 @@ def install(app: FastAPI) -> None:
 
 
 def _refused(exc: KuajingError) -> JSONResponse:
+    if isinstance(exc, TooLarge):
+        return error(413, "too_large", str(exc), "file")
     if isinstance(exc, NotFound):
         return error(404, "not_found", str(exc))
     if isinstance(exc, Forbidden):
