@@ -27,8 +27,8 @@ REQUEST = {
 
 
 @pytest.fixture
-def client(db_url: str) -> Iterator[TestClient]:
-    with TestClient(create_app(db_url)) as test:
+def client(db_url: str, tmp_path: Path) -> Iterator[TestClient]:
+    with TestClient(create_app(db_url, key_file=tmp_path / "ledger.key")) as test:
         yield test
 
 
@@ -172,12 +172,44 @@ def test_bad_uploads(
         assert answer.json()["sources"] == ["passwd.csv"]
 
 
-def test_uploads_over_the_limit_are_refused(db_url: str) -> None:
+def test_uploads_over_the_limit_are_refused(db_url: str, tmp_path: Path) -> None:
     with pytest.raises(TooLarge):
         uploads.scan_upload(io.BytesIO(b"a,b\n" * 10), "d.csv", default_catalog(), max_bytes=10)
     token = _token(db_url, "pharma", "a@pharma.example", "member")
-    with TestClient(create_app(db_url, max_upload=10)) as small:
+    with TestClient(create_app(db_url, key_file=tmp_path / "k", max_upload=10)) as small:
         answer = small.post(
             "/v1/scan", headers=_auth(token), files={"file": ("d.csv", b"a,b\n" * 10)}
         )
     assert answer.status_code == 413 and answer.json()["error"]["code"] == "too_large"
+
+
+def test_the_ledger_is_the_organisations_own(client: TestClient, db_url: str) -> None:
+    pharma = _token(db_url, "pharma", "a@pharma.example", "admin")
+    bank = _token(db_url, "bank", "a@bank.example", "admin")
+    viewer = _token(db_url, "pharma", "v@pharma.example", "viewer")
+    form = {"date": "2026-02-10", "scenario": "临床试验"}
+    with SAMPLE.open("rb") as handle:
+        upload = {"file": ("trial-batch.csv", handle, "text/csv")}
+        made = client.post("/v1/ledger/batches", headers=_auth(pharma), data=form, files=upload)
+    assert made.status_code == 201, made.text
+    batch = made.json()["batch"]
+    assert batch["source"] == "trial-batch.csv" and batch["processor"] == "pharma Co., Ltd."
+    assert batch["persons"] > 0 and made.json()["new"] is True
+    status = client.get("/v1/ledger/status", headers=_auth(pharma), params={"year": 2026})
+    assert status.status_code == 200 and status.json()["processor"] == "pharma Co., Ltd."
+    assert client.get("/v1/ledger/status", headers=_auth(bank)).status_code == 404
+    assert client.get("/v1/ledger/batches", headers=_auth(bank)).json() == []
+    digest = batch["digest"][:12]
+    gone = client.delete(
+        f"/v1/ledger/batches/{digest}", headers=_auth(bank), params={"reason": "x"}
+    )
+    assert gone.status_code == 404 and "pharma" not in gone.text
+    with SAMPLE.open("rb") as handle:
+        upload = {"file": ("trial-batch.csv", handle, "text/csv")}
+        refused = client.post("/v1/ledger/batches", headers=_auth(viewer), data=form, files=upload)
+    assert refused.status_code == 403
+    removed = client.delete(
+        f"/v1/ledger/batches/{digest}", headers=_auth(pharma), params={"reason": "test"}
+    )
+    assert removed.status_code == 200, removed.text
+    assert client.get("/v1/ledger/batches", headers=_auth(pharma)).json() == []

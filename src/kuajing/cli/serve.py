@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -13,10 +14,17 @@ def serve_cmd(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
     database: DatabaseOpt = None,
+    key_file: Annotated[
+        str | None,
+        typer.Option(
+            "--key-file", envvar="KUAJING_KEY_FILE", help="The ledger's key (outside the DB)."
+        ),
+    ] = None,
 ) -> None:
     """Serve the API (OpenAPI document at /openapi.json, interactive docs at /docs)."""
     import uvicorn
 
     from kuajing.api.app import create_app
 
-    uvicorn.run(create_app(database), host=host, port=port, log_level="info")
+    app = create_app(database, key_file=Path(key_file) if key_file else None)
+    uvicorn.run(app, host=host, port=port, log_level="info")

@@ -1,12 +1,13 @@
-"""Datasets uploaded to the service: written to a private temporary folder, scanned there, and
-deleted whatever happens. Only the scan report (column names, kinds, counts) outlives the
-request; raw identifiers are never stored."""
+"""Datasets uploaded to the service: written to a private temporary folder, used there, and
+deleted whatever happens. Only what is derived from them (a scan report, a ledger batch of keyed
+hashes) outlives the request; raw identifiers are never stored."""
 
 from __future__ import annotations
 
 import datetime as dt
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path, PurePath
 from typing import BinaryIO
 
@@ -17,6 +18,21 @@ from kuajing.services.scan import scan_datasets
 
 MAX_UPLOAD = 200 * 2**20  # bytes; larger datasets are scanned with the CLI where they lie
 SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".parquet", ".jsonl", ".ndjson")
+
+
+@contextmanager
+def saved(stream: BinaryIO, filename: str, max_bytes: int = MAX_UPLOAD) -> Iterator[Path]:
+    """The upload as a file named as uploaded (the name only, never a path the caller chose)
+    in a private temporary folder, removed on leaving."""
+    name = PurePath(filename or "upload").name
+    if PurePath(name).suffix.lower() not in SUFFIXES:
+        raise DatasetError(
+            f"{name}: upload CSV, XLSX, Parquet or JSON Lines ({', '.join(SUFFIXES)})"
+        )
+    with tempfile.TemporaryDirectory(prefix="kuajing-upload-") as folder:
+        path = Path(folder) / name
+        _copy(stream, path, max_bytes, name)
+        yield path
 
 
 def scan_upload(
@@ -32,14 +48,7 @@ def scan_upload(
     max_bytes: int = MAX_UPLOAD,
 ) -> ScanReport:
     """Scan an uploaded file; the report names it by its uploaded name."""
-    name = PurePath(filename or "upload").name  # a name only: never a path the caller chose
-    if PurePath(name).suffix.lower() not in SUFFIXES:
-        raise DatasetError(
-            f"{name}: upload CSV, XLSX, Parquet or JSON Lines ({', '.join(SUFFIXES)})"
-        )
-    with tempfile.TemporaryDirectory(prefix="kuajing-upload-") as folder:
-        path = Path(folder) / f"upload{PurePath(name).suffix.lower()}"
-        _copy(stream, path, max_bytes, name)
+    with saved(stream, filename, max_bytes) as path:
         report = scan_datasets(
             [str(path)],
             catalog,
@@ -49,8 +58,8 @@ def scan_upload(
             zone=zone,
             scenario=scenario,
         )
-    files = [f.model_copy(update={"source": name}) for f in report.files]
-    return report.model_copy(update={"sources": [name], "files": files})
+    files = [f.model_copy(update={"source": path.name}) for f in report.files]
+    return report.model_copy(update={"sources": [path.name], "files": files})
 
 
 def _copy(stream: BinaryIO, path: Path, max_bytes: int, name: str) -> None:
@@ -59,7 +68,7 @@ def _copy(stream: BinaryIO, path: Path, max_bytes: int, name: str) -> None:
         while chunk := stream.read(1 << 20):
             written += len(chunk)
             if written > max_bytes:
-                raise TooLarge(f"{name}: larger than {max_bytes // 2**20} MiB")
+                raise TooLarge(f"{name}: larger than {max_bytes / 2**20:g} MiB")
             out.write(chunk)
     if written == 0:
         raise DatasetError(f"{name}: the upload is empty")

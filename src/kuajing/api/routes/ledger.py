@@ -1,0 +1,75 @@
+"""`/v1/ledger/…`: the organisation's export batches and this year's counters."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
+
+from kuajing.accounts.models import Principal
+from kuajing.api.auth import needs
+from kuajing.catalog.models import Exemption
+from kuajing.ledger.models import Batch, Recorded, Status
+from kuajing.services import tenant_ledger
+
+router = APIRouter(prefix="/v1/ledger", tags=["ledger"])
+
+
+@router.get("/status", response_model=Status)
+def status(
+    http: Request,
+    who: Annotated[Principal, Depends(needs("viewer"))],
+    year: Annotated[int | None, Query(ge=2000, le=2100)] = None,
+) -> Status:
+    """The year's distinct persons against each threshold, with headroom and projections."""
+    return tenant_ledger.status(http.app.state.ledger, http.app.state.catalog, who, year)
+
+
+@router.get("/batches", response_model=list[Batch])
+def batches(
+    http: Request,
+    who: Annotated[Principal, Depends(needs("viewer"))],
+    year: Annotated[int | None, Query(ge=2000, le=2100)] = None,
+) -> list[Batch]:
+    return tenant_ledger.batches(http.app.state.ledger, who, year)
+
+
+@router.post("/batches", response_model=Recorded, status_code=201)
+def record(
+    http: Request,
+    who: Annotated[Principal, Depends(needs("member"))],
+    file: Annotated[UploadFile, File(description="CSV, XLSX, Parquet or JSON Lines")],
+    date: Annotated[dt.date, Form(description="Export date")],
+    key: Annotated[list[str] | None, Form(description="Key column(s); default: scanner's")] = None,
+    sensitive: Annotated[bool | None, Form(description="Default: the scanner decides")] = None,
+    scenario: Annotated[str | None, Form()] = None,
+    exemption: Annotated[Exemption | None, Form()] = None,
+    recipient: Annotated[str | None, Form()] = None,
+) -> Recorded:
+    """Record an export batch: persons kept only as keyed hashes; the file is deleted."""
+    return tenant_ledger.record_upload(
+        http.app.state.ledger,
+        http.app.state.catalog,
+        who,
+        file.file,
+        file.filename or "upload",
+        date=date,
+        key=key,
+        sensitive=sensitive,
+        scenario=scenario,
+        exemption=exemption,
+        recipient=recipient,
+        max_bytes=http.app.state.max_upload,
+    )
+
+
+@router.delete("/batches/{batch_id}", response_model=Batch)
+def remove(
+    batch_id: str,
+    http: Request,
+    who: Annotated[Principal, Depends(needs("admin"))],
+    reason: Annotated[str, Query(min_length=1, max_length=500)],
+) -> Batch:
+    """Remove a batch recorded in error (kept in the audit chain, with the reason)."""
+    return tenant_ledger.remove(http.app.state.ledger, who, batch_id, reason)
