@@ -3,6 +3,8 @@ only as hashes, and one organisation's objects are invisible to another's users.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 import sqlalchemy as sa
 
@@ -14,14 +16,14 @@ PASSWORD = "correct horse battery"
 
 
 @pytest.fixture
-def accounts(db_url: str) -> Accounts:
-    store = Accounts.open(db_url)
-    store.create_organisation("pharma", "Example Pharma (Beijing) Co., Ltd.", zone="beijing")
-    store.create_organisation("bank", "Example Bank (Shanghai) Co., Ltd.", zone="shanghai")
-    store.create_user("pharma", "Admin@Pharma.example", PASSWORD, role="admin")
-    store.create_user("pharma", "viewer@pharma.example", PASSWORD, role="viewer")
-    store.create_user("bank", "member@bank.example", PASSWORD, role="member")
-    return store
+def accounts(db_url: str) -> Iterator[Accounts]:
+    with Accounts.open(db_url) as store:
+        store.create_organisation("pharma", "Example Pharma (Beijing) Co., Ltd.", zone="beijing")
+        store.create_organisation("bank", "Example Bank (Shanghai) Co., Ltd.", zone="shanghai")
+        store.create_user("pharma", "Admin@Pharma.example", PASSWORD, role="admin")
+        store.create_user("pharma", "viewer@pharma.example", PASSWORD, role="viewer")
+        store.create_user("bank", "member@bank.example", PASSWORD, role="member")
+        yield store
 
 
 def test_the_migration_creates_the_schema(accounts: Accounts) -> None:

@@ -30,7 +30,8 @@ def test_an_organisation_and_its_admin(tmp_path: Path) -> None:
     added = kuajing(db, *user, "--password-stdin", "--lang", "zh", stdin=PASSWORD + "\n")
     assert added.returncode == 0, added.stderr
     assert added.stdout.strip() == "已创建用户 admin@pharma.example（admin，组织 pharma）"
-    who = Accounts.open(db).authenticate("admin@pharma.example", PASSWORD)
+    with Accounts.open(db) as store:
+        who = store.authenticate("admin@pharma.example", PASSWORD)
     assert who is not None and who.role == "admin" and who.organisation.zone == "beijing"
 
 

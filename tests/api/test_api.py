@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient
 from kuajing.accounts.store import Accounts
 from kuajing.api.app import create_app
 from kuajing.catalog import default_catalog
-from kuajing.errors import TooLarge
+from kuajing.errors import NotFound, TooLarge
 from kuajing.services import uploads
 
 PASSWORD = "correct horse battery"
@@ -33,15 +33,15 @@ def client(db_url: str, tmp_path: Path) -> Iterator[TestClient]:
 
 
 def _token(db_url: str, org: str, email: str, role: str) -> str:
-    store = Accounts.open(db_url)
-    try:
-        store.organisation(org)
-    except Exception:
-        store.create_organisation(org, f"{org} Co., Ltd.")
-    store.create_user(org, email, PASSWORD, role=role)  # type: ignore[arg-type]
-    who = store.authenticate(email, PASSWORD)
-    assert who is not None
-    return store.create_token(who, "test")[0]
+    with Accounts.open(db_url) as store:
+        try:
+            store.organisation(org)
+        except NotFound:
+            store.create_organisation(org, f"{org} Co., Ltd.")
+        store.create_user(org, email, PASSWORD, role=role)  # type: ignore[arg-type]
+        who = store.authenticate(email, PASSWORD)
+        assert who is not None
+        return store.create_token(who, "test")[0]
 
 
 def _auth(token: str) -> dict[str, str]:

@@ -56,6 +56,15 @@ class Accounts:
     def open(cls, url: str) -> Accounts:
         return cls(open_engine(url))
 
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> Accounts:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
     # --- organisations and users ---------------------------------------------------------
 
     def create_organisation(

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI
 
 from kuajing import __version__
-from kuajing.api import errors
-from kuajing.api.routes import assess, decisions, ledger, me, scan
-from kuajing.api.routes import catalog as catalog_routes
+from kuajing.api import errors, routes
 from kuajing.catalog import Catalog, default_catalog
 from kuajing.ledger.ledger import Ledger
 from kuajing.services.accounts import open_accounts
@@ -25,16 +25,26 @@ def create_app(
 ) -> FastAPI:
     """The API over the database at `database_url` (default: the ledger's), whose ledger hashes
     persons with the key in `key_file` (default: the ledger's key file)."""
+    accounts = open_accounts(database_url)
+    book = Ledger.open(database_url, key_file)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        accounts.close()  # their connections, when the server stops
+        book.close()
+
     app = FastAPI(
         title="kuajing 跨境",
         version=__version__,
         description="Which legal pathway a cross-border data export from China needs.",
+        lifespan=lifespan,
     )
-    app.state.accounts = open_accounts(database_url)
-    app.state.ledger = Ledger.open(database_url, key_file)
+    app.state.accounts = accounts
+    app.state.ledger = book
     app.state.catalog = catalog or default_catalog()
     app.state.max_upload = max_upload
     errors.install(app)
-    for module in (assess, catalog_routes, decisions, ledger, me, scan):
-        app.include_router(module.router)
+    for router in routes.ROUTERS:
+        app.include_router(router)
     return app

@@ -1,1 +1,9 @@
 """The API's routers, one module a resource."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from kuajing.api.routes import assess, catalog, decisions, ledger, me, scan
+
+ROUTERS: list[APIRouter] = [m.router for m in (assess, catalog, decisions, ledger, me, scan)]
