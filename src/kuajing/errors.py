@@ -86,3 +86,7 @@ class NotFound(KuajingError):
 
 class Forbidden(KuajingError):
     """The caller's role does not allow the operation."""
+
+
+class UnknownBatch(LedgerError, NotFound):
+    """No batch of that id (for that processor) in the ledger."""

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, Engine, Row, delete, func, insert, select, text
 
-from kuajing.errors import LedgerError
+from kuajing.errors import LedgerError, UnknownBatch
 from kuajing.ledger import audit as audit_log
 from kuajing.ledger import record as rec
 from kuajing.ledger.db import default_url, open_engine, reading, writing
@@ -280,7 +280,7 @@ def _resolve(conn: Connection, batch_id: str, processor: str | None) -> Row[Any]
         query = query.where(processors.c.name == processor)
     rows = conn.execute(query).all()
     if not rows:
-        raise LedgerError(f"batch {batch_id!r}: no such batch in the ledger")
+        raise UnknownBatch(f"batch {batch_id!r}: no such batch in the ledger")
     if len(rows) > 1:
         names = ", ".join(sorted(r.processor_name for r in rows))
         raise LedgerError(f"batch {batch_id!r} is ambiguous ({names}); add --processor")
