@@ -40,9 +40,9 @@ def test_two_processes_recording_at_once_add_up(cli: CLI, tmp_path: Path) -> Non
 def test_the_same_file_twice_at_once_is_recorded_once(cli: CLI, tmp_path: Path) -> None:
     a = ids_csv(tmp_path / "a.csv", 0, 30_000)
     runs = [cli.popen(*record_args(a)) for _ in range(2)]
-    outs = [run.communicate(timeout=300)[0] for run in runs]
-    assert all(run.returncode == 0 for run in runs)
-    assert sorted("already recorded" in out for out in outs) == [False, True]
+    ends = [run.communicate(timeout=300) for run in runs]
+    assert all(run.returncode == 0 for run in runs), [err for _, err in ends]
+    assert sorted("already recorded" in out for out, _ in ends) == [False, True]
     assert cli.status()["batches"] == 1
 
 
