@@ -7,16 +7,11 @@ from typing import Annotated
 
 import typer
 
-from kuajing.cli.state import LangOpt, language
+from kuajing.cli.state import DatabaseOpt, LangOpt, language
 from kuajing.i18n import fmt
 
-DatabaseOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--database",
-        envvar="KUAJING_DATABASE_URL",
-        help="SQLAlchemy URL (default: a SQLite file in the user data directory).",
-    ),
+PasswordStdinOpt = Annotated[
+    bool, typer.Option("--password-stdin", help="Read the password from standard input.")
 ]
 
 org_app = typer.Typer(help="Organisations: the service's tenants.", no_args_is_help=True)
@@ -54,9 +49,7 @@ def user_create(
     role: Annotated[str, typer.Option(help="admin, member or viewer.")] = "member",
     name: Annotated[str | None, typer.Option(help="Display name.")] = None,
     user_lang: Annotated[str, typer.Option("--user-lang", help="zh or en, for the web.")] = "zh",
-    password_stdin: Annotated[
-        bool, typer.Option("--password-stdin", help="Read the password from standard input.")
-    ] = False,
+    password_stdin: PasswordStdinOpt = False,
     database: DatabaseOpt = None,
     lang: LangOpt = None,
 ) -> None:
@@ -66,10 +59,7 @@ def user_create(
 
     if user_lang not in ("zh", "en"):
         raise RequestError(f"zh or en, not {user_lang!r}", path="--user-lang")
-    if password_stdin:
-        password = sys.stdin.readline().rstrip("\n")
-    else:
-        password = typer.prompt("Password / 密码", hide_input=True, confirmation_prompt=True)
+    password = _password(password_stdin, confirm=True)
     user = open_accounts(database).create_user(
         org,
         email,
@@ -88,22 +78,25 @@ token_app = typer.Typer(help="API tokens for scripts and other systems.", no_arg
 def token_create(
     email: Annotated[str, typer.Argument(help="The user the token acts as.")],
     name: Annotated[str, typer.Option("--name", help="What the token is for.")] = "cli",
-    password_stdin: Annotated[
-        bool, typer.Option("--password-stdin", help="Read the password from standard input.")
-    ] = False,
+    password_stdin: PasswordStdinOpt = False,
     database: DatabaseOpt = None,
 ) -> None:
     """Create an API token (the user's password is asked for). The secret is printed once."""
     from kuajing.errors import AccountError
     from kuajing.services.accounts import open_accounts
 
-    if password_stdin:
-        password = sys.stdin.readline().rstrip("\n")
-    else:
-        password = typer.prompt("Password / 密码", hide_input=True)
+    password = _password(password_stdin, confirm=False)
     store = open_accounts(database)
     who = store.authenticate(email, password)
     if who is None:
         raise AccountError("wrong e-mail or password")
     secret, _ = store.create_token(who, name)
     typer.echo(secret)
+
+
+def _password(from_stdin: bool, *, confirm: bool) -> str:
+    """From standard input (for scripts), else asked for without echo (twice to set one)."""
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    answer: str = typer.prompt("Password / 密码", hide_input=True, confirmation_prompt=confirm)
+    return answer

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from kuajing.cli import ledger_render as show
-from kuajing.cli.state import LangOpt, catalog, echo_json, language
+from kuajing.cli.state import DatabaseOpt, KeyFileOpt, LangOpt, catalog, echo_json, language
 from kuajing.errors import LedgerError
 from kuajing.fileio import write_text_atomic
 
@@ -43,22 +43,8 @@ ProcessorOpt = Annotated[str, typer.Option("--processor", help="The exporting le
 
 @app.callback()
 def _options(
-    database: Annotated[
-        str | None,
-        typer.Option(
-            "--database",
-            envvar="KUAJING_DATABASE_URL",
-            help="SQLAlchemy URL (default: a SQLite file in the user data directory).",
-        ),
-    ] = None,
-    key_file: Annotated[
-        str | None,
-        typer.Option(
-            "--key-file",
-            envvar="KUAJING_KEY_FILE",
-            help="The installation secret (outside the DB).",
-        ),
-    ] = None,
+    database: DatabaseOpt = None,
+    key_file: KeyFileOpt = None,
 ) -> None:
     _DB["url"], _DB["key"] = database, key_file
 

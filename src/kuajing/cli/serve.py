@@ -7,19 +7,14 @@ from typing import Annotated
 
 import typer
 
-from kuajing.cli.accounts import DatabaseOpt
+from kuajing.cli.state import DatabaseOpt, KeyFileOpt
 
 
 def serve_cmd(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
     database: DatabaseOpt = None,
-    key_file: Annotated[
-        str | None,
-        typer.Option(
-            "--key-file", envvar="KUAJING_KEY_FILE", help="The ledger's key (outside the DB)."
-        ),
-    ] = None,
+    key_file: KeyFileOpt = None,
 ) -> None:
     """Serve the API (OpenAPI document at /openapi.json, interactive docs at /docs)."""
     import uvicorn

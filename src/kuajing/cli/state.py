@@ -36,6 +36,20 @@ def language(choice: str | None) -> Lang:
 
 
 LangOpt = Annotated[str | None, typer.Option("--lang", help="zh or en (default: locale).")]
+DatabaseOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--database",
+        envvar="KUAJING_DATABASE_URL",
+        help="SQLAlchemy URL (default: a SQLite file in the user data directory).",
+    ),
+]
+KeyFileOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--key-file", envvar="KUAJING_KEY_FILE", help="The installation secret (outside the DB)."
+    ),
+]
 
 
 def echo_json(items: list[BaseModel] | BaseModel | dict[str, object]) -> None:
