@@ -18,7 +18,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from fastapi.testclient import TestClient
 from playwright.sync_api import Browser, Page, sync_playwright
+
+from kuajing.api.app import create_app
+from tests.web.support import served, web_client
 
 CHROMIUM = Path("/usr/bin/chromium")
 
@@ -102,3 +106,24 @@ def live_server() -> Iterator[LiveServer]:
             server.shutdown()
             server.server_close()
             thread.join(timeout=5)
+
+
+@pytest.fixture
+def web_db(tmp_path: Path) -> str:
+    """A fresh SQLite database for one web test (the browser tests run on SQLite, the API's
+    tests cover PostgreSQL)."""
+    return f"sqlite:///{tmp_path / 'web.db'}"
+
+
+@pytest.fixture
+def client(web_db: str, tmp_path: Path) -> Iterator[TestClient]:
+    """The service in a test client over HTTPS (no one is signed in yet)."""
+    with web_client(web_db, tmp_path / "ledger.key") as test:
+        yield test
+
+
+@pytest.fixture
+def app_url(web_db: str, tmp_path: Path) -> Iterator[str]:
+    """The whole service (API and pages) served by uvicorn on 127.0.0.1, for the browser."""
+    with served(create_app(web_db, key_file=tmp_path / "ledger.key")) as url:
+        yield url

@@ -68,3 +68,26 @@ decisions = Table(
     Column("decision", Text, nullable=False),
 )
 Index("decisions_by_organisation", decisions.c.organisation_id, decisions.c.created_at)
+
+# Migration 0003: the web application's sign-in sessions and failed sign-ins (rate limit).
+web_sessions = Table(
+    "web_sessions",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("hash", LargeBinary(32), nullable=False, unique=True),  # SHA-256 of the cookie
+    Column("user_id", Integer, ForeignKey("users.id"), nullable=False),
+    Column("csrf", String(64), nullable=False),  # the token every form must send back
+    Column("created_at", String(40), nullable=False),
+    Column("expires_at", String(40), nullable=False),
+)
+
+login_failures = Table(
+    "login_failures",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("email", String(320), nullable=False),
+    Column("address", String(64), nullable=False),  # the client's IP address
+    Column("at", String(40), nullable=False),
+)
+Index("login_failures_by_email", login_failures.c.email, login_failures.c.at)
+Index("login_failures_by_address", login_failures.c.address, login_failures.c.at)

@@ -149,15 +149,36 @@ class Accounts:
             _HASHER.verify(found.password_hash if found else _UNKNOWN, password)
         except (VerifyMismatchError, VerificationError):
             return None
-        return self._principal(found) if found else None
+        return self.principal(found) if found else None
 
-    def _principal(self, user: Row[Any]) -> Principal:
+    def principal(self, user: Row[Any]) -> Principal:
+        """The principal of a row of `users` (its password hash is left out)."""
         with reading(self.engine) as conn:
             org = conn.execute(
                 select(organisations).where(organisations.c.id == user.organisation_id)
             ).one()
-        fields = {k: v for k, v in user._mapping.items() if k != "password_hash"}
+        fields = {k: v for k, v in user._mapping.items() if k in User.model_fields}
         return Principal(user=User(**fields), organisation=Organisation(**org._mapping))
+
+    def users(self, principal: Principal) -> list[User]:
+        """The users of the caller's organisation."""
+        with reading(self.engine) as conn:
+            rows = conn.execute(
+                select(users)
+                .where(users.c.organisation_id == principal.organisation.id)
+                .order_by(users.c.id)
+            ).all()
+        return [User(**{k: v for k, v in r._mapping.items() if k != "password_hash"}) for r in rows]
+
+    def set_lang(self, principal: Principal, lang: Lang) -> Principal:
+        """The caller's language for pages and answers; returns the updated principal."""
+        if lang not in ("zh", "en"):
+            raise AccountError(f"language {lang!r}: zh or en")
+        with writing(self.engine) as conn:
+            conn.execute(update(users).where(users.c.id == principal.user.id).values(lang=lang))
+        return principal.model_copy(
+            update={"user": principal.user.model_copy(update={"lang": lang})}
+        )
 
     # --- API tokens ------------------------------------------------------------------------
 
@@ -182,7 +203,7 @@ class Accounts:
                 .join(api_tokens, api_tokens.c.user_id == users.c.id)
                 .where(api_tokens.c.hash == _digest(secret), api_tokens.c.revoked_at.is_(None))
             ).first()
-        return self._principal(found) if found else None
+        return self.principal(found) if found else None
 
     def tokens(self, principal: Principal) -> list[Token]:
         """The organisation's tokens for an admin; a member's or viewer's own otherwise."""

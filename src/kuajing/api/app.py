@@ -14,6 +14,8 @@ from kuajing.catalog import Catalog, default_catalog
 from kuajing.ledger.ledger import Ledger
 from kuajing.services.accounts import open_accounts
 from kuajing.services.uploads import MAX_UPLOAD
+from kuajing.web import app as web
+from kuajing.web.errors import html_error
 
 
 def create_app(
@@ -44,7 +46,8 @@ def create_app(
     app.state.ledger = book
     app.state.catalog = catalog or default_catalog()
     app.state.max_upload = max_upload
-    errors.install(app)
+    errors.install(app, html_error)
     for router in routes.ROUTERS:
         app.include_router(router)
+    web.install(app)
     return app

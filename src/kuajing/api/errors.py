@@ -3,9 +3,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException
 
@@ -37,25 +39,42 @@ def error(status: int, code: str, message: str, field: str | None = None) -> JSO
 _HTTP_CODES = {401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed"}
 
 
-def install(app: FastAPI) -> None:
-    """Map every error kuajing raises, and FastAPI's own, to the JSON body."""
+# A page for an error on the web application's paths: (request, status, code, message).
+HtmlError = Callable[[Request, int, str, str], Response]
+API_PATHS = ("/v1/", "/openapi.json", "/docs", "/redoc")
+
+
+def install(app: FastAPI, html: HtmlError | None = None) -> None:
+    """Map every error kuajing raises, and FastAPI's own, to the JSON body; on the web pages'
+    paths, to the page `html` renders, when given."""
+
+    def answer(request: Request, response: JSONResponse) -> Response:
+        if html is None or request.url.path.startswith(API_PATHS):
+            return response
+        detail = ErrorBody.model_validate_json(bytes(response.body)).error
+        message = f"{detail.field}: {detail.message}" if detail.field else detail.message
+        page = html(request, response.status_code, detail.code, message)
+        page.headers.update({k: v for k, v in response.headers.items() if k.startswith("www-")})
+        return page
 
     @app.exception_handler(RequestValidationError)
-    async def invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
+    async def invalid(request: Request, exc: RequestValidationError) -> Response:
         first = exc.errors()[0] if exc.errors() else {"loc": (), "msg": "invalid request"}
         field = ".".join(str(p) for p in first.get("loc", ()) if p != "body") or None
-        return error(422, "invalid_request", str(first.get("msg", "invalid request")), field)
+        return answer(
+            request, error(422, "invalid_request", str(first.get("msg", "invalid request")), field)
+        )
 
     @app.exception_handler(HTTPException)
-    async def http(_: Request, exc: HTTPException) -> JSONResponse:
+    async def http(request: Request, exc: HTTPException) -> Response:
         code = _HTTP_CODES.get(exc.status_code, "http_error")
         response = error(exc.status_code, code, str(exc.detail))
         response.headers.update(exc.headers or {})
-        return response
+        return answer(request, response)
 
     @app.exception_handler(KuajingError)
-    async def refused(_: Request, exc: KuajingError) -> JSONResponse:
-        return _refused(exc)
+    async def refused(request: Request, exc: KuajingError) -> Response:
+        return answer(request, _refused(exc))
 
 
 def _refused(exc: KuajingError) -> JSONResponse:

@@ -1,0 +1,9 @@
+"""The web application's pages, one module an area."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from kuajing.web.routes import catalog, dashboard, scan, signin, users
+
+ROUTERS: list[APIRouter] = [m.router for m in (dashboard, signin, catalog, scan, users)]

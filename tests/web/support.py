@@ -1,0 +1,89 @@
+"""Helpers for the web application's tests: accounts, a signed-in test client, and the service
+served by uvicorn on 127.0.0.1 for the browser."""
+
+from __future__ import annotations
+
+import re
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import uvicorn
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from kuajing.accounts.models import Lang, Role
+from kuajing.accounts.store import Accounts
+from kuajing.api.app import create_app
+from kuajing.errors import NotFound
+
+PASSWORD = "correct horse battery"
+ROOT = Path(__file__).resolve().parents[2]
+SAMPLE = ROOT / "examples" / "trial-batch.csv"
+
+
+def add_user(
+    db_url: str,
+    org: str,
+    email: str,
+    role: Role = "member",
+    *,
+    lang: Lang = "en",
+    zone: str | None = "beijing",
+    processor: str | None = None,
+) -> None:
+    """A user of organisation `org` (created if new, in `zone`)."""
+    with Accounts.open(db_url) as store:
+        try:
+            store.organisation(org)
+        except NotFound:
+            store.create_organisation(
+                org, f"{org.title()} Co., Ltd.", zone=zone, processor=processor
+            )
+        store.create_user(org, email, PASSWORD, role=role, lang=lang)
+
+
+def form_csrf(html: str) -> str:
+    found = re.search(r'name="csrf" value="([^"]*)"', html)
+    assert found, "the page has no form with a CSRF token"
+    return found.group(1)
+
+
+def sign_in(client: TestClient, email: str, password: str = PASSWORD) -> None:
+    """Sign in through the form, as a browser does (HTTPS: the session cookie is Secure)."""
+    form = client.get("/login")
+    answer = client.post(
+        "/login", data={"email": email, "password": password, "csrf": form_csrf(form.text)}
+    )
+    assert answer.url.path == "/dashboard", answer.text
+
+
+@contextmanager
+def web_client(db_url: str, key_file: Path) -> Iterator[TestClient]:
+    with TestClient(create_app(db_url, key_file=key_file), base_url="https://testserver") as c:
+        yield c
+
+
+@contextmanager
+def served(app: FastAPI) -> Iterator[str]:
+    """`app` served by uvicorn on a free port of 127.0.0.1 in a thread; yields the base URL."""
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    try:
+        deadline = time.monotonic() + 10
+        while not server.started:
+            if time.monotonic() > deadline or not thread.is_alive():
+                raise RuntimeError("uvicorn did not start")
+            time.sleep(0.02)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+        sock.close()
