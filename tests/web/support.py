@@ -47,7 +47,8 @@ def add_user(
 
 
 def form_csrf(html: str) -> str:
-    found = re.search(r'name="csrf" value="([^"]*)"', html)
+    """The page's CSRF token (the language switch of a signed-out page has an empty one)."""
+    found = re.search(r'name="csrf" value="([^"]+)"', html)
     assert found, "the page has no form with a CSRF token"
     return found.group(1)
 

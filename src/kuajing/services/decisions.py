@@ -3,6 +3,10 @@ catalogue's version, so that each can be shown and reproduced later."""
 
 from __future__ import annotations
 
+import json
+from dataclasses import dataclass
+from typing import Any
+
 from kuajing.accounts.models import DecisionRecord, Principal
 from kuajing.accounts.store import Accounts
 from kuajing.catalog import Catalog
@@ -27,3 +31,62 @@ def assess_and_log(
         catalog.digest,
     )
     return decision, record
+
+
+@dataclass(frozen=True)
+class Difference:
+    path: str
+    a: str
+    b: str
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Two logged decisions side by side: what differs in the requests, and per transfer id
+    the pathway and status each decision gave."""
+
+    a: DecisionRecord
+    b: DecisionRecord
+    request: list[Difference]
+    transfers: list[tuple[str, dict[str, Any] | None, dict[str, Any] | None]]
+    same_catalog: bool
+
+
+def compare(accounts: Accounts, who: Principal, a_id: str, b_id: str) -> Comparison:
+    """Both must be the organisation's decisions (else `NotFound`)."""
+    a, b = accounts.decision(who, a_id), accounts.decision(who, b_id)
+    flat_a, flat_b = _flat(json.loads(a.request)), _flat(json.loads(b.request))
+    changed = [
+        Difference(p, flat_a.get(p, "—"), flat_b.get(p, "—"))
+        for p in sorted(flat_a.keys() | flat_b.keys())
+        if flat_a.get(p) != flat_b.get(p)
+    ]
+    by_a = {t["id"]: t for t in json.loads(a.decision)["transfers"]}
+    by_b = {t["id"]: t for t in json.loads(b.decision)["transfers"]}
+    ids = [*by_a, *(i for i in by_b if i not in by_a)]
+    return Comparison(
+        a=a,
+        b=b,
+        request=changed,
+        transfers=[(i, by_a.get(i), by_b.get(i)) for i in ids],
+        same_catalog=a.catalog_digest == b.catalog_digest,
+    )
+
+
+def _flat(value: Any, prefix: str = "") -> dict[str, str]:
+    if isinstance(value, dict):
+        out: dict[str, str] = {}
+        for key, inner in value.items():
+            out.update(_flat(inner, f"{prefix}.{key}" if prefix else str(key)))
+        return out
+    if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
+        out = {}
+        for i, inner in enumerate(value):
+            out.update(_flat(inner, f"{prefix}[{i}]"))
+        return out
+    return {prefix: json.dumps(value, ensure_ascii=False) if not isinstance(value, str) else value}
+
+
+def logged_request(accounts: Accounts, who: Principal, decision_id: str) -> Request:
+    """The request of one of the organisation's logged decisions."""
+    return Request.model_validate_json(accounts.decision(who, decision_id).request)

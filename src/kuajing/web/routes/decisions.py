@@ -1,0 +1,95 @@
+"""The decision log in the browser: the list, one decision with its reasons and citations, a
+printable page, the JSON export, and two decisions compared."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import HTMLResponse, Response
+
+from kuajing.accounts.models import DecisionRecord
+from kuajing.accounts.sessions import Session
+from kuajing.i18n import PATHWAYS, STATUS
+from kuajing.services.decisions import compare
+from kuajing.web.render import HEADERS, page
+from kuajing.web.session import accounts, signed_in
+
+router = APIRouter(include_in_schema=False)
+Id = Annotated[str, Query(min_length=1, max_length=64)]
+
+
+def _shown(record: DecisionRecord) -> dict[str, Any]:
+    return {
+        "record": record,
+        "asked": json.loads(record.request),
+        "decision": json.loads(record.decision),
+    }
+
+
+@router.get("/decisions", response_class=HTMLResponse)
+def listing(request: Request, session: Annotated[Session, Depends(signed_in)]) -> Response:
+    records = accounts(request).decisions(session.principal, 200)
+    return page(
+        request,
+        "decisions.html",
+        session,
+        items=[_shown(r) for r in records],
+        pathways=PATHWAYS,
+        statuses=STATUS,
+    )
+
+
+@router.get("/decisions/compare", response_class=HTMLResponse)
+def compared(
+    request: Request, session: Annotated[Session, Depends(signed_in)], a: Id, b: Id
+) -> Response:
+    found = compare(accounts(request), session.principal, a, b)
+    return page(request, "compare.html", session, c=found, pathways=PATHWAYS, statuses=STATUS)
+
+
+@router.get("/decisions/{decision_id}.json")
+def exported(
+    decision_id: str, request: Request, session: Annotated[Session, Depends(signed_in)]
+) -> Response:
+    """The request, the decision and the catalogue's version: enough to reproduce it."""
+    record = accounts(request).decision(session.principal, decision_id)
+    body = {
+        "id": record.id,
+        "created_at": record.created_at,
+        "catalog_version": record.catalog_version,
+        "catalog_digest": record.catalog_digest,
+        "request": json.loads(record.request),
+        "decision": json.loads(record.decision),
+    }
+    headers = {
+        **HEADERS,
+        "Content-Disposition": f'attachment; filename="kuajing-decision-{record.id}.json"',
+    }
+    return Response(
+        json.dumps(body, ensure_ascii=False, indent=2),
+        media_type="application/json",
+        headers=headers,
+    )
+
+
+@router.get("/decisions/{decision_id}", response_class=HTMLResponse)
+def one(
+    decision_id: str,
+    request: Request,
+    session: Annotated[Session, Depends(signed_in)],
+    printable: Annotated[bool, Query(alias="print")] = False,
+) -> Response:
+    store = accounts(request)
+    shown = _shown(store.decision(session.principal, decision_id))
+    others = [r for r in store.decisions(session.principal, 50) if r.id != decision_id]
+    return page(
+        request,
+        "decision_print.html" if printable else "decision.html",
+        session,
+        **shown,
+        others=others,
+        pathways=PATHWAYS,
+        statuses=STATUS,
+    )
