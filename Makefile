@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint bench clean system-deps
+.PHONY: run demo test lint bench clean system-deps
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,7 +16,13 @@ $(STAMP): pyproject.toml
 DEMO := KUAJING_DATABASE_URL=sqlite:///$(CURDIR)/$(VENV)/demo/ledger.sqlite3 \
         KUAJING_KEY_FILE=$(CURDIR)/$(VENV)/demo/ledger.key
 
+# The service at http://127.0.0.1:8000 with the sample organisations (a demo database under .venv).
 run: $(STAMP)
+	$(DEMO) $(BIN)/kuajing sample --examples examples
+	$(DEMO) $(BIN)/kuajing serve --host 127.0.0.1 --port 8000
+
+# The command line on the examples: assess, scan, record and the ledger's status.
+demo: $(STAMP)
 	$(BIN)/kuajing assess examples/beijing-pharma.yaml --lang en
 	$(BIN)/kuajing assess examples/beijing-pharma.yaml --lang zh
 	$(BIN)/kuajing scan examples/trial-batch.csv --zone beijing --scenario 药物警戒 \

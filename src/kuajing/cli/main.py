@@ -15,7 +15,7 @@ from kuajing.cli import catalog as catalog_cli
 from kuajing.cli import ledger as ledger_cli
 from kuajing.cli import state
 from kuajing.cli.scan import scan_cmd
-from kuajing.cli.serve import serve_cmd
+from kuajing.cli.serve import sample_cmd, serve_cmd
 from kuajing.errors import KuajingError
 
 app = typer.Typer(
@@ -31,6 +31,7 @@ app.add_typer(accounts_cli.org_app, name="org")
 app.add_typer(accounts_cli.user_app, name="user")
 app.add_typer(accounts_cli.token_app, name="token")
 app.command("serve")(serve_cmd)
+app.command("sample")(sample_cmd)
 app.command("scan")(scan_cmd)
 
 

@@ -23,3 +23,31 @@ def serve_cmd(
 
     app = create_app(database, key_file=Path(key_file) if key_file else None)
     uvicorn.run(app, host=host, port=port, log_level="info")
+
+
+def sample_cmd(
+    examples: Annotated[
+        Path, typer.Option(help="The repository's examples/ folder (sample dataset, request).")
+    ] = Path("examples"),
+    database: DatabaseOpt = None,
+    key_file: KeyFileOpt = None,
+) -> None:
+    """Load the sample organisations, users, ledger batch and decision (for a demo database:
+    the sample users' password is public)."""
+    from kuajing.accounts.store import Accounts
+    from kuajing.catalog import default_catalog
+    from kuajing.ledger.db import default_url
+    from kuajing.ledger.ledger import Ledger
+    from kuajing.services.sample import PASSWORD, USERS, load_sample
+
+    url = database or default_url()
+    with (
+        Accounts.open(url) as accounts,
+        Ledger.open(url, Path(key_file) if key_file else None) as book,
+    ):
+        added = load_sample(accounts, book, default_catalog(), examples)
+    for line in added or ["nothing: the sample is loaded already"]:
+        typer.echo(f"sample: {line}")
+    typer.echo(f"sign in as any of these, password {PASSWORD!r} (a demo only):")
+    for u in USERS:
+        typer.echo(f"  {u.email:<28} {u.role:<7} {u.organisation}")
