@@ -90,3 +90,16 @@ def _flat(value: Any, prefix: str = "") -> dict[str, str]:
 def logged_request(accounts: Accounts, who: Principal, decision_id: str) -> Request:
     """The request of one of the organisation's logged decisions."""
     return Request.model_validate_json(accounts.decision(who, decision_id).request)
+
+
+def in_language(record: DecisionRecord, catalog: Catalog, lang: Lang) -> dict[str, Any]:
+    """The logged decision with its reasons in `lang`. The log keeps the decision in the
+    language it was made in; under the same rules (same digest) the engine, a pure function,
+    gives the same decision in the other language. Under other rules, the logged one."""
+    logged: dict[str, Any] = json.loads(record.decision)
+    if record.catalog_digest != catalog.digest:
+        return logged
+    again = assess(Request.model_validate_json(record.request), catalog, lang=lang)
+    shown: dict[str, Any] = again.model_dump(mode="json")
+    same = (shown["pathway"], shown["status"]) == (logged["pathway"], logged["status"])
+    return shown if same else logged

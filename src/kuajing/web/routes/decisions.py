@@ -12,7 +12,7 @@ from fastapi.responses import HTMLResponse, Response
 from kuajing.accounts.models import DecisionRecord
 from kuajing.accounts.sessions import Session
 from kuajing.i18n import PATHWAYS, STATUS
-from kuajing.services.decisions import compare
+from kuajing.services.decisions import compare, in_language
 from kuajing.web.render import HEADERS, page
 from kuajing.web.session import accounts, signed_in
 
@@ -26,6 +26,11 @@ def _shown(record: DecisionRecord) -> dict[str, Any]:
         "asked": json.loads(record.request),
         "decision": json.loads(record.decision),
     }
+
+
+def _in_language(request: Request, session: Session, record: DecisionRecord) -> dict[str, Any]:
+    lang = session.principal.user.lang
+    return {**_shown(record), "decision": in_language(record, request.app.state.catalog, lang)}
 
 
 @router.get("/decisions", response_class=HTMLResponse)
@@ -82,7 +87,7 @@ def one(
     printable: Annotated[bool, Query(alias="print")] = False,
 ) -> Response:
     store = accounts(request)
-    shown = _shown(store.decision(session.principal, decision_id))
+    shown = _in_language(request, session, store.decision(session.principal, decision_id))
     others = [r for r in store.decisions(session.principal, 50) if r.id != decision_id]
     return page(
         request,
