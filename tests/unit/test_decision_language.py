@@ -33,10 +33,10 @@ def _record(digest: str) -> DecisionRecord:
 def test_same_rules_give_the_reasons_in_chinese() -> None:
     catalog = default_catalog()
     shown = in_language(_record(catalog.digest), catalog, "zh")
-    assert "适用清单" in shown["transfers"][0]["reasons"][0]["text"]
+    assert "适用于在北京自贸试验区注册" in shown["transfers"][0]["reasons"][0]["text"]
 
 
 def test_other_rules_keep_the_logged_decision() -> None:
     shown = in_language(_record("another digest"), default_catalog(), "zh")
-    assert "适用清单" not in shown["transfers"][0]["reasons"][0]["text"]
-    assert "list beijing-2024 applies" in shown["transfers"][0]["reasons"][0]["text"]
+    assert "适用于在北京自贸试验区注册" not in shown["transfers"][0]["reasons"][0]["text"]
+    assert "registered in the Beijing FTZ" in shown["transfers"][0]["reasons"][0]["text"]
