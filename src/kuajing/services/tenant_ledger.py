@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import BinaryIO
 
+from pydantic import BaseModel
+
 from kuajing.accounts.models import Principal
 from kuajing.catalog import Catalog
 from kuajing.catalog.models import Exemption
@@ -65,3 +67,32 @@ def remove(ledger: Ledger, who: Principal, batch_id: str, reason: str) -> Batch:
         raise Forbidden("only an admin removes batches")
     # Another processor's batch is an UnknownBatch (a NotFound) like one that never was.
     return ledger.remove(batch_id, who.organisation.processor, reason)
+
+
+class TenantVerify(BaseModel):
+    """The audit chain checked for one organisation. The chain is the installation's, shared by
+    every organisation: its integrity is reported whole, its problems only where they name one
+    of this organisation's batches (the others are counted, never shown)."""
+
+    ok: bool  # the whole chain and every batch check out
+    entries: int  # audit entries in the whole chain
+    batches: int  # this organisation's live batches
+    head: str  # the MAC of the chain's last entry: note it to detect a truncated log later
+    problems: list[str]  # those naming this organisation's batches
+    other_problems: int  # problems elsewhere in the chain
+
+
+def verify(ledger: Ledger, who: Principal) -> TenantVerify:
+    if not who.may("admin"):
+        raise Forbidden("only an admin verifies the ledger")
+    report = ledger.verify()
+    ids = [b.id for b in ledger.batches(who.organisation.processor)]
+    mine = [p for p in report.problems if any(i in p for i in ids)]
+    return TenantVerify(
+        ok=report.ok,
+        entries=report.entries,
+        batches=len(ids),
+        head=report.head,
+        problems=mine,
+        other_problems=len(report.problems) - len(mine),
+    )
