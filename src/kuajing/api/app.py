@@ -13,6 +13,7 @@ from kuajing.api import errors, routes
 from kuajing.catalog import Catalog, default_catalog
 from kuajing.ledger.ledger import Ledger
 from kuajing.services.accounts import open_accounts
+from kuajing.services.pending import close_pending
 from kuajing.services.uploads import MAX_UPLOAD
 from kuajing.web import app as web
 from kuajing.web.errors import html_error
@@ -35,6 +36,7 @@ def create_app(
         yield
         accounts.close()  # their connections, when the server stops
         book.close()
+        close_pending(app)  # uploads kept for review between scanning and recording
 
     app = FastAPI(
         title="kuajing 跨境",
