@@ -4,13 +4,19 @@ only as hashes, and one organisation's objects are invisible to another's users.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from alembic import command
+from alembic.config import Config
 
+from kuajing.accounts import sessions
+from kuajing.accounts.models import Principal
 from kuajing.accounts.schema import metadata
-from kuajing.accounts.store import Accounts
+from kuajing.accounts.store import Accounts, Refused
 from kuajing.errors import AccountError, Forbidden, NotFound
+from kuajing.ledger.db import MIGRATIONS
 
 PASSWORD = "correct horse battery"
 
@@ -111,3 +117,134 @@ def test_bad_organisations_are_refused(accounts: Accounts) -> None:
         accounts.create_organisation("Pharma Co", "Pharma")
     with pytest.raises(NotFound):
         accounts.create_user("nowhere", "a@b.example", PASSWORD)
+
+
+# --- an admin manages the organisation's users ------------------------------------------------
+
+
+def _who(accounts: Accounts, email: str) -> Principal:
+    found = accounts.authenticate(email, PASSWORD)
+    assert found is not None, email
+    return found
+
+
+def test_an_admin_adds_users_to_their_own_organisation(accounts: Accounts) -> None:
+    admin = _who(accounts, "admin@pharma.example")
+    added = accounts.add_user(
+        admin, " New@Pharma.example ", PASSWORD, name=" Li Lei ", role="viewer", lang="en"
+    )
+    assert (added.email, added.name, added.role, added.lang) == (
+        "new@pharma.example",
+        "Li Lei",
+        "viewer",
+        "en",
+    )
+    assert added.organisation_id == admin.organisation.id and added.disabled_at is None
+    assert _who(accounts, "new@pharma.example").organisation.slug == "pharma"
+    assert [u.email for u in accounts.users(admin)][-1] == "new@pharma.example"
+    with pytest.raises(Refused, match="exists already") as taken:
+        accounts.add_user(admin, "member@bank.example", PASSWORD)
+    assert taken.value.reason == "email_taken"
+    with pytest.raises(Refused, match="at least 12") as short:
+        accounts.add_user(admin, "other@pharma.example", "short")
+    assert short.value.reason == "password_short"
+
+
+def test_only_an_admin_manages_users(accounts: Accounts) -> None:
+    viewer = _who(accounts, "viewer@pharma.example")
+    bank = _who(accounts, "member@bank.example")
+    with pytest.raises(Forbidden):
+        accounts.add_user(viewer, "new@pharma.example", PASSWORD)
+    with pytest.raises(Forbidden):
+        accounts.users(viewer)
+    with pytest.raises(Forbidden):
+        accounts.set_role(viewer, viewer.user.id, "admin")
+    with pytest.raises(Forbidden):
+        accounts.remove_user(bank, viewer.user.id)
+    assert _who(accounts, "viewer@pharma.example").role == "viewer"
+
+
+def test_another_organisations_users_are_not_found(accounts: Accounts) -> None:
+    admin = _who(accounts, "admin@pharma.example")
+    bank = _who(accounts, "member@bank.example")
+    accounts.set_role(admin, _who(accounts, "viewer@pharma.example").user.id, "member")
+    for change in (
+        lambda: accounts.user(admin, bank.user.id),
+        lambda: accounts.set_role(admin, bank.user.id, "viewer"),
+        lambda: accounts.remove_user(admin, bank.user.id),
+    ):
+        with pytest.raises(NotFound):
+            change()
+    assert {u.email for u in accounts.users(admin)} == {
+        "admin@pharma.example",
+        "viewer@pharma.example",
+    }
+    assert _who(accounts, "member@bank.example").role == "member"
+
+
+def test_roles_change_but_the_last_admin_stays(accounts: Accounts) -> None:
+    admin = _who(accounts, "admin@pharma.example")
+    viewer_id = _who(accounts, "viewer@pharma.example").user.id
+    with pytest.raises(Refused, match="last admin") as last:
+        accounts.set_role(admin, admin.user.id, "member")
+    assert last.value.reason == "last_admin"
+    assert _who(accounts, "admin@pharma.example").role == "admin"
+    with pytest.raises(AccountError, match="one of admin, member, viewer"):
+        accounts.set_role(admin, viewer_id, "owner")  # type: ignore[arg-type]
+    assert accounts.set_role(admin, viewer_id, "admin").role == "admin"
+    assert accounts.set_role(admin, admin.user.id, "member").role == "member"
+    assert _who(accounts, "admin@pharma.example").role == "member"
+
+
+def test_a_disabled_admin_does_not_count(accounts: Accounts) -> None:
+    admin = _who(accounts, "admin@pharma.example")
+    other = accounts.add_user(admin, "second@pharma.example", PASSWORD, role="admin")
+    accounts.remove_user(admin, other.id)
+    with pytest.raises(Refused, match="last admin"):
+        accounts.set_role(admin, admin.user.id, "viewer")
+    assert accounts.set_role(admin, other.id, "member").role == "member"  # disabled: allowed
+
+
+def test_a_disabled_user_loses_every_way_in(accounts: Accounts) -> None:
+    admin = _who(accounts, "admin@pharma.example")
+    viewer = _who(accounts, "viewer@pharma.example")
+    secret, _ = accounts.create_token(viewer, "ci")
+    cookie, _ = sessions.start(accounts, viewer)
+    assert sessions.find(accounts, cookie) is not None
+    accounts.log_decision(admin, "{}", "{}", "v", "d")
+    removed = accounts.remove_user(admin, viewer.user.id)
+    assert removed.disabled_at is not None
+    assert accounts.authenticate("viewer@pharma.example", PASSWORD) is None
+    assert accounts.principal_for_token(secret) is None
+    assert sessions.find(accounts, cookie) is None
+    assert [t.revoked_at for t in accounts.tokens(admin)] == [removed.disabled_at]
+    assert accounts.user(admin, viewer.user.id).disabled_at == removed.disabled_at  # kept
+    assert accounts.remove_user(admin, viewer.user.id).disabled_at == removed.disabled_at
+    assert _who(accounts, "admin@pharma.example").user.id == admin.user.id
+
+
+def test_an_admin_cannot_disable_themselves(accounts: Accounts) -> None:
+    admin = _who(accounts, "admin@pharma.example")
+    with pytest.raises(Refused, match="cannot disable yourself") as refused:
+        accounts.remove_user(admin, admin.user.id)
+    assert refused.value.reason == "self_disable"
+    assert accounts.user(admin, admin.user.id).disabled_at is None
+
+
+def test_databases_made_before_0004_get_the_column(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    with Accounts.open(url) as store:
+        store.create_organisation("pharma", "Pharma")
+        store.create_user("pharma", "a@pharma.example", PASSWORD, role="admin")
+        with store.engine.begin() as conn:
+            config = Config()
+            config.set_main_option("script_location", str(MIGRATIONS))
+            config.attributes["connection"] = conn
+            command.downgrade(config, "0003")
+        assert "disabled_at" not in {
+            c["name"] for c in sa.inspect(store.engine).get_columns("users")
+        }
+    with Accounts.open(url) as store:  # opening migrates
+        who = store.authenticate("a@pharma.example", PASSWORD)
+        assert who is not None
+        assert store.user(who, who.user.id).disabled_at is None

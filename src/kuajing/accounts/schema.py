@@ -41,6 +41,8 @@ users = Table(
     Column("password_hash", String(200), nullable=False),
     Column("lang", String(2), nullable=False),
     Column("created_at", String(40), nullable=False),
+    # Migration 0004: set when an admin removes the user. Kept, not deleted: decisions name them.
+    Column("disabled_at", String(40)),
 )
 
 api_tokens = Table(

@@ -70,6 +70,7 @@ def find(accounts: Accounts, secret: str) -> Session | None:
             .where(
                 web_sessions.c.hash == _digest(secret),
                 web_sessions.c.expires_at > _stamp(_now()),
+                users.c.disabled_at.is_(None),  # a disabled user's sessions end at once
             )
         ).first()
     if found is None:

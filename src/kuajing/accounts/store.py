@@ -4,6 +4,9 @@ Everything an organisation owns is looked up through the caller's `Principal`, s
 organisation asking for another's object gets `NotFound`, exactly as for an object that does not
 exist. Passwords are kept as argon2id hashes; API tokens are random 256-bit secrets shown once
 and kept as SHA-256 hashes (a hash this fast is safe for secrets this long), revocable.
+
+An organisation's admins manage its users. A removed user is disabled, not deleted (the decision
+log names them): they cannot sign in, their tokens are revoked and their sessions end.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import VerificationError, VerifyMismatchError
-from sqlalchemy import CursorResult, Engine, Row, insert, select, update
+from sqlalchemy import Connection, CursorResult, Engine, Row, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from kuajing.accounts.models import (
@@ -40,6 +43,22 @@ _SLUG = r"^[a-z0-9][a-z0-9-]{1,62}$"
 _EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 _HASHER = PasswordHasher()  # argon2id with the library's current defaults (RFC 9106)
 _UNKNOWN = _HASHER.hash("no such user")  # verified against, so a wrong email costs as long
+_LANGS = ("zh", "en")
+
+
+class Refused(AccountError):
+    """An account operation refused for a `reason` a page can name in the reader's language;
+    the message is the English one the API and the CLI show."""
+
+    def __init__(self, reason: str, message: str) -> None:
+        super().__init__(message)
+        self.reason = reason
+
+
+class UserAccount(User):
+    """A user as their organisation's admins see them: with when they were disabled, if so."""
+
+    disabled_at: str | None = None
 
 
 def _now() -> str:
@@ -114,36 +133,43 @@ class Accounts:
         role: Role = "member",
         lang: Lang = "zh",
     ) -> User:
-        email = email.strip().lower()
-        if not re.match(_EMAIL, email):
-            raise AccountError(f"not an e-mail address: {email!r}")
-        if role not in ROLES:
-            raise AccountError(f"role {role!r}: one of {', '.join(ROLES)}")
-        if len(password) < MIN_PASSWORD:
-            raise AccountError(f"the password needs at least {MIN_PASSWORD} characters")
-        org = self.organisation(organisation)
-        row = {
-            "organisation_id": org.id,
-            "email": email,
-            "name": (name or email.split("@")[0]).strip(),
-            "role": role,
-            "lang": lang,
-            "created_at": _now(),
-        }
+        fields = _user_fields(email, password, name, role, lang)
+        return self._insert_user(self.organisation(organisation).id, fields, password)
+
+    def add_user(
+        self,
+        principal: Principal,
+        email: str,
+        password: str,
+        *,
+        name: str | None = None,
+        role: Role = "member",
+        lang: Lang = "zh",
+    ) -> UserAccount:
+        """A new user of the caller's organisation (admins only)."""
+        _admin_only(principal)
+        fields = _user_fields(email, password, name, role, lang)
+        return self._insert_user(principal.organisation.id, fields, password)
+
+    def _insert_user(
+        self, organisation_id: int, fields: dict[str, str], password: str
+    ) -> UserAccount:
+        row = {"organisation_id": organisation_id, **fields, "created_at": _now()}
+        hashed = _HASHER.hash(password)  # slow on purpose: before taking the write lock
         with writing(self.engine) as conn:
             try:
-                result = conn.execute(
-                    insert(users).values({**row, "password_hash": _HASHER.hash(password)})
-                )
+                result = conn.execute(insert(users).values({**row, "password_hash": hashed}))
             except IntegrityError:
-                raise AccountError(f"user {email!r} exists already") from None
-        return User(id=_new_id(result), **row)
+                raise Refused("email_taken", f"user {fields['email']!r} exists already") from None
+        return UserAccount(id=_new_id(result), **row)
 
     def authenticate(self, email: str, password: str) -> Principal | None:
         """The user with this e-mail and password, else None (the same time either way)."""
         with reading(self.engine) as conn:
             found = conn.execute(
-                select(users).where(users.c.email == email.strip().lower())
+                select(users).where(
+                    users.c.email == email.strip().lower(), users.c.disabled_at.is_(None)
+                )
             ).first()
         try:
             _HASHER.verify(found.password_hash if found else _UNKNOWN, password)
@@ -160,20 +186,64 @@ class Accounts:
         fields = {k: v for k, v in user._mapping.items() if k in User.model_fields}
         return Principal(user=User(**fields), organisation=Organisation(**org._mapping))
 
-    def users(self, principal: Principal) -> list[User]:
-        """The users of the caller's organisation."""
+    def users(self, principal: Principal) -> list[UserAccount]:
+        """The users of the caller's organisation, disabled ones too (admins only: e-mail
+        addresses are personal information the other roles have no need of)."""
+        _admin_only(principal)
         with reading(self.engine) as conn:
             rows = conn.execute(
                 select(users)
                 .where(users.c.organisation_id == principal.organisation.id)
                 .order_by(users.c.id)
             ).all()
-        return [User(**{k: v for k, v in r._mapping.items() if k != "password_hash"}) for r in rows]
+        return [_account(r) for r in rows]
+
+    def user(self, principal: Principal, user_id: int) -> UserAccount:
+        """A user of the caller's organisation (admins only)."""
+        _admin_only(principal)
+        with reading(self.engine) as conn:
+            return _account(_colleague(conn, principal, user_id))
+
+    def set_role(self, principal: Principal, user_id: int, role: Role) -> UserAccount:
+        """Another role for a user of the caller's organisation (admins only). The last active
+        admin keeps the role, so that someone can still manage the organisation."""
+        _admin_only(principal)
+        _check_role(role)
+        with writing(self.engine) as conn:  # counted and changed under the write lock
+            found = _colleague(conn, principal, user_id)
+            active_admin = found.role == "admin" and found.disabled_at is None
+            if active_admin and role != "admin" and _admins(conn, principal) <= 1:
+                raise Refused(
+                    "last_admin",
+                    "the organisation's last admin cannot give up the role: "
+                    "make another user admin first",
+                )
+            conn.execute(update(users).where(users.c.id == found.id).values(role=role))
+        return _account(found, role=role)
+
+    def remove_user(self, principal: Principal, user_id: int) -> UserAccount:
+        """Disable a user of the caller's organisation (admins only, not themselves): they can
+        no longer sign in and their tokens are revoked. Kept, not deleted: decisions name them."""
+        _admin_only(principal)
+        if user_id == principal.user.id:
+            raise Refused("self_disable", "you cannot disable yourself: ask another admin")
+        now = _now()
+        with writing(self.engine) as conn:
+            found = _colleague(conn, principal, user_id)
+            if found.disabled_at is not None:  # already: keep when it happened
+                return _account(found)
+            conn.execute(update(users).where(users.c.id == found.id).values(disabled_at=now))
+            conn.execute(
+                update(api_tokens)
+                .where(api_tokens.c.user_id == found.id, api_tokens.c.revoked_at.is_(None))
+                .values(revoked_at=now)
+            )
+        return _account(found, disabled_at=now)
 
     def set_lang(self, principal: Principal, lang: Lang) -> Principal:
         """The caller's language for pages and answers; returns the updated principal."""
-        if lang not in ("zh", "en"):
-            raise AccountError(f"language {lang!r}: zh or en")
+        if lang not in _LANGS:
+            raise Refused("lang_invalid", f"language {lang!r}: zh or en")
         with writing(self.engine) as conn:
             conn.execute(update(users).where(users.c.id == principal.user.id).values(lang=lang))
         return principal.model_copy(
@@ -201,7 +271,11 @@ class Accounts:
             found = conn.execute(
                 select(users)
                 .join(api_tokens, api_tokens.c.user_id == users.c.id)
-                .where(api_tokens.c.hash == _digest(secret), api_tokens.c.revoked_at.is_(None))
+                .where(
+                    api_tokens.c.hash == _digest(secret),
+                    api_tokens.c.revoked_at.is_(None),
+                    users.c.disabled_at.is_(None),
+                )
             ).first()
         return self.principal(found) if found else None
 
@@ -267,6 +341,64 @@ class Accounts:
         )
         with reading(self.engine) as conn:
             return [DecisionRecord(**r._mapping) for r in conn.execute(query).all()]
+
+
+def _admin_only(principal: Principal) -> None:
+    if not principal.may("admin"):
+        raise Forbidden(f"only an admin manages users; you are {principal.role}")
+
+
+def _check_role(role: str) -> None:
+    if role not in ROLES:
+        raise Refused("role_invalid", f"role {role!r}: one of {', '.join(ROLES)}")
+
+
+def _user_fields(
+    email: str, password: str, name: str | None, role: str, lang: str
+) -> dict[str, str]:
+    """A new user's columns, checked (the password is hashed separately)."""
+    email = email.strip().lower()
+    if len(email) > 320 or not re.match(_EMAIL, email):
+        raise Refused("email_invalid", f"not an e-mail address: {email!r}")
+    _check_role(role)
+    if lang not in _LANGS:
+        raise Refused("lang_invalid", f"language {lang!r}: zh or en")
+    if len(password) < MIN_PASSWORD:
+        raise Refused("password_short", f"the password needs at least {MIN_PASSWORD} characters")
+    name = (name or "").strip() or email.split("@")[0]
+    if len(name) > 200:
+        raise Refused("name_long", "a name has at most 200 characters")
+    return {"email": email, "name": name, "role": role, "lang": lang}
+
+
+def _colleague(conn: Connection, principal: Principal, user_id: int) -> Row[Any]:
+    """The user `user_id` if they belong to the caller's organisation."""
+    found = conn.execute(
+        select(users).where(
+            users.c.id == user_id, users.c.organisation_id == principal.organisation.id
+        )
+    ).first()
+    if found is None:
+        raise NotFound(f"no user {user_id}")
+    return found
+
+
+def _admins(conn: Connection, principal: Principal) -> int:
+    """How many active admins the caller's organisation has."""
+    return int(
+        conn.execute(
+            select(func.count(users.c.id)).where(
+                users.c.organisation_id == principal.organisation.id,
+                users.c.role == "admin",
+                users.c.disabled_at.is_(None),
+            )
+        ).scalar_one()
+    )
+
+
+def _account(row: Row[Any], **changes: str) -> UserAccount:
+    fields = {k: v for k, v in row._mapping.items() if k in UserAccount.model_fields}
+    return UserAccount(**{**fields, **changes})
 
 
 def _new_id(result: CursorResult[Any]) -> int:

@@ -4,12 +4,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException
+from starlette.routing import Match
 
 from kuajing.errors import (
     AccountError,
@@ -37,6 +39,34 @@ def error(status: int, code: str, message: str, field: str | None = None) -> JSO
 
 
 _HTTP_CODES = {401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed"}
+
+_MEANINGS = {
+    400: "The body could not be parsed",
+    401: "No API token, or an unknown or revoked one",
+    403: "Your role does not allow it",
+    404: "No such object, or another organisation's",
+    413: "The upload is over the size limit",
+    422: "Invalid input, naming the field, or refused by the catalogue's rules",
+}
+
+
+def responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """The error responses an operation documents in the OpenAPI document, with their body (422
+    replaces FastAPI's own, whose body is not the one sent)."""
+    return {s: {"model": ErrorBody, "description": _MEANINGS[s]} for s in statuses}
+
+
+_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
+
+
+def _allowed(request: Request) -> str:
+    """Every method of the path, for `Allow`: Starlette names only the first route's."""
+    routes = request.app.router.routes
+    return ", ".join(
+        method
+        for method in _METHODS
+        if any(r.matches({**request.scope, "method": method})[0] == Match.FULL for r in routes)
+    )
 
 
 # A page for an error on the web application's paths: (request, status, code, message).
@@ -70,6 +100,8 @@ def install(app: FastAPI, html: HtmlError | None = None) -> None:
         code = _HTTP_CODES.get(exc.status_code, "http_error")
         response = error(exc.status_code, code, str(exc.detail))
         response.headers.update(exc.headers or {})
+        if exc.status_code == 405:
+            response.headers["Allow"] = _allowed(request)
         return answer(request, response)
 
     @app.exception_handler(KuajingError)

@@ -8,11 +8,12 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 
 from kuajing.accounts.models import Principal
 from kuajing.api.auth import accounts, needs
+from kuajing.api.errors import responses
 from kuajing.engine import Decision
 from kuajing.engine import Request as AssessRequest
 from kuajing.services.decisions import assess_and_log
 
-router = APIRouter(prefix="/v1", tags=["assess"])
+router = APIRouter(prefix="/v1", tags=["assess"], responses=responses(400, 401, 403, 422))
 
 
 @router.post("/assess", response_model=Decision, status_code=200)

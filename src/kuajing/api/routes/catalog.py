@@ -9,10 +9,11 @@ from fastapi import APIRouter, Depends, Query, Request
 
 from kuajing.accounts.models import Principal
 from kuajing.api.auth import needs
+from kuajing.api.errors import responses
 from kuajing.catalog.base import Lang
 from kuajing.services import catalog as rules
 
-router = APIRouter(prefix="/v1/catalog", tags=["catalog"])
+router = APIRouter(prefix="/v1/catalog", tags=["catalog"], responses=responses(401, 422))
 LangQuery = Annotated[Literal["zh", "en"] | None, Query(description="zh or en (default: yours)")]
 
 
@@ -47,7 +48,7 @@ def search(
     return rules.search(http.app.state.catalog, q, _lang(lang, who))
 
 
-@router.get("/items/{ident:path}")
+@router.get("/items/{ident:path}", responses=responses(404))
 def item(
     ident: str,
     http: Request,

@@ -10,8 +10,9 @@ from pydantic import BaseModel
 
 from kuajing.accounts.models import DecisionRecord, Principal
 from kuajing.api.auth import accounts, needs
+from kuajing.api.errors import responses
 
-router = APIRouter(prefix="/v1/decisions", tags=["decisions"])
+router = APIRouter(prefix="/v1/decisions", tags=["decisions"], responses=responses(401, 422))
 
 
 class LoggedDecision(BaseModel):
@@ -46,7 +47,7 @@ def recent(
     return [_shown(r) for r in accounts(http).decisions(who, limit)]
 
 
-@router.get("/{decision_id}", response_model=LoggedDecision)
+@router.get("/{decision_id}", response_model=LoggedDecision, responses=responses(404))
 def one(
     decision_id: str, http: Request, who: Annotated[Principal, Depends(needs("viewer"))]
 ) -> LoggedDecision:

@@ -9,14 +9,15 @@ from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
 
 from kuajing.accounts.models import Principal
 from kuajing.api.auth import needs
+from kuajing.api.errors import responses
 from kuajing.catalog.models import Exemption
 from kuajing.ledger.models import Batch, Recorded, Status
 from kuajing.services import tenant_ledger
 
-router = APIRouter(prefix="/v1/ledger", tags=["ledger"])
+router = APIRouter(prefix="/v1/ledger", tags=["ledger"], responses=responses(401, 422))
 
 
-@router.get("/status", response_model=Status)
+@router.get("/status", response_model=Status, responses=responses(404))
 def status(
     http: Request,
     who: Annotated[Principal, Depends(needs("viewer"))],
@@ -35,7 +36,12 @@ def batches(
     return tenant_ledger.batches(http.app.state.ledger, who, year)
 
 
-@router.post("/batches", response_model=Recorded, status_code=201)
+@router.post(
+    "/batches",
+    response_model=Recorded,
+    status_code=201,
+    responses=responses(400, 403, 413),
+)
 def record(
     http: Request,
     who: Annotated[Principal, Depends(needs("member"))],
@@ -64,7 +70,7 @@ def record(
     )
 
 
-@router.delete("/batches/{batch_id}", response_model=Batch)
+@router.delete("/batches/{batch_id}", response_model=Batch, responses=responses(403, 404))
 def remove(
     batch_id: str,
     http: Request,

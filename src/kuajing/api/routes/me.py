@@ -9,8 +9,9 @@ from pydantic import BaseModel, Field
 
 from kuajing.accounts.models import Principal, Token
 from kuajing.api.auth import accounts, needs
+from kuajing.api.errors import responses
 
-router = APIRouter(prefix="/v1", tags=["accounts"])
+router = APIRouter(prefix="/v1", tags=["accounts"], responses=responses(401, 422))
 
 
 @router.get("/me", response_model=Principal)
@@ -28,7 +29,7 @@ class CreatedToken(BaseModel):
     token: Token
 
 
-@router.post("/tokens", response_model=CreatedToken, status_code=201)
+@router.post("/tokens", response_model=CreatedToken, status_code=201, responses=responses(400))
 def create_token(
     body: NewToken, http: Request, who: Annotated[Principal, Depends(needs("viewer"))]
 ) -> CreatedToken:
@@ -42,7 +43,7 @@ def tokens(http: Request, who: Annotated[Principal, Depends(needs("viewer"))]) -
     return accounts(http).tokens(who)
 
 
-@router.delete("/tokens/{token_id}", status_code=204)
+@router.delete("/tokens/{token_id}", status_code=204, responses=responses(404))
 def revoke(
     token_id: int, http: Request, who: Annotated[Principal, Depends(needs("viewer"))]
 ) -> Response:

@@ -9,10 +9,11 @@ from fastapi import APIRouter, Depends, File, Query, Request, UploadFile
 
 from kuajing.accounts.models import Principal
 from kuajing.api.auth import needs
+from kuajing.api.errors import responses
 from kuajing.scan.models import ScanReport
 from kuajing.services.uploads import scan_upload
 
-router = APIRouter(prefix="/v1", tags=["scan"])
+router = APIRouter(prefix="/v1", tags=["scan"], responses=responses(400, 401, 403, 413, 422))
 
 
 @router.post("/scan", response_model=ScanReport)
