@@ -4,17 +4,20 @@ with stable codes, and tenants that cannot see each other's objects."""
 from __future__ import annotations
 
 import io
+import json
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import create_engine, update
 
 from kuajing.accounts.store import Accounts
 from kuajing.api.app import create_app
 from kuajing.catalog import default_catalog
 from kuajing.errors import NotFound, TooLarge
+from kuajing.ledger import schema as ledger_schema
 from kuajing.services import uploads
 
 PASSWORD = "correct horse battery"
@@ -213,3 +216,29 @@ def test_the_ledger_is_the_organisations_own(client: TestClient, db_url: str) ->
     )
     assert removed.status_code == 200, removed.text
     assert client.get("/v1/ledger/batches", headers=_auth(pharma)).json() == []
+
+
+def test_verify_reports_only_the_organisations_problems(client: TestClient, db_url: str) -> None:
+    pharma = _token(db_url, "pharma", "a@pharma.example", "admin")
+    bank = _token(db_url, "bank", "a@bank.example", "admin")
+    member = _token(db_url, "pharma", "m@pharma.example", "member")
+    with SAMPLE.open("rb") as handle:
+        upload = {"file": ("trial-batch.csv", handle, "text/csv")}
+        made = client.post(
+            "/v1/ledger/batches", headers=_auth(pharma), data={"date": "2026-02-10"}, files=upload
+        )
+    batch_id = made.json()["batch"]["digest"][:12]
+    clean = client.get("/v1/ledger/verify", headers=_auth(pharma)).json()
+    assert clean["ok"] and clean["batches"] == 1 and clean["problems"] == []
+    assert client.get("/v1/ledger/verify", headers=_auth(member)).status_code == 403
+    # Someone edits the pharma's batch in the database behind the ledger's back.
+    engine = create_engine(db_url)
+    with engine.begin() as conn:
+        conn.execute(update(ledger_schema.batches).values(rows=1))
+    engine.dispose()
+    tampered = client.get("/v1/ledger/verify", headers=_auth(pharma)).json()
+    assert not tampered["ok"] and any(batch_id in p for p in tampered["problems"])
+    seen_by_bank = client.get("/v1/ledger/verify", headers=_auth(bank)).json()
+    assert not seen_by_bank["ok"] and seen_by_bank["batches"] == 0
+    assert seen_by_bank["problems"] == [] and seen_by_bank["other_problems"] >= 1
+    assert batch_id not in json.dumps(seen_by_bank)

@@ -79,3 +79,13 @@ def remove(
 ) -> Batch:
     """Remove a batch recorded in error (kept in the audit chain, with the reason)."""
     return tenant_ledger.remove(http.app.state.ledger, who, batch_id, reason)
+
+
+@router.get("/verify", response_model=tenant_ledger.TenantVerify, responses=responses(403))
+def verify(
+    http: Request, who: Annotated[Principal, Depends(needs("admin"))]
+) -> tenant_ledger.TenantVerify:
+    """Check the audit chain and every batch against it. The chain is the installation's:
+    its integrity is reported whole, problems only where they name this organisation's
+    batches (the others are counted)."""
+    return tenant_ledger.verify(http.app.state.ledger, who)
