@@ -13,14 +13,8 @@ import pytest
 from kuajing.accounts.models import Organisation, Principal, User
 from kuajing.errors import NotFound, TooLarge
 from kuajing.scan.models import Persons, ScanReport
-from kuajing.services.pending import (
-    Busy,
-    EmptyUpload,
-    PendingUploads,
-    WrongType,
-    close_pending,
-    pending_uploads,
-)
+from kuajing.services.pending import Busy, PendingUploads, close_pending, pending_uploads
+from kuajing.services.uploads import EmptyUpload, WrongType
 
 DAY = dt.date(2026, 2, 10)
 START = dt.datetime(2026, 2, 10, 9, 0, tzinfo=dt.UTC)

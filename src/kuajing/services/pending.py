@@ -20,28 +20,19 @@ import threading
 import weakref
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from pathlib import Path, PurePath
+from pathlib import Path
 from typing import Any, BinaryIO, Protocol
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from kuajing.accounts.models import Principal
-from kuajing.errors import DatasetError, KuajingError, NotFound, TooLarge
+from kuajing.errors import KuajingError, NotFound
 from kuajing.scan.models import ScanReport
-from kuajing.services.uploads import SUFFIXES
+from kuajing.services.uploads import copy_limited, upload_name
 
 TTL = dt.timedelta(minutes=30)
 META = "pending.json"
 _ID = re.compile(r"[A-Za-z0-9_-]{20,64}")  # what secrets.token_urlsafe makes
-_CHUNK = 1 << 20
-
-
-class WrongType(DatasetError):
-    """The upload is not a dataset the scanner reads (by its name's suffix)."""
-
-
-class EmptyUpload(DatasetError):
-    """The upload has no bytes."""
 
 
 class Busy(KuajingError):
@@ -206,29 +197,6 @@ class PendingUploads:
 
 
 # -- the upload itself -------------------------------------------------------------------------
-def upload_name(filename: str) -> str:
-    """The uploaded file's name without any folder, if it names a dataset the scanner reads."""
-    name = PurePath((filename or "upload").replace("\\", "/")).name
-    if any(ord(ch) < 32 for ch in name) or len(name.encode()) > 200:
-        raise WrongType(f"{name[:60]!r}: give the file a shorter, plain name")
-    if PurePath(name).suffix.lower() not in SUFFIXES:
-        raise WrongType(f"{name}: upload CSV, XLSX, Parquet or JSON Lines ({', '.join(SUFFIXES)})")
-    return name
-
-
-def copy_limited(stream: BinaryIO, path: Path, max_bytes: int, name: str) -> None:
-    """Copy the upload to a new private file, refusing it past `max_bytes`."""
-    written = 0
-    with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as out:
-        while chunk := stream.read(_CHUNK):
-            written += len(chunk)
-            if written > max_bytes:
-                raise TooLarge(f"{name}: larger than {max_bytes:,} bytes")
-            out.write(chunk)
-    if written == 0:
-        raise EmptyUpload(f"{name}: the upload is empty")
-
-
 def _write_private(path: Path, data: bytes) -> None:
     with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as out:
         out.write(data)

@@ -5,6 +5,7 @@ hashes) outlives the request; raw identifiers are never stored."""
 from __future__ import annotations
 
 import datetime as dt
+import os
 import tempfile
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -20,18 +21,22 @@ MAX_UPLOAD = 200 * 2**20  # bytes; larger datasets are scanned with the CLI wher
 SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".parquet", ".jsonl", ".ndjson")
 
 
+class WrongType(DatasetError):
+    """The upload is not a dataset the scanner reads (by its name's suffix)."""
+
+
+class EmptyUpload(DatasetError):
+    """The upload has no bytes."""
+
+
 @contextmanager
 def saved(stream: BinaryIO, filename: str, max_bytes: int = MAX_UPLOAD) -> Iterator[Path]:
     """The upload as a file named as uploaded (the name only, never a path the caller chose)
     in a private temporary folder, removed on leaving."""
-    name = PurePath(filename or "upload").name
-    if PurePath(name).suffix.lower() not in SUFFIXES:
-        raise DatasetError(
-            f"{name}: upload CSV, XLSX, Parquet or JSON Lines ({', '.join(SUFFIXES)})"
-        )
+    name = upload_name(filename)
     with tempfile.TemporaryDirectory(prefix="kuajing-upload-") as folder:
         path = Path(folder) / name
-        _copy(stream, path, max_bytes, name)
+        copy_limited(stream, path, max_bytes, name)
         yield path
 
 
@@ -62,13 +67,24 @@ def scan_upload(
     return report.model_copy(update={"sources": [path.name], "files": files})
 
 
-def _copy(stream: BinaryIO, path: Path, max_bytes: int, name: str) -> None:
+def upload_name(filename: str) -> str:
+    """The uploaded file's name without any folder, if it names a dataset the scanner reads."""
+    name = PurePath((filename or "upload").replace("\\", "/")).name
+    if any(ord(ch) < 32 for ch in name) or len(name.encode()) > 200:
+        raise WrongType(f"{name[:60]!r}: give the file a shorter, plain name")
+    if PurePath(name).suffix.lower() not in SUFFIXES:
+        raise WrongType(f"{name}: upload CSV, XLSX, Parquet or JSON Lines ({', '.join(SUFFIXES)})")
+    return name
+
+
+def copy_limited(stream: BinaryIO, path: Path, max_bytes: int, name: str) -> None:
+    """Copy the upload to a new private file, refusing it past `max_bytes`."""
     written = 0
-    with path.open("wb") as out:
+    with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as out:
         while chunk := stream.read(1 << 20):
             written += len(chunk)
             if written > max_bytes:
-                raise TooLarge(f"{name}: larger than {max_bytes / 2**20:g} MiB")
+                raise TooLarge(f"{name}: larger than {max_bytes:,} bytes")
             out.write(chunk)
     if written == 0:
-        raise DatasetError(f"{name}: the upload is empty")
+        raise EmptyUpload(f"{name}: the upload is empty")

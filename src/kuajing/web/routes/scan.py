@@ -22,9 +22,9 @@ from kuajing.errors import (
 )
 from kuajing.i18n import COUNTERS
 from kuajing.services import scan_pages, tenant_ledger
-from kuajing.services.pending import EmptyUpload, PendingUploads, WrongType, pending_uploads
+from kuajing.services.pending import PendingUploads, pending_uploads
 from kuajing.services.scan_pages import EXEMPTIONS, Corrections
-from kuajing.services.uploads import SUFFIXES
+from kuajing.services.uploads import SUFFIXES, EmptyUpload, WrongType
 from kuajing.web.i18n import Lang, t
 from kuajing.web.render import page
 from kuajing.web.session import checked, lang_of, signed_in
