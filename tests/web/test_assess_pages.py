@@ -174,3 +174,17 @@ def test_another_organisation_sees_none_of_it(
         assert "Example Pharma" not in seen.text and "12000" not in seen.text
     assert first not in client.get("/decisions").text
     assert not re.search(r"/decisions/[0-9a-f]{32}", client.get("/dashboard").text)
+
+
+def test_the_dashboard_shows_obligations_in_the_readers_language(
+    client: TestClient, web_db: str
+) -> None:
+    add_user(web_db, "pharma", "zh@pharma.example", "member", lang="zh")
+    add_user(web_db, "pharma", "en@pharma.example", "member", lang="en")
+    sign_in(client, "zh@pharma.example")
+    _assess(client)  # made, and logged, in Chinese
+    client.cookies.clear()
+    sign_in(client, "en@pharma.example")
+    obligations = client.get("/dashboard").text.split('data-testid="obligations"')[1]
+    assert "SCC-7-1" in obligations and "standard contract" in obligations
+    assert not re.search(r"[\u4e00-\u9fff]{6,}", obligations.split("<small>")[0])

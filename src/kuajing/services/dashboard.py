@@ -4,7 +4,6 @@ each threshold, its latest decisions and the obligations they carry."""
 from __future__ import annotations
 
 import datetime as dt
-import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,6 +15,7 @@ from kuajing.errors import NotFound
 from kuajing.ledger.ledger import Ledger
 from kuajing.ledger.models import Status
 from kuajing.services import tenant_ledger
+from kuajing.services.decisions import in_language
 
 
 @dataclass(frozen=True)
@@ -67,7 +67,7 @@ def dashboard(
     except NotFound:  # nothing recorded yet
         status = None
     records = accounts.decisions(who, recent)
-    decided = [json.loads(r.decision) for r in records]
+    decided = [in_language(r, catalog, who.user.lang) for r in records]
     return Dashboard(
         principal=who,
         year=status.year if status else dt.date.today().year,
