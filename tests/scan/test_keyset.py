@@ -60,3 +60,10 @@ def test_born_after_reads_the_date_in_the_id(ids: list[str], day: dt.date) -> No
     expected = {k for k in ids if (b := born(k)) is not None and b > day}
     found = Keys.of(pl.Series(ids, dtype=pl.String)).born_after(day)
     assert found.numbers.len() == len(expected) and found.texts.len() == 0
+
+
+def test_a_short_date_is_not_read_as_an_early_year() -> None:
+    # Digits 7-14 "09100011": month 00, no such day. Unpadded it parsed as 910-01-01.
+    body = "00000009100011000"
+    key = pl.Series([int(body) * 11], dtype=pl.Int64)
+    assert Keys(key, pl.Series([], dtype=pl.String)).born_after(dt.date(1, 1, 1)).numbers.len() == 0

@@ -41,7 +41,8 @@ class Keys:
         that does not exist dates nobody)."""
         ymd = self.numbers // 11 // 1000 % 100_000_000  # digits 7-14: YYYYMMDD
         later = self.numbers.filter(ymd > int(day.strftime("%Y%m%d")))
-        text = (later // 11 // 1000 % 100_000_000).cast(pl.String)
+        # Zero-padded: unpadded, "9100011" would parse as a real day of the year 910.
+        text = (later // 11 // 1000 % 100_000_000).cast(pl.String).str.zfill(8)
         real = text.str.to_date("%Y%m%d", strict=False).is_not_null()
         return Keys(later.filter(real), self.texts.clear())
 
