@@ -13,14 +13,14 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, update
 
-from kuajing.accounts.store import Accounts
+from kuajing.accounts.models import Role
 from kuajing.api.app import create_app
 from kuajing.catalog import default_catalog
-from kuajing.errors import NotFound, TooLarge
+from kuajing.errors import TooLarge
 from kuajing.ledger import schema as ledger_schema
 from kuajing.services import uploads
+from tests.tenants import api_token
 
-PASSWORD = "correct horse battery"
 SAMPLE = Path(__file__).resolve().parents[2] / "examples" / "trial-batch.csv"
 REQUEST = {
     "date": "2026-03-01",
@@ -35,16 +35,8 @@ def client(db_url: str, tmp_path: Path) -> Iterator[TestClient]:
         yield test
 
 
-def _token(db_url: str, org: str, email: str, role: str) -> str:
-    with Accounts.open(db_url) as store:
-        try:
-            store.organisation(org)
-        except NotFound:
-            store.create_organisation(org, f"{org} Co., Ltd.")
-        store.create_user(org, email, PASSWORD, role=role)  # type: ignore[arg-type]
-        who = store.authenticate(email, PASSWORD)
-        assert who is not None
-        return store.create_token(who, "test")[0]
+def _token(db_url: str, org: str, email: str, role: Role) -> str:
+    return api_token(db_url, org, email, role)
 
 
 def _auth(token: str) -> dict[str, str]:

@@ -10,10 +10,9 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from kuajing.accounts.store import Accounts
 from kuajing.api.app import create_app
+from tests.tenants import api_token
 
-PASSWORD = "correct horse battery"
 ERROR_BODY = "#/components/schemas/ErrorBody"
 
 
@@ -31,12 +30,7 @@ def client(sqlite_url: str, tmp_path: Path) -> Iterator[TestClient]:
 
 @pytest.fixture
 def token(sqlite_url: str) -> str:
-    with Accounts.open(sqlite_url) as store:
-        store.create_organisation("pharma", "Example Pharma Co., Ltd.", zone="beijing")
-        store.create_user("pharma", "admin@pharma.example", PASSWORD, role="admin")
-        who = store.authenticate("admin@pharma.example", PASSWORD)
-        assert who is not None
-        return store.create_token(who, "test")[0]
+    return api_token(sqlite_url, "pharma", "admin@pharma.example", "admin", zone="beijing")
 
 
 def _documented(client: TestClient, method: str, path: str) -> dict[str, Any]:

@@ -13,10 +13,9 @@ import pytest
 import schemathesis
 from hypothesis import settings
 
-from kuajing.accounts.store import Accounts
 from kuajing.api.app import create_app
+from tests.tenants import api_token
 
-PASSWORD = "correct horse battery"
 EXAMPLES = 25  # per operation, besides Schemathesis' own edge cases: some 25 s on two cores
 
 
@@ -78,12 +77,7 @@ class _Token:
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     root = tmp_path_factory.mktemp("schemathesis")
     url = f"sqlite:///{root / 'api.sqlite3'}"
-    with Accounts.open(url) as store:
-        store.create_organisation("pharma", "Example Pharma Co., Ltd.", zone="beijing")
-        store.create_user("pharma", "admin@pharma.example", PASSWORD, role="admin")
-        who = store.authenticate("admin@pharma.example", PASSWORD)
-        assert who is not None
-        SERVED.token = store.create_token(who, "schemathesis")[0]
+    SERVED.token = api_token(url, "pharma", "admin@pharma.example", "admin", zone="beijing")
     SERVED.app = create_app(url, key_file=root / "ledger.key")
     try:
         yield

@@ -13,9 +13,8 @@ from fastapi.testclient import TestClient
 from kuajing.accounts.models import Role
 from kuajing.accounts.store import Accounts
 from kuajing.api.app import create_app
-from kuajing.errors import NotFound
+from tests.tenants import PASSWORD, api_token
 
-PASSWORD = "correct horse battery"
 NEW = {
     "email": "new@pharma.example",
     "name": "Li Lei",
@@ -32,15 +31,7 @@ def client(db_url: str, tmp_path: Path) -> Iterator[TestClient]:
 
 
 def _token(db_url: str, org: str, email: str, role: Role) -> str:
-    with Accounts.open(db_url) as store:
-        try:
-            store.organisation(org)
-        except NotFound:
-            store.create_organisation(org, f"{org} Co., Ltd.")
-        store.create_user(org, email, PASSWORD, role=role)
-        who = store.authenticate(email, PASSWORD)
-        assert who is not None
-        return store.create_token(who, "test")[0]
+    return api_token(db_url, org, email, role)
 
 
 def _auth(token: str) -> dict[str, str]:

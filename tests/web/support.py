@@ -16,11 +16,10 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from kuajing.accounts.models import Lang, Role
-from kuajing.accounts.store import Accounts
 from kuajing.api.app import create_app
-from kuajing.errors import NotFound
+from tests import tenants
+from tests.tenants import PASSWORD
 
-PASSWORD = "correct horse battery"
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "examples" / "trial-batch.csv"
 
@@ -35,15 +34,17 @@ def add_user(
     zone: str | None = "beijing",
     processor: str | None = None,
 ) -> None:
-    """A user of organisation `org` (created if new, in `zone`)."""
-    with Accounts.open(db_url) as store:
-        try:
-            store.organisation(org)
-        except NotFound:
-            store.create_organisation(
-                org, f"{org.title()} Co., Ltd.", zone=zone, processor=processor
-            )
-        store.create_user(org, email, PASSWORD, role=role, lang=lang)
+    """A user of organisation `org` (created if new, in `zone`, named "<Org> Co., Ltd.")."""
+    tenants.add_user(
+        db_url,
+        org,
+        email,
+        role,
+        name=f"{org.title()} Co., Ltd.",
+        lang=lang,
+        zone=zone,
+        processor=processor,
+    )
 
 
 def form_csrf(html: str) -> str:
