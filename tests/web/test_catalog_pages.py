@@ -382,7 +382,7 @@ DYNAMIC = {
     "cat_grade_": _choices(Confidence),
     "cat_category_": _choices(Category),
     "cat_knowledge_": _choices(Knowledge),
-    "cat_exemption_": _choices(Exemption),
+    "exemption_": _choices(Exemption),  # named once for every page (phrases/common.yaml)
     "cat_kind_": _choices(ZoneList.model_fields["kind"].annotation),
     "cat_scope_": _choices(ZoneList.model_fields["scope"].annotation),
     "cat_encoded_": _choices(ZoneList.model_fields["encoded"].annotation),

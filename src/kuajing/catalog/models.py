@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Literal, get_args
 
 from pydantic import Field, model_validator
 
 from kuajing.catalog.base import Cited, Ident, Pathway, Period, Strict, Text, Threshold
 
 Exemption = Literal["contract", "hr", "emergency", "overseas_collected"]
+EXEMPTIONS: tuple[Exemption, ...] = get_args(Exemption)
 Category = Literal["personal_information", "important_data", "general_data"]
 Knowledge = Literal["complete", "partial", "unknown"]
 ALL = "all"

@@ -13,7 +13,7 @@ from typing import BinaryIO, Literal
 from kuajing.accounts.models import Principal
 from kuajing.catalog import Catalog
 from kuajing.catalog.base import Lang, Text
-from kuajing.catalog.models import Entry, Exemption
+from kuajing.catalog.models import EXEMPTIONS, Entry, Exemption
 from kuajing.errors import Forbidden, LocatedError, RequestError
 from kuajing.i18n import COUNTERS, PATHWAYS, bound
 from kuajing.ledger.ledger import Ledger
@@ -24,7 +24,6 @@ from kuajing.services.pending import Pending, PendingUploads
 from kuajing.services.recording import record_file
 from kuajing.services.scan import personal_data, scan_datasets
 
-EXEMPTIONS: tuple[Exemption, ...] = ("contract", "hr", "emergency", "overseas_collected")
 _EXEMPTION: dict[str, Exemption] = {e: e for e in EXEMPTIONS}
 
 

@@ -11,7 +11,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from kuajing.accounts.sessions import Session
-from kuajing.catalog.models import Exemption
+from kuajing.catalog.models import EXEMPTIONS
 from kuajing.errors import Forbidden, RequestError
 from kuajing.services.assess_form import build_request, form_values, scenario_choices
 from kuajing.services.decisions import assess_and_log, logged_request
@@ -21,7 +21,6 @@ from kuajing.web.session import accounts, checked, signed_in
 
 router = APIRouter(include_in_schema=False)
 MAX_ROWS = 20
-EXEMPTIONS: tuple[Exemption, ...] = ("contract", "hr", "emergency", "overseas_collected")
 
 
 def _defaults(session: Session) -> dict[str, str]:

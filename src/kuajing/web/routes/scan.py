@@ -13,6 +13,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from kuajing.accounts.sessions import Session
 from kuajing.catalog import Catalog
+from kuajing.catalog.models import EXEMPTIONS
 from kuajing.errors import (
     DatasetError,
     LocatedError,
@@ -23,7 +24,7 @@ from kuajing.errors import (
 from kuajing.i18n import COUNTERS
 from kuajing.services import scan_pages, tenant_ledger
 from kuajing.services.pending import PendingUploads, pending_uploads
-from kuajing.services.scan_pages import EXEMPTIONS, Corrections
+from kuajing.services.scan_pages import Corrections
 from kuajing.services.uploads import SUFFIXES, EmptyUpload, WrongType
 from kuajing.web.i18n import Lang, t
 from kuajing.web.render import page
