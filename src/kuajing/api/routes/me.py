@@ -15,7 +15,7 @@ router = APIRouter(prefix="/v1", tags=["accounts"], responses=responses(401, 422
 
 
 @router.get("/me", response_model=Principal)
-def me(who: Annotated[Principal, Depends(needs("viewer"))]) -> Principal:
+async def me(who: Annotated[Principal, Depends(needs("viewer"))]) -> Principal:
     """Who the token belongs to, and their organisation."""
     return who
 
