@@ -90,3 +90,11 @@ class Forbidden(KuajingError):
 
 class UnknownBatch(LedgerError, NotFound):
     """No batch of that id (for that processor) in the ledger."""
+
+
+class FilingError(KuajingError):
+    """A filing cannot be created or moved as asked."""
+
+
+class InvalidTransition(FilingError):
+    """An event that the filing's procedure does not allow in its state, or on that date."""

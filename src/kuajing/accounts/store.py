@@ -191,6 +191,18 @@ class Accounts:
             return None
         return self.principal(found) if found else None
 
+    def principal_by_email(self, email: str) -> Principal:
+        """An enabled user, for the command line (run by whoever holds the database)."""
+        with reading(self.engine) as conn:
+            found = conn.execute(
+                select(users).where(
+                    users.c.email == email.strip().lower(), users.c.disabled_at.is_(None)
+                )
+            ).first()
+        if found is None:
+            raise NotFound(f"no enabled user {email!r}")
+        return self.principal(found)
+
     def principal(self, user: Row[Any]) -> Principal:
         """The principal of a row of `users` (its password hash is left out)."""
         with reading(self.engine) as conn:

@@ -23,6 +23,7 @@ from kuajing.catalog.models import (
     Zone,
     ZoneList,
 )
+from kuajing.catalog.procedures import Procedure
 
 _NOISE = re.compile(r"[\s_\-·、,，。.（）()/]+")
 
@@ -62,6 +63,7 @@ class Catalog:
     lists: dict[str, ZoneList]
     origins: dict[str, str] = field(default_factory=dict)  # list id -> "shipped" or overlay dir
     personal_data: PersonalData | None = None  # always set by the loader
+    procedures: dict[str, Procedure] = field(default_factory=dict)
     _zone_names: dict[str, str] = field(default_factory=dict)
     _scopes: dict[str, list[ScopeRef]] = field(default_factory=dict)
     _entries: dict[str, list[tuple[ZoneList, Entry]]] = field(default_factory=dict)

@@ -23,6 +23,8 @@ from kuajing.catalog.models import (
     Zone,
     ZoneList,
 )
+from kuajing.catalog.procedure_checks import Located, check_procedures
+from kuajing.catalog.procedures import Procedure, Procedures
 from kuajing.errors import CatalogError, CatalogInvalid
 from kuajing.yamlio import Document, format_path, parse
 from kuajing.yamlio import Path as KeyPath
@@ -116,6 +118,8 @@ def load_catalog(root: Path | str = RULES_DIR, overlays: Sequence[Path | str] = 
     zones = reader.read(base / "zones.yaml", "zones.yaml", _Zones)
     personal = reader.read(base / "personal_data.yaml", "personal_data.yaml", PersonalData)
     lists = _read_all(reader, base, "lists", ZoneList)
+    procedures = _read_all(reader, base, "procedures", Procedures)
+    located: Located = {}
     origins = {zl.id: "shipped" for zl in lists.values()}
     all_sources = dict(sources.sources) if sources else {}
     for overlay in map(Path, overlays):
@@ -137,13 +141,28 @@ def load_catalog(root: Path | str = RULES_DIR, overlays: Sequence[Path | str] = 
         lists={z.id: z for z in lists.values()},
         origins=origins,
         personal_data=personal,
+        procedures=_procedures(reader, procedures, located),
     )
     from kuajing.catalog.checks import cross_check  # noqa: PLC0415  (checks import the catalog)
 
     cross_check(catalog, reader, regimes, lists, iter_cites)
+    check_procedures(catalog, reader, located)
     if reader.errors:
         raise CatalogInvalid(reader.errors)
     return catalog
+
+
+def _procedures(
+    reader: _Reader, files: dict[str, Procedures], located: Located
+) -> dict[str, Procedure]:
+    found: dict[str, Procedure] = {}
+    for rel, file in files.items():
+        for i, procedure in enumerate(file.procedures):
+            if procedure.id in found:
+                reader.error(rel, ("procedures", i, "id"), f"procedure {procedure.id!r} twice")
+            found[procedure.id] = procedure
+            located[procedure.id] = (rel, i)
+    return found
 
 
 def _overlay(

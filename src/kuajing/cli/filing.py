@@ -1,0 +1,244 @@
+"""`kuajing filing …`: the filings a decision requires, their events and deadlines."""
+
+from __future__ import annotations
+
+import datetime as dt
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+from pydantic import BaseModel
+
+from kuajing.cli.state import DatabaseOpt, LangOpt, catalog, echo_json, language
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from kuajing.accounts.models import Principal
+    from kuajing.accounts.store import Accounts
+    from kuajing.catalog.base import Lang
+    from kuajing.filing.store import Filings
+    from kuajing.services.filings import View
+
+app = typer.Typer(help="Filings: procedures, deadlines and their history.", no_args_is_help=True)
+
+UserOpt = Annotated[
+    str,
+    typer.Option("--user", envvar="KUAJING_USER", help="Act as this user (e-mail): whose org."),
+]
+DateOpt = Annotated[
+    str | None, typer.Option("--date", help="The day (YYYY-MM-DD; default: today).")
+]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON.")]
+
+MARKS = {"overdue": "!!", "due": "→", "open": "◇", "running": "·", "expired": "×", "met": "✓"}
+
+
+def _t(lang: Lang, zh: str, en: str) -> str:
+    return zh if lang == "zh" else en
+
+
+def _day(value: str | None) -> dt.date:
+    from kuajing.errors import FilingError
+
+    if value is None:
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise FilingError(f"--date {value!r}: not a date (YYYY-MM-DD)") from None
+
+
+@contextmanager
+def _open(database: str | None, user: str) -> Iterator[tuple[Accounts, Filings, Principal]]:
+    from kuajing.filing.store import Filings
+    from kuajing.services.accounts import open_accounts
+
+    accounts = open_accounts(database)
+    try:
+        yield accounts, Filings(accounts.engine), accounts.principal_by_email(user)
+    finally:
+        accounts.close()
+
+
+@app.command("new")
+def new_cmd(
+    decision: Annotated[
+        str, typer.Option("--decision", help="A logged decision's id, or a decision JSON file.")
+    ],
+    user: UserOpt,
+    route: Annotated[
+        str, typer.Option(help="For the contract band: standard_contract or certification.")
+    ] = "standard_contract",
+    database: DatabaseOpt = None,
+    lang: LangOpt = None,
+) -> None:
+    """Create the filings the decision requires, and the tasks its changes raise."""
+    from kuajing.errors import FilingError
+    from kuajing.services import filings as service
+
+    chosen = language(lang)
+    if route not in ("standard_contract", "certification"):
+        raise FilingError(f"--route {route!r}: standard_contract or certification")
+    with _open(database, user) as (accounts, store, who):
+        path = Path(decision)
+        if path.is_file():
+            text = path.read_text(encoding="utf-8")
+            source = service.from_file(accounts, who, text, decision)
+        else:
+            source = service.from_log(accounts, who, decision)
+        made = service.create_filings(
+            accounts,
+            store,
+            who,
+            source,
+            catalog(),
+            chosen,
+            route,  # type: ignore[arg-type]
+        )
+    for f in made.filings:
+        typer.echo(f"{_t(chosen, '新建', 'created')} {f.id}  {f.subject}")
+    for f in made.existing:
+        typer.echo(f"{_t(chosen, '已有', 'exists')}  {f.id}  {f.subject}")
+    for task in made.tasks:
+        typer.echo(f"{_t(chosen, '任务', 'task')}  [{task.rule}] {task.text[chosen]}")
+    if not (made.filings or made.existing):
+        typer.echo(_t(chosen, "该决定无需备案或申报。", "The decision requires no filing."))
+
+
+@app.command("list")
+def list_cmd(
+    user: UserOpt,
+    all_: Annotated[bool, typer.Option("--all", help="Closed filings too.")] = False,
+    as_json: JsonOpt = False,
+    database: DatabaseOpt = None,
+    lang: LangOpt = None,
+) -> None:
+    """The organisation's filings and open tasks."""
+    chosen = language(lang)
+    with _open(database, user) as (_, store, who):
+        found = store.all(who, include_closed=all_)
+        tasks = store.tasks(who)
+    if as_json:
+        echo_json(list[BaseModel](found))
+        return
+    for f in found:
+        state = f.state or _t(chosen, "需人工核实", "needs review")
+        typer.echo(f"{f.id}  {f.procedure:<28} {state:<20} {f.subject}")
+    for task in tasks:
+        typer.echo(f"{_t(chosen, '任务', 'task')} {task.id}  [{task.rule}] {task.text[chosen]}")
+
+
+@app.command("show")
+def show_cmd(
+    filing_id: Annotated[str, typer.Argument(help="The filing's id.")],
+    user: UserOpt,
+    date: DateOpt = None,
+    as_json: JsonOpt = False,
+    database: DatabaseOpt = None,
+    lang: LangOpt = None,
+) -> None:
+    """A filing: its state, deadlines, materials, allowed events and history."""
+    from kuajing.services import filings as service
+
+    chosen = language(lang)
+    with _open(database, user) as (_, store, who):
+        v = service.view(store.get(who, filing_id), catalog(), _day(date), chosen)
+    if as_json:
+        echo_json(
+            {
+                "filing": v.filing.model_dump(mode="json"),
+                "deadlines": [d.model_dump(mode="json") for d in v.deadlines],
+            }
+        )
+        return
+    typer.echo(_show(v, chosen))
+
+
+def _show(v: View, lang: Lang) -> str:
+    p = v.procedure
+    lines = [f"{v.filing.subject}", f"{p.name.get(lang)} — {p.authority.get(lang)}"]
+    if p.note:
+        lines.append(f"⚠ {p.note.get(lang)}")
+    state = v.state_name or _t(
+        lang, "程序未编码：需人工核实", "procedure not encoded: needs review"
+    )
+    lines.append(f"{_t(lang, '状态', 'State')}: {state}")
+    lines.append(_t(lang, "期限：", "Deadlines:"))
+    for d in v.deadlines:
+        when = d.date.isoformat() if d.date else _t(lang, "未开始", "not started")
+        flag = f"  ⚠ {d.assumption}" if d.provisional and d.assumption else ""
+        mark = MARKS.get(d.state, " ")
+        lines.append(f"  {mark} {when}  {d.state:<12} {d.name} [{d.rule}, {d.confidence}]{flag}")
+    lines.append(_t(lang, "材料：", "Materials:"))
+    lines += [f"  - {m.name.get(lang)} [{m.confidence}]" for m in p.materials]
+    events = ", ".join(t.event for t in v.allowed) or "—"
+    lines.append(f"{_t(lang, '可记录的事件', 'Events allowed now')}: {events}")
+    lines.append(_t(lang, "历史：", "History:"))
+    lines += [f"  {e.on}  {e.event} → {e.state}" for e in v.filing.events]
+    return "\n".join(lines)
+
+
+@app.command("advance")
+def advance_cmd(
+    filing_id: Annotated[str, typer.Argument(help="The filing's id.")],
+    event: Annotated[str, typer.Argument(help="The event (see `filing show`).")],
+    user: UserOpt,
+    date: DateOpt = None,
+    note: Annotated[str, typer.Option(help="A note kept with the event.")] = "",
+    database: DatabaseOpt = None,
+    lang: LangOpt = None,
+) -> None:
+    """Record an event: the filing moves to the state the procedure gives, or the event is
+    refused with the reason."""
+    from kuajing.services import filings as service
+
+    chosen = language(lang)
+    with _open(database, user) as (_, store, who):
+        f = service.record_event(store, who, filing_id, event, _day(date), catalog(), note, chosen)
+    typer.echo(f"{f.id}: {event} → {f.state}")
+
+
+@app.command("due")
+def due_cmd(
+    user: UserOpt,
+    within: Annotated[int | None, typer.Option(help="Only deadlines within N days.")] = None,
+    date: DateOpt = None,
+    database: DatabaseOpt = None,
+    lang: LangOpt = None,
+) -> None:
+    """Deadlines to watch, soonest first (PRC working days; provisional ones flagged)."""
+    from kuajing.services import filings as service
+
+    chosen = language(lang)
+    with _open(database, user) as (_, store, who):
+        items = service.due(store, who, catalog(), _day(date), within, chosen)
+    for v, d in items:
+        flag = f"  ⚠ {d.assumption}" if d.provisional and d.assumption else ""
+        typer.echo(
+            f"{MARKS.get(d.state, ' ')} {d.date}  {d.days_left:>5}d  {d.name} [{d.rule}]  "
+            f"{v.filing.id}{flag}"
+        )
+    if not items:
+        typer.echo(_t(chosen, "没有需要关注的期限。", "Nothing due."))
+
+
+@app.command("calendar")
+def calendar_cmd(
+    user: UserOpt,
+    output: Annotated[Path, typer.Option("--output", "-o", help="The .ics file to write.")],
+    within: Annotated[int | None, typer.Option(help="Only deadlines within N days.")] = None,
+    date: DateOpt = None,
+    database: DatabaseOpt = None,
+    lang: LangOpt = None,
+) -> None:
+    """Export the deadlines as an iCalendar file (one all-day event each)."""
+    from kuajing.fileio import write_text_atomic
+    from kuajing.services import filings as service
+
+    chosen = language(lang)
+    with _open(database, user) as (_, store, who):
+        items = service.due(store, who, catalog(), _day(date), within, chosen)
+    write_text_atomic(output, service.ical(items, chosen).decode("utf-8"))
+    typer.echo(f"{output}: {len(items)} {_t(chosen, '个期限', 'deadlines')}")

@@ -1,0 +1,79 @@
+"""Moving a filing through its procedure: an event is allowed only from the states the procedure
+names, on or after the last recorded event, and not before a window the procedure opens."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from kuajing.catalog.base import Lang
+from kuajing.catalog.procedures import Procedure, Transition
+from kuajing.errors import InvalidTransition
+from kuajing.filing.deadlines import deadline_date
+from kuajing.filing.models import Event
+from kuajing.workdays import WorkCalendar
+
+
+def allowed(procedure: Procedure, state: str | None) -> list[Transition]:
+    """The events the procedure allows in `state` (none once it is final or unknown)."""
+    if state is None or procedure.status == "unknown" or procedure.state(state).final:
+        return []
+    return [t for t in procedure.transitions if state in t.start or "*" in t.start]
+
+
+def advance(
+    procedure: Procedure,
+    state: str | None,
+    events: Sequence[Event],
+    event: str,
+    on: dt.date,
+    calendar: WorkCalendar,
+    lang: Lang = "en",
+) -> str:
+    """The state after `event` on `on`; raise `InvalidTransition` saying why not and what is
+    allowed instead."""
+    if procedure.status == "unknown" or state is None:
+        raise InvalidTransition(
+            f"{procedure.id}: the procedure is not encoded, so its events cannot be recorded"
+        )
+    if event not in procedure.events:
+        names = ", ".join(sorted(procedure.events))
+        raise InvalidTransition(f"{event!r} is not an event of {procedure.id} (events: {names})")
+    if procedure.state(state).final:
+        raise InvalidTransition(f"the filing is closed ({state}): no event can follow")
+    moves = [t for t in allowed(procedure, state) if t.event == event]
+    if not moves:
+        now = ", ".join(t.event for t in allowed(procedure, state)) or "none"
+        raise InvalidTransition(f"{event!r} is not allowed while {state} (allowed now: {now})")
+    if events and on < max(e.on for e in events):
+        latest = max(e.on for e in events)
+        raise InvalidTransition(f"{on} is before the last recorded event ({latest})")
+    move = moves[0]
+    _in_window(procedure, move, events, on, calendar, lang)
+    return move.to or state
+
+
+def _in_window(
+    procedure: Procedure,
+    move: Transition,
+    events: Sequence[Event],
+    on: dt.date,
+    calendar: WorkCalendar,
+    lang: Lang,
+) -> None:
+    for bound, early in ((move.not_before, True), (move.not_after, False)):
+        if bound is None:
+            continue
+        rule = procedure.deadline(bound)
+        dated = deadline_date(procedure, rule, events, calendar, lang)
+        if dated is None:
+            raise InvalidTransition(f"{move.event!r}: {rule.id} has not started")
+        if early and on < dated.date:
+            raise InvalidTransition(
+                f"{move.event!r} on {on} is too early: the window opens on {dated.date}"
+                f" ({rule.rule})"
+            )
+        if not early and on > dated.date:
+            raise InvalidTransition(
+                f"{move.event!r} on {on} is too late: {rule.id} ended on {dated.date} ({rule.rule})"
+            )

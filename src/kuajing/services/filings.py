@@ -1,0 +1,238 @@
+"""Filings for the CLI and the service: create the filings a decision requires (and the tasks its
+changes raise), record events, list what is due, and export deadlines as iCalendar."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+from typing import Any
+
+import icalendar
+
+from kuajing.accounts.models import Principal
+from kuajing.accounts.store import Accounts
+from kuajing.catalog import Catalog
+from kuajing.catalog.base import Lang
+from kuajing.catalog.procedures import Procedure, Transition
+from kuajing.engine import Decision, Request
+from kuajing.errors import FilingError, NotFound
+from kuajing.filing.changes import Basis, changes
+from kuajing.filing.deadlines import statuses
+from kuajing.filing.machine import advance, allowed
+from kuajing.filing.models import DeadlineStatus, Filing, Task
+from kuajing.filing.required import Route, required
+from kuajing.filing.store import Filings
+from kuajing.workdays import WorkCalendar, default_calendar
+
+ACTIVE_DUE = {"due", "overdue", "open", "running", "expired"}
+
+
+@dataclass(frozen=True)
+class Source:
+    """The decision filings are made from: a logged one, or a file."""
+
+    decision: Decision
+    request: Request | None
+    decision_id: str | None
+
+
+@dataclass(frozen=True)
+class Created:
+    filings: list[Filing]
+    tasks: list[Task]
+    existing: list[Filing]  # open filings that already cover what the decision requires
+
+
+@dataclass(frozen=True)
+class View:
+    filing: Filing
+    procedure: Procedure
+    state_name: str | None
+    deadlines: list[DeadlineStatus]
+    allowed: list[Transition]
+
+
+def from_log(accounts: Accounts, who: Principal, decision_id: str) -> Source:
+    record = accounts.decision(who, decision_id)
+    return Source(
+        Decision.model_validate_json(record.decision),
+        Request.model_validate_json(record.request),
+        record.id,
+    )
+
+
+def from_file(accounts: Accounts, who: Principal, text: str, name: str) -> Source:
+    """A decision exported by the service (`id`, `request`, `decision`) or a bare decision as
+    `kuajing assess --format json` writes it."""
+    try:
+        data: Any = json.loads(text)
+        if isinstance(data, dict) and "decision" in data:
+            found = _logged(accounts, who, data.get("id"))
+            request = Request.model_validate(data["request"]) if data.get("request") else None
+            return Source(Decision.model_validate(data["decision"]), request, found)
+        return Source(Decision.model_validate(data), None, None)
+    except ValueError as exc:  # JSON and validation errors alike
+        first = str(exc).strip().splitlines()[0]
+        raise FilingError(f"{name}: not a kuajing decision ({first})") from None
+
+
+def _logged(accounts: Accounts, who: Principal, decision_id: object) -> str | None:
+    if not isinstance(decision_id, str):
+        return None
+    try:
+        return accounts.decision(who, decision_id).id
+    except NotFound:
+        return None  # exported from another installation: kept without the link
+
+
+def create_filings(
+    accounts: Accounts,
+    filings: Filings,
+    who: Principal,
+    source: Source,
+    catalog: Catalog,
+    lang: Lang,
+    route: Route = "standard_contract",
+) -> Created:
+    active = filings.all(who, include_closed=False)
+    earlier: list[Filing] = []
+    made = []
+    for need in required(source.decision, who.organisation.zone, catalog, route):
+        # An open filing of the same procedure for these transfers already covers them.
+        covering = [
+            f
+            for f in active
+            if f.procedure == need.procedure.id and set(need.transfers) <= set(f.transfers)
+        ]
+        if covering:
+            earlier += covering
+            continue
+        subject = f"{need.procedure.name.get(lang)}: {', '.join(need.transfers)}"
+        made.append(
+            filings.create(
+                who,
+                need.procedure.id,
+                need.procedure.start if need.procedure.status == "encoded" else None,
+                subject,
+                source.decision_id,
+                list(need.transfers),
+            )
+        )
+    tasks = _tasks(accounts, filings, who, source, catalog, {f.id for f in made})
+    return Created(made, tasks, earlier)
+
+
+def _tasks(
+    accounts: Accounts,
+    filings: Filings,
+    who: Principal,
+    source: Source,
+    catalog: Catalog,
+    new: set[str],
+) -> list[Task]:
+    active = []
+    for f in filings.all(who, include_closed=False):
+        if f.id in new or not f.decision_id or f.decision_id == source.decision_id:
+            continue
+        basis = from_log(accounts, who, f.decision_id)
+        active.append(Basis(f, basis.decision, basis.request))
+    raised = changes(source.decision, source.request, active, set(catalog.lists))
+    known = {(t.kind, t.filing_id, t.decision_id) for t in filings.tasks(who)}
+    out = []
+    for c in raised:
+        if (c.kind, c.filing_id, source.decision_id) in known:
+            continue
+        out.append(filings.add_task(who, c.kind, c.rule, c.text, c.filing_id, source.decision_id))
+    return out
+
+
+def procedure_of(filing: Filing, catalog: Catalog) -> Procedure:
+    found = catalog.procedures.get(filing.procedure)
+    if found is None:
+        raise FilingError(
+            f"filing {filing.id}: procedure {filing.procedure!r} is not in the catalogue"
+        )
+    return found
+
+
+def view(
+    filing: Filing,
+    catalog: Catalog,
+    as_of: dt.date,
+    lang: Lang,
+    calendar: WorkCalendar | None = None,
+) -> View:
+    procedure = procedure_of(filing, catalog)
+    cal = calendar or default_calendar()
+    state = procedure.state(filing.state).name.get(lang) if filing.state else None
+    return View(
+        filing,
+        procedure,
+        state,
+        statuses(procedure, filing.events, filing.closed, as_of, cal, lang),
+        allowed(procedure, filing.state),
+    )
+
+
+def record_event(
+    filings: Filings,
+    who: Principal,
+    filing_id: str,
+    event: str,
+    on: dt.date,
+    catalog: Catalog,
+    note: str = "",
+    lang: Lang = "en",
+) -> Filing:
+    cal = default_calendar()
+
+    def decide(current: Filing) -> tuple[str, bool]:
+        procedure = procedure_of(current, catalog)
+        state = advance(procedure, current.state, current.events, event, on, cal, lang)
+        return state, procedure.state(state).final
+
+    return filings.record(who, filing_id, event, on, decide, note)
+
+
+def due(
+    filings: Filings,
+    who: Principal,
+    catalog: Catalog,
+    as_of: dt.date,
+    within: int | None,
+    lang: Lang,
+) -> list[tuple[View, DeadlineStatus]]:
+    """Open filings' deadlines that the company must watch, soonest first: due, overdue, windows
+    and validities, within `within` days of `as_of` (all of them when None)."""
+    out = []
+    for filing in filings.all(who, include_closed=False):
+        v = view(filing, catalog, as_of, lang)
+        for d in v.deadlines:
+            watched = d.state in ACTIVE_DUE and d.kind != "review" and d.days_left is not None
+            if watched and (within is None or (d.days_left or 0) <= within):
+                out.append((v, d))
+    return sorted(out, key=lambda pair: (pair[1].date or dt.date.max, pair[0].filing.id))
+
+
+def ical(items: list[tuple[View, DeadlineStatus]], lang: Lang) -> bytes:
+    """An iCalendar file with one all-day event per deadline."""
+    cal = icalendar.Calendar()
+    cal.add("prodid", "-//kuajing//filings//EN")
+    cal.add("version", "2.0")
+    for v, d in items:
+        if d.date is None:
+            continue
+        event = icalendar.Event()
+        event.add("uid", f"{v.filing.id}-{d.id}@kuajing")
+        event.add("summary", f"{d.name} ({d.rule})")
+        event.add("dtstart", d.date)
+        event.add("dtend", d.date + dt.timedelta(days=1))
+        event.add("dtstamp", dt.datetime.now(dt.UTC).replace(microsecond=0))
+        lines = [v.filing.subject, f"{v.procedure.name.get(lang)} · {d.rule} · {d.confidence}"]
+        if d.provisional and d.assumption:
+            lines.append(d.assumption)
+        event.add("description", "\n".join(lines))
+        cal.add_component(event)
+    written: bytes = cal.to_ical()
+    return written
