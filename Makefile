@@ -40,13 +40,17 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check src tests bench
 	$(BIN)/mypy
 
-# Debian packages the tests need: a PostgreSQL server (the ledger is tested on it too) and
-# Chromium (the browser tests in tests/web drive /usr/bin/chromium with Playwright).
+# Debian packages the tests need: a PostgreSQL server (the ledger is tested on it too),
+# Chromium (the browser tests in tests/web drive /usr/bin/chromium with Playwright), the fonts
+# filing PDFs embed (Droid Sans Fallback for Chinese, DejaVu for Latin) and pdftotext.
 # Only the missing ones are installed, after a single apt-get update.
 system-deps:
 	@PKGS=; \
 	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || PKGS="$$PKGS postgresql"; \
 	[ -x /usr/bin/chromium ] || PKGS="$$PKGS chromium"; \
+	[ -f /usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf ] || PKGS="$$PKGS fonts-droid-fallback"; \
+	[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || PKGS="$$PKGS fonts-dejavu-core"; \
+	command -v pdftotext >/dev/null || PKGS="$$PKGS poppler-utils"; \
 	[ -z "$$PKGS" ] || { \
 	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
 	  $$SUDO apt-get update -q && \
