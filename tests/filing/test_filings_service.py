@@ -95,19 +95,35 @@ def test_a_zone_without_an_encoded_procedure_gets_a_filing_that_needs_review(db_
         {
             "date": "2026-03-01",
             "processor": {"name": "ZJ", "zone": "zhejiang"},
-            "transfers": [{"id": "t1", "personal": 5_000}],
+            "transfers": [{"id": "t1", "scenario": "跨境电商平台", "personal": 5_000}],
         }
     )
     with Accounts.open(db_url) as store:
         filings = Filings(store.engine)
         source = _decide(store, who, request)
         made = service.create_filings(store, filings, who, source, default_catalog(), "en")
-    regimes = {t.regime for t in source.decision.transfers}
-    unknown = [f for f in made.filings if f.state is None]
-    if "zhejiang-2024" in regimes:
-        assert [f.procedure for f in unknown] == ["zhejiang-list-use"]
-    else:  # decided under the national rules: no zone procedure applies
-        assert unknown == []
+    assert [t.regime for t in source.decision.transfers] == ["zhejiang-2024"]
+    assert [(f.procedure, f.state) for f in made.filings] == [("zhejiang-list-use", None)]
+    shown = service.view(made.filings[0], default_catalog(), dt.date(2026, 3, 2), "en")
+    assert shown.procedure.note is not None and shown.deadlines == [] and shown.allowed == []
+
+
+def test_a_changed_recipient_raises_a_supplementary_filing_task(db_url: str) -> None:
+    who = _who(db_url, "pharma", "m@pharma.example", "beijing")
+    first, changed = _request(12_000), _request(12_000)
+    changed.transfers[0].recipient.name = "Another Sponsor GmbH"
+    with Accounts.open(db_url) as store:
+        filings, cat = Filings(store.engine), default_catalog()
+        made = service.create_filings(store, filings, who, _decide(store, who, first), cat, "en")
+        after = service.create_filings(store, filings, who, _decide(store, who, changed), cat, "zh")
+    by_procedure = {f.id: f.procedure for f in made.filings}
+    raised = {(by_procedure[t.filing_id or ""], t.kind, t.rule) for t in after.tasks}
+    assert raised == {
+        ("scc-filing", "supplementary_filing", "SCC-8"),
+        ("beijing-list-use", "update_list_filing", "BJ24-PROC-1"),
+    }
+    scc = next(t for t in after.tasks if t.kind == "supplementary_filing")
+    assert "境外接收方" in scc.text["zh"] and "recipient" in scc.text["en"]
 
 
 def _cli(db: str, *args: str) -> subprocess.CompletedProcess[str]:

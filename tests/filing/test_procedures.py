@@ -149,3 +149,13 @@ def test_a_procedure_naming_an_unknown_state_is_refused_with_file_and_line(tmp_p
     line = text[: text.index("to: submitted}")].count("\n") + 1
     assert f"procedures/national.yaml:{line}" in str(caught.value)
     assert "unknown state 'sent'" in str(caught.value)
+
+
+def test_a_change_text_naming_a_value_the_change_does_not_give_is_refused(tmp_path: Path) -> None:
+    rules = tmp_path / "rules"
+    shutil.copytree(RULES_DIR, rules)
+    path = rules / "procedures" / "national.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("的{what}已变化", "的{whom}已变化", 1), encoding="utf-8")
+    with pytest.raises(CatalogInvalid, match=r"\{whom\} is not given for facts_changed"):
+        load_catalog(rules)

@@ -3,6 +3,7 @@ deadlines' anchors form no cycle, and the zones and lists it applies to are in t
 
 from __future__ import annotations
 
+from string import Formatter
 from typing import TYPE_CHECKING
 
 from kuajing.catalog.base import Pathway
@@ -13,6 +14,13 @@ if TYPE_CHECKING:
     from kuajing.catalog.loader import _Reader
 
 Located = dict[str, tuple[str, int]]  # procedure id -> (file, index in the file)
+
+# The values filing/changes.py gives each kind of change's text.
+CHANGE_VALUES = {
+    "threshold_crossed": {"transfer"},
+    "facts_changed": {"transfer", "what"},
+    "edition_changed": {"transfer", "regime", "old"},
+}
 
 
 def check_procedures(catalog: Catalog, reader: _Reader, located: Located) -> None:
@@ -41,6 +49,7 @@ def _problems(p: Procedure, catalog: Catalog) -> list[tuple[tuple[str | int, ...
         if t.not_after is not None and t.not_after not in {d.id for d in p.deadlines}:
             out.append((("transitions", i, "not_after"), f"unknown deadline {t.not_after!r}"))
     out += _deadline_problems(p)
+    out += _change_problems(p)
     for z in p.applies.zones:
         if z not in catalog.zones:
             out.append((("applies", "zones"), f"unknown zone {z!r}"))
@@ -50,6 +59,19 @@ def _problems(p: Procedure, catalog: Catalog) -> list[tuple[tuple[str | int, ...
     scc = Pathway.STANDARD_CONTRACT_OR_CERTIFICATION
     if p.applies.route is not None and p.applies.pathways != [scc]:
         out.append((("applies", "route"), f"a route goes with pathways: [{scc}] only"))
+    return out
+
+
+def _change_problems(p: Procedure) -> list[tuple[tuple[str | int, ...], str]]:
+    out: list[tuple[tuple[str | int, ...], str]] = []
+    for i, change in enumerate(p.changes):
+        for lang in ("zh", "en"):
+            text = getattr(change.text, lang)
+            named = {field for _, field, _, _ in Formatter().parse(text) if field is not None}
+            for name in sorted(named - CHANGE_VALUES[change.change]):
+                out.append(
+                    (("changes", i, "text", lang), f"{{{name}}} is not given for {change.change}")
+                )
     return out
 
 

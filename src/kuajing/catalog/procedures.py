@@ -81,6 +81,22 @@ class Material(Cited):
     document: str | None = None  # a document kuajing writes for it (filing.documents kinds)
 
 
+ChangeKind = Literal["threshold_crossed", "facts_changed", "edition_changed"]
+# threshold_crossed: a transfer the filing covers now needs a security assessment;
+# facts_changed: its recipient, scenario or fields changed;
+# edition_changed: it is now decided under another edition of its zone's list.
+
+
+class ChangeRule(Cited):
+    """A change that needs a new or supplementary filing, and the task it raises. The text may
+    name {transfer}, {what} (what changed), {regime} and {old} (the lists)."""
+
+    change: ChangeKind  # not `on`: YAML 1.1 reads that key as true
+    task: str = Ident
+    rule: str
+    text: Text
+
+
 class Applies(Strict):
     """Which decisions need this procedure."""
 
@@ -103,6 +119,7 @@ class Procedure(Cited):
     transitions: list[Transition] = Field(default_factory=list)
     deadlines: list[DeadlineRule] = Field(default_factory=list)
     materials: list[Material] = Field(default_factory=list)
+    changes: list[ChangeRule] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _shape(self) -> Procedure:

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from kuajing.accounts.models import Principal
     from kuajing.accounts.store import Accounts
     from kuajing.catalog.base import Lang
+    from kuajing.filing.models import DeadlineStatus
     from kuajing.filing.store import Filings
     from kuajing.services.filings import View
 
@@ -60,6 +61,15 @@ def _open(database: str | None, user: str) -> Iterator[tuple[Accounts, Filings, 
         yield accounts, Filings(accounts.engine), accounts.principal_by_email(user)
     finally:
         accounts.close()
+
+
+def _due(
+    database: str | None, user: str, date: str | None, within: int | None, lang: Lang
+) -> list[tuple[View, DeadlineStatus]]:
+    from kuajing.services import filings as service
+
+    with _open(database, user) as (_, store, who):
+        return service.due(store, who, catalog(), _day(date), within, lang)
 
 
 @app.command("new")
@@ -209,11 +219,8 @@ def due_cmd(
     lang: LangOpt = None,
 ) -> None:
     """Deadlines to watch, soonest first (PRC working days; provisional ones flagged)."""
-    from kuajing.services import filings as service
-
     chosen = language(lang)
-    with _open(database, user) as (_, store, who):
-        items = service.due(store, who, catalog(), _day(date), within, chosen)
+    items = _due(database, user, date, within, chosen)
     for v, d in items:
         flag = f"  ⚠ {d.assumption}" if d.provisional and d.assumption else ""
         typer.echo(
@@ -238,7 +245,6 @@ def calendar_cmd(
     from kuajing.services import filings as service
 
     chosen = language(lang)
-    with _open(database, user) as (_, store, who):
-        items = service.due(store, who, catalog(), _day(date), within, chosen)
+    items = _due(database, user, date, within, chosen)
     write_text_atomic(output, service.ical(items, chosen).decode("utf-8"))
     typer.echo(f"{output}: {len(items)} {_t(chosen, '个期限', 'deadlines')}")

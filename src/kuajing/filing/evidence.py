@@ -9,8 +9,6 @@ import hashlib
 import io
 import json
 import os
-import secrets
-import stat
 import tempfile
 import zipfile
 import zlib
@@ -27,6 +25,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from kuajing import __version__
 from kuajing.catalog.base import Lang, Text
 from kuajing.errors import KuajingError
+from kuajing.keyfile import read_secret
 
 KEY_ENV = "KUAJING_SIGNING_KEY_FILE"
 MANIFEST = "manifest.json"
@@ -63,51 +62,11 @@ def signing_key(path: Path | None = None) -> Ed25519PrivateKey:
     """The installation's Ed25519 key, created on first use (mode 0600 in a 0700 folder). A key
     file that group or others may read is refused: anyone who can read it can sign as us."""
     path = path or default_key_file()
-    try:
-        raw = path.read_text(encoding="ascii").strip()
-    except FileNotFoundError:
-        return Ed25519PrivateKey.from_private_bytes(_create(path))
-    except (OSError, UnicodeDecodeError) as exc:
-        raise SigningKeyError(
-            f"{path}: unreadable signing key ({exc.__class__.__name__})"
-        ) from None
-    _check_private(path)
+    raw = read_secret(path, "signing key", SigningKeyError)
     try:
         return Ed25519PrivateKey.from_private_bytes(bytes.fromhex(raw))
     except ValueError:
         raise SigningKeyError(f"{path}: not an Ed25519 key (need 32 bytes of hex)") from None
-
-
-def _create(path: Path) -> bytes:
-    """Write the key beside its place, then link it in: link() fails if another process won the
-    race, and then its complete key is the one to use."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        secret = secrets.token_bytes(32)
-        tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w", encoding="ascii") as fh:
-            fh.write(secret.hex() + "\n")
-            fh.flush()
-            os.fsync(fh.fileno())
-        try:
-            os.link(tmp, path)
-        except FileExistsError:
-            _check_private(path)
-            return bytes.fromhex(path.read_text(encoding="ascii").strip())
-        finally:
-            tmp.unlink()
-    except OSError as exc:
-        raise SigningKeyError(f"{path}: cannot create the signing key ({exc.strerror})") from None
-    return secret
-
-
-def _check_private(path: Path) -> None:
-    mode = stat.S_IMODE(path.stat().st_mode)
-    if mode & 0o077:
-        raise SigningKeyError(
-            f"{path}: the signing key is readable by others (mode {mode:o}); run chmod 600"
-        )
 
 
 def public_key_bytes(key: Ed25519PrivateKey) -> bytes:

@@ -7,14 +7,13 @@ from __future__ import annotations
 import hashlib
 import hmac
 import os
-import secrets
-import stat
 from dataclasses import dataclass
 from pathlib import Path
 
 import platformdirs
 
 from kuajing.errors import LedgerError
+from kuajing.keyfile import read_secret
 
 
 def default_key_file() -> Path:
@@ -43,45 +42,14 @@ class Keyring:
 def load_keyring(path: Path | None = None) -> Keyring:
     """The installation's keyring, creating the secret on first use (mode 0600)."""
     path = path or default_key_file()
+    raw = read_secret(path, "ledger key", LedgerError)
     try:
-        secret = bytes.fromhex(path.read_text(encoding="ascii").strip())
-    except FileNotFoundError:
-        try:
-            secret = _create(path)
-        except OSError as exc:
-            raise LedgerError(f"{path}: cannot create the ledger key ({exc.strerror})") from None
-    except (OSError, ValueError) as exc:
-        raise LedgerError(f"{path}: unreadable ledger key ({exc.__class__.__name__})") from None
+        secret = bytes.fromhex(raw)
+    except ValueError:
+        raise LedgerError(f"{path}: unreadable ledger key (ValueError)") from None
     if len(secret) < 32:
         raise LedgerError(f"{path}: the ledger key is too short (need 32 bytes of hex)")
-    _check_private(path)
     return Keyring.from_secret(secret)
-
-
-def _create(path: Path) -> bytes:
-    """Write the secret to a private temporary file, then link it into place: link() fails if
-    another process won the race, and then its complete key is the one to use."""
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    secret = secrets.token_bytes(32)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w", encoding="ascii") as fh:
-        fh.write(secret.hex() + "\n")
-    try:
-        os.link(tmp, path)
-    except FileExistsError:
-        return bytes.fromhex(path.read_text(encoding="ascii").strip())
-    finally:
-        tmp.unlink()
-    return secret
-
-
-def _check_private(path: Path) -> None:
-    mode = stat.S_IMODE(path.stat().st_mode)
-    if mode & 0o077:
-        raise LedgerError(
-            f"{path}: the ledger key is readable by others (mode {mode:o}); run chmod 600"
-        )
 
 
 def audit_mac(keyring: Keyring, prev: str, entry: bytes) -> str:

@@ -119,7 +119,7 @@ def create_filings(
                 list(need.transfers),
             )
         )
-    tasks = _tasks(accounts, filings, who, source, catalog, {f.id for f in made})
+    tasks = _tasks(accounts, filings, who, source, catalog, active)
     return Created(made, tasks, earlier)
 
 
@@ -129,15 +129,19 @@ def _tasks(
     who: Principal,
     source: Source,
     catalog: Catalog,
-    new: set[str],
+    active: list[Filing],
 ) -> list[Task]:
-    active = []
-    for f in filings.all(who, include_closed=False):
-        if f.id in new or not f.decision_id or f.decision_id == source.decision_id:
+    """The tasks the new decision raises for the filings that were open before it."""
+    logged: dict[str, Source] = {}  # several filings rest on one decision: read it once
+    bases = []
+    for f in active:
+        if not f.decision_id or f.decision_id == source.decision_id:
             continue
-        basis = from_log(accounts, who, f.decision_id)
-        active.append(Basis(f, basis.decision, basis.request))
-    raised = changes(source.decision, source.request, active, set(catalog.lists))
+        if f.decision_id not in logged:
+            logged[f.decision_id] = from_log(accounts, who, f.decision_id)
+        basis = logged[f.decision_id]
+        bases.append(Basis(f, basis.decision, basis.request))
+    raised = changes(source.decision, source.request, bases, catalog)
     known = {(t.kind, t.filing_id, t.decision_id) for t in filings.tasks(who)}
     out = []
     for c in raised:
@@ -152,6 +156,11 @@ def procedure_of(filing: Filing, catalog: Catalog) -> Procedure:
     if found is None:
         raise FilingError(
             f"filing {filing.id}: procedure {filing.procedure!r} is not in the catalogue"
+        )
+    if filing.state is not None and filing.state not in {s.id for s in found.states}:
+        raise FilingError(
+            f"filing {filing.id}: state {filing.state!r} is not a state of {found.id} in this"
+            " catalogue (was it made under another version?)"
         )
     return found
 

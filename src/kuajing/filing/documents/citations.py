@@ -4,6 +4,7 @@ catalogue rules the decision used (and, for zone forms, of the zone lists that g
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Literal
 
 from kuajing.catalog.base import Cite
 from kuajing.engine.decision import SourceRef
@@ -15,12 +16,7 @@ from kuajing.filing.documents.rules import find_rule
 
 def cite_of(c: Ctx, cite: Cite, rule: str | None = None) -> Citation:
     src = c.catalog.sources[cite.source]
-    if src.url:
-        location, kind = src.url, "url"
-    elif src.seed:
-        location, kind = src.seed, "seed"
-    else:
-        location, kind = src.reference or "", "reference"
+    location, kind = _location(src.url, src.seed, src.reference)
     return Citation(
         source=cite.source,
         title=src.title.get(c.lang),
@@ -41,8 +37,7 @@ def basis(cite: FormCite) -> str:
 
 def _ref(ref: SourceRef, rule: str) -> Citation:
     """A citation the catalogue no longer has: shown as the decision recorded it."""
-    location = ref.url or ref.seed or ref.reference or ""
-    kind = "url" if ref.url else "seed" if ref.seed else "reference"
+    location, kind = _location(ref.url, ref.seed, ref.reference)
     return Citation(
         source="—",
         title=ref.title,
@@ -53,6 +48,17 @@ def _ref(ref: SourceRef, rule: str) -> Citation:
         confidence=ref.confidence,
         note=ref.note,
     )
+
+
+def _location(
+    url: str | None, seed: str | None, reference: str | None
+) -> tuple[str, Literal["url", "seed", "reference"]]:
+    """Where a source can be read: its URL, else the seed file, else the reference section."""
+    if url:
+        return url, "url"
+    if seed:
+        return seed, "seed"
+    return reference or "", "reference"
 
 
 def _form_cites(form: Form) -> Iterator[FormCite]:

@@ -80,7 +80,3 @@ class Ctx:
 def utc(when: dt.datetime) -> dt.datetime:
     """A naive time is taken as UTC, so that documents do not depend on the machine's zone."""
     return when.replace(tzinfo=dt.UTC) if when.tzinfo is None else when.astimezone(dt.UTC)
-
-
-def number(n: int) -> str:
-    return f"{n:,}"

@@ -6,11 +6,11 @@ from collections.abc import Callable
 
 from kuajing.catalog.base import Text
 from kuajing.engine.decision import SourceRef
-from kuajing.filing.documents.context import Ctx, number
+from kuajing.filing.documents.context import Ctx
 from kuajing.filing.documents.model import Cell, Table
 from kuajing.filing.documents.rules import entry_of
 from kuajing.filing.documents.values import categories_text, persons_text
-from kuajing.i18n import PATHWAYS, STATUS
+from kuajing.i18n import PATHWAYS, STATUS, number
 
 Build = Callable[[Ctx], list[list[Cell]]]
 

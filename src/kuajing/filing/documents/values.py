@@ -7,9 +7,9 @@ from collections.abc import Callable
 
 from kuajing.catalog.base import strictest
 from kuajing.engine.request import Transfer
-from kuajing.filing.documents.context import Ctx, number
+from kuajing.filing.documents.context import Ctx
 from kuajing.filing.documents.model import Cell
-from kuajing.i18n import PATHWAYS, STATUS
+from kuajing.i18n import PATHWAYS, STATUS, number
 
 Value = Callable[[Ctx], Cell]
 
