@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from kuajing.accounts.models import Principal
     from kuajing.accounts.store import Accounts
     from kuajing.catalog.base import Lang
+    from kuajing.filing.documents import DocumentKind
     from kuajing.filing.models import DeadlineStatus
     from kuajing.filing.store import Filings
     from kuajing.services.filings import View
@@ -92,12 +93,7 @@ def new_cmd(
     if route not in ("standard_contract", "certification"):
         raise FilingError(f"--route {route!r}: standard_contract or certification")
     with _open(database, user) as (accounts, store, who):
-        path = Path(decision)
-        if path.is_file():
-            text = path.read_text(encoding="utf-8")
-            source = service.from_file(accounts, who, text, decision)
-        else:
-            source = service.from_log(accounts, who, decision)
+        source = service.source_of(decision, accounts, who)
         made = service.create_filings(
             accounts,
             store,
@@ -115,6 +111,81 @@ def new_cmd(
         typer.echo(f"{_t(chosen, '任务', 'task')}  [{task.rule}] {task.text[chosen]}")
     if not (made.filings or made.existing):
         typer.echo(_t(chosen, "该决定无需备案或申报。", "The decision requires no filing."))
+
+
+@app.command("documents")
+def documents_cmd(
+    decision: Annotated[str, typer.Argument(help="A logged decision's id, or a decision file.")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="The folder to write into.")],
+    user: UserOpt,
+    kind: Annotated[
+        list[str] | None, typer.Option("--kind", help="Only this document kind (repeat).")
+    ] = None,
+    fmt: Annotated[
+        list[str] | None, typer.Option("--format", help="pdf (default) and/or docx (repeat).")
+    ] = None,
+    doc_lang: Annotated[
+        list[str] | None,
+        typer.Option("--doc-lang", help="zh and/or en (repeat; default: both)."),
+    ] = None,
+    route: Annotated[
+        str, typer.Option(help="For the contract band: standard_contract or certification.")
+    ] = "standard_contract",
+    database: DatabaseOpt = None,
+    lang: LangOpt = None,
+) -> None:
+    """Write the documents the decision's filings need, filled from the decision, its request
+    and its filings (PDF with the Chinese text embedded, or DOCX)."""
+    from kuajing.cli.evidence import formats, routed
+    from kuajing.fileio import write_bytes_atomic
+    from kuajing.services import documents
+    from kuajing.services.filings import source_of
+
+    chosen = language(lang)
+    kinds = _kinds(kind)
+    langs = _langs(doc_lang)
+    with _open(database, user) as (accounts, store, who):
+        source = source_of(decision, accounts, who)
+        filings = store.for_decision(who, source.decision_id) if source.decision_id else []
+        written = documents.write_all(
+            source,
+            who.organisation,
+            catalog(),
+            filings,
+            dt.datetime.now(dt.UTC),
+            route=routed(route),
+            kinds=kinds,
+            langs=langs,
+            formats=formats(fmt),
+        )
+    output.mkdir(parents=True, exist_ok=True)
+    for name, data in written.items():
+        write_bytes_atomic(output / name, data)
+        typer.echo(str(output / name))
+    if not written:
+        typer.echo(_t(chosen, "该决定无需文书。", "The decision calls for no document."))
+
+
+def _kinds(given: list[str] | None) -> list[DocumentKind] | None:
+    from kuajing.errors import FilingError
+    from kuajing.filing.documents import DocumentKind
+
+    if not given:
+        return None
+    known = [k.value for k in DocumentKind]
+    for k in given:
+        if k not in known:
+            raise FilingError(f"--kind {k!r}: one of {', '.join(known)}")
+    return [DocumentKind(k) for k in given]
+
+
+def _langs(given: list[str] | None) -> tuple[Lang, ...]:
+    from kuajing.errors import FilingError
+
+    for g in given or []:
+        if g not in ("zh", "en"):
+            raise FilingError(f"--doc-lang {g!r}: zh or en")
+    return tuple(dict.fromkeys("zh" if g == "zh" else "en" for g in given or ["zh", "en"]))
 
 
 @app.command("list")

@@ -12,6 +12,7 @@ import typer
 from kuajing.catalog.base import Lang
 from kuajing.cli import accounts as accounts_cli
 from kuajing.cli import catalog as catalog_cli
+from kuajing.cli import evidence as evidence_cli
 from kuajing.cli import filing as filing_cli
 from kuajing.cli import ledger as ledger_cli
 from kuajing.cli import state
@@ -29,6 +30,7 @@ app = typer.Typer(
 app.add_typer(catalog_cli.app, name="catalog")
 app.add_typer(ledger_cli.app, name="ledger")
 app.add_typer(filing_cli.app, name="filing")
+app.add_typer(evidence_cli.app, name="evidence")
 app.add_typer(accounts_cli.org_app, name="org")
 app.add_typer(accounts_cli.user_app, name="user")
 app.add_typer(accounts_cli.token_app, name="token")

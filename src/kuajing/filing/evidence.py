@@ -9,7 +9,6 @@ import hashlib
 import io
 import json
 import os
-import tempfile
 import zipfile
 import zlib
 from collections.abc import Mapping
@@ -25,6 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from kuajing import __version__
 from kuajing.catalog.base import Lang, Text
 from kuajing.errors import KuajingError
+from kuajing.fileio import write_bytes_atomic
 from kuajing.keyfile import read_secret
 
 KEY_ENV = "KUAJING_SIGNING_KEY_FILE"
@@ -144,7 +144,7 @@ def pack(
     body = manifest.to_bytes()
     entries = [(MANIFEST, body), (SIGNATURE, key.sign(body).hex().encode() + b"\n")]
     entries += [(n, members[n]) for n in names]
-    _write_atomic(path, _zip(entries, manifest.created_at))
+    write_bytes_atomic(path, _zip(entries, manifest.created_at), EvidenceError)
     return manifest
 
 
@@ -163,24 +163,6 @@ def _zip(entries: list[tuple[str, bytes]], when: dt.datetime) -> bytes:
             info.create_system = 3  # the same bytes on every platform
             zf.writestr(info, data)
     return buf.getvalue()
-
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    tmp: str | None = None
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-        tmp = None
-    except OSError as exc:
-        raise EvidenceError(f"{path}: cannot write the archive ({exc.strerror or exc})") from None
-    finally:
-        if tmp is not None:
-            Path(tmp).unlink(missing_ok=True)
 
 
 # -- verification ----------------------------------------------------------------------------
@@ -208,7 +190,7 @@ _PROBLEMS: dict[str, Text] = {
     "signature_missing": Text(zh="缺少签名 manifest.sig", en="manifest.sig is missing"),
     "bad_signature": Text(zh="清单签名无效", en="the manifest's signature is not valid"),
     "untrusted_key": Text(
-        zh="签名密钥不是本安装的密钥", en="signed with a key other than this installation's"
+        zh="签名密钥不是受信任的密钥", en="signed with a key other than the trusted one"
     ),
     "missing_member": Text(zh="缺少成员文件", en="member is missing"),
     "extra_member": Text(zh="清单未列出的成员文件", en="member is not in the manifest"),

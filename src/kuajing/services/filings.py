@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import icalendar
@@ -62,7 +63,21 @@ def from_log(accounts: Accounts, who: Principal, decision_id: str) -> Source:
     )
 
 
-def from_file(accounts: Accounts, who: Principal, text: str, name: str) -> Source:
+def source_of(ref: str, accounts: Accounts | None, who: Principal | None) -> Source:
+    """The decision `ref` names: a decision file's path, else a logged decision's id."""
+    path = Path(ref)
+    if path.is_file():
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise FilingError(f"{ref}: cannot read ({exc.__class__.__name__})") from None
+        return from_file(accounts, who, text, ref)
+    if accounts is None or who is None:
+        raise FilingError(f"{ref}: no such file (a logged decision's id needs --user)")
+    return from_log(accounts, who, ref)
+
+
+def from_file(accounts: Accounts | None, who: Principal | None, text: str, name: str) -> Source:
     """A decision exported by the service (`id`, `request`, `decision`) or a bare decision as
     `kuajing assess --format json` writes it."""
     try:
@@ -77,8 +92,8 @@ def from_file(accounts: Accounts, who: Principal, text: str, name: str) -> Sourc
         raise FilingError(f"{name}: not a kuajing decision ({first})") from None
 
 
-def _logged(accounts: Accounts, who: Principal, decision_id: object) -> str | None:
-    if not isinstance(decision_id, str):
+def _logged(accounts: Accounts | None, who: Principal | None, decision_id: object) -> str | None:
+    if accounts is None or who is None or not isinstance(decision_id, str):
         return None
     try:
         return accounts.decision(who, decision_id).id

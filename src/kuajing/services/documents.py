@@ -1,0 +1,160 @@
+"""The documents a decision calls for: one per material of each procedure it requires (the
+procedure data names which document serves a material), filled from the decision, its request
+and its filing, in one language, as PDF or DOCX."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Literal
+
+from kuajing.accounts.models import Organisation
+from kuajing.catalog import Catalog
+from kuajing.catalog.base import Lang, Text
+from kuajing.catalog.procedures import Procedure
+from kuajing.errors import FilingError
+from kuajing.filing.documents import (
+    Document,
+    DocumentInput,
+    DocumentKind,
+    FilingDeadline,
+    FilingFacts,
+    build,
+    to_docx,
+    to_pdf,
+)
+from kuajing.filing.models import Filing
+from kuajing.filing.required import Route, required
+from kuajing.services.filings import Source, view
+
+Format = Literal["pdf", "docx"]
+FORMATS: tuple[Format, ...] = ("pdf", "docx")
+
+
+@dataclass(frozen=True)
+class Planned:
+    """One document to write: its kind, the transfers it covers and the filing it serves."""
+
+    kind: DocumentKind
+    procedure: Procedure
+    transfers: tuple[str, ...]
+    filing: Filing | None
+
+    def name(self, lang: Lang, fmt: Format) -> str:
+        """A file name that is unique within one decision's documents."""
+        return f"{self.procedure.id}-{self.kind.value}.{lang}.{fmt}"
+
+
+def plan(
+    source: Source,
+    zone: str | None,
+    catalog: Catalog,
+    filings: list[Filing],
+    route: Route = "standard_contract",
+    kinds: list[DocumentKind] | None = None,
+) -> list[Planned]:
+    """The documents the decision's procedures need (only `kinds`, when given), each for the
+    transfers its procedure covers and with the decision's open filing of that procedure."""
+    out = []
+    for need in required(source.decision, zone, catalog, route):
+        if need.procedure.status != "encoded":
+            continue  # an unknown procedure: no material is known, the filing says so
+        filing = next((f for f in filings if f.procedure == need.procedure.id), None)
+        seen: set[str] = set()
+        for material in need.procedure.materials:
+            if material.document is None or material.document in seen:
+                continue
+            seen.add(material.document)
+            kind = DocumentKind(material.document)
+            if kinds is None or kind in kinds:
+                out.append(Planned(kind, need.procedure, need.transfers, filing))
+    return out
+
+
+def document_input(
+    source: Source,
+    organisation: Organisation | None,
+    planned: Planned | None,
+    catalog: Catalog,
+    now: dt.datetime,
+) -> DocumentInput:
+    """What the document shows. Without an organisation (a decision file used offline) the
+    request's processor names the company; a bare decision without one is refused."""
+    processor = source.request.processor if source.request else None
+    company = organisation.name if organisation else processor.name if processor else None
+    name = processor.name if processor else organisation.processor if organisation else None
+    if company is None or name is None:
+        raise FilingError("a bare decision file names no company: give --user, or its request")
+    version, _, digest = source.decision.rules_version.partition("+")
+    return DocumentInput(
+        organisation=company,
+        processor=name,
+        zone=processor.zone if processor else organisation.zone if organisation else None,
+        sector=processor.sector if processor else organisation.sector if organisation else None,
+        ciio=processor.ciio if processor else organisation.ciio if organisation else None,
+        decision_id=source.decision_id,
+        created_at=now,
+        catalog_version=version,
+        catalog_digest=digest,
+        request=source.request,
+        decision=source.decision,
+        transfer_ids=list(planned.transfers) if planned else None,
+        filing=_facts(planned, catalog, now.date()) if planned else None,
+    )
+
+
+def _facts(planned: Planned, catalog: Catalog, as_of: dt.date) -> FilingFacts | None:
+    filing = planned.filing
+    if filing is None:
+        return None
+    rules = {d.id: d for d in planned.procedure.deadlines}
+    shown = view(filing, catalog, as_of, "en")
+    return FilingFacts(
+        id=filing.id,
+        procedure=planned.procedure.id,
+        procedure_name=planned.procedure.name,
+        state=filing.state,
+        deadlines=[
+            FilingDeadline(
+                label=rules[d.id].name if d.id in rules else Text(zh=d.name, en=d.name),
+                date=d.date,
+                provisional=d.provisional,
+                rule=d.rule,
+            )
+            for d in shown.deadlines
+        ],
+    )
+
+
+def write(
+    kind: DocumentKind, inp: DocumentInput, lang: Lang, fmt: Format, catalog: Catalog
+) -> bytes:
+    """The document as PDF (Chinese font embedded) or DOCX."""
+    doc: Document = build(kind, inp, lang, catalog)
+    return to_pdf(doc) if fmt == "pdf" else to_docx(doc)
+
+
+def write_all(
+    source: Source,
+    organisation: Organisation | None,
+    catalog: Catalog,
+    filings: list[Filing],
+    now: dt.datetime,
+    *,
+    route: Route = "standard_contract",
+    kinds: list[DocumentKind] | None = None,
+    langs: tuple[Lang, ...] = ("zh", "en"),
+    formats: tuple[Format, ...] = ("pdf",),
+) -> dict[str, bytes]:
+    """Every planned document in every language and format, by file name, built in memory so
+    that a failure leaves nothing half-written."""
+    zone = organisation.zone if organisation else None
+    if zone is None and source.request is not None:
+        zone = source.request.processor.zone
+    out = {}
+    for planned in plan(source, zone, catalog, filings, route, kinds):
+        inp = document_input(source, organisation, planned, catalog, now)
+        for lang in langs:
+            for fmt in formats:
+                out[planned.name(lang, fmt)] = write(planned.kind, inp, lang, fmt, catalog)
+    return out
