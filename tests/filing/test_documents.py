@@ -549,3 +549,12 @@ def test_documents_are_typed_values() -> None:
     doc = build(DocumentKind.PIPIA, make_input(BEIJING, decide(BEIJING)), "zh", CATALOG)
     assert isinstance(Document.model_validate(doc.model_dump()), Document)
     assert all(c.location for c in doc.citations)
+
+
+def test_the_data_annex_states_the_retention_period_given_and_leaves_it_blank_otherwise() -> None:
+    longer = SHANGHAI.model_copy(deep=True)
+    longer.transfers[0].retention_months = 36
+    for request, text, state in [(longer, "life: 36个月", "given"), (SHANGHAI, "待填写", "blank")]:
+        doc = build("scc_data_annex", make_input(request, assess(request, CATALOG)), "zh", CATALOG)
+        rows = {r.label: r.value for s in doc.sections for r in s.rows}
+        assert rows["境外保存期限"].state == state and text in rows["境外保存期限"].text

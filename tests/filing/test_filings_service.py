@@ -21,8 +21,10 @@ from kuajing.engine import Request
 from kuajing.errors import NotFound
 from kuajing.filing.schema import filing_events, filings, tasks
 from kuajing.filing.store import Filings
+from kuajing.ledger.ledger import Ledger
 from kuajing.services import filings as service
 from kuajing.services.decisions import assess_and_log
+from kuajing.services.recording import record_file
 from tests.tenants import add_user
 
 EXE = shutil.which("kuajing", path=str(Path(sys.executable).parent)) or "kuajing"
@@ -152,6 +154,9 @@ def test_the_command_line_walks_a_filing_to_its_deadline(tmp_path: Path) -> None
     assert "DTSTART;VALUE=DATE:20260304" in ics.read_text(encoding="utf-8")
     shown = _cli(db, "filing", "show", scc, "--date", "2026-02-20", "--lang", "zh")
     assert "合同生效后10个工作日内备案" in shown.stdout
+    env_key = ("--key-file", str(tmp_path / "ledger.key"))
+    checked = _cli(db, "filing", "check", *env_key, "--lang", "en")
+    assert checked.returncode == 0 and "The ledger raises no new task." in checked.stdout
 
 
 def test_the_migration_creates_the_filing_tables(db_url: str) -> None:
@@ -159,3 +164,72 @@ def test_the_migration_creates_the_filing_tables(db_url: str) -> None:
         found = sa.inspect(store.engine)
         for table in (filings, filing_events, tasks):
             assert {c["name"] for c in found.get_columns(table.name)} == set(table.columns.keys())
+
+
+@pytest.mark.parametrize(
+    ("filed", "now", "tasks"),
+    [(12, 36, 2), (36, 12, 0), (None, 36, 0)],
+    ids=["longer: SCC-8 and the list filing", "shorter: nothing", "not filed: not compared"],
+)
+def test_a_longer_retention_abroad_needs_a_supplementary_filing(
+    tmp_path: Path, filed: int | None, now: int, tasks: int
+) -> None:
+    db = f"sqlite:///{tmp_path / 'service.db'}"
+    who = _who(db, "pharma", "m@pharma.example", "beijing")
+    first, later = _request(12_000), _request(12_000)
+    first.transfers[0].retention_months = filed
+    later.transfers[0].retention_months = now
+    with Accounts.open(db) as store:
+        filings, cat = Filings(store.engine), default_catalog()
+        service.create_filings(store, filings, who, _decide(store, who, first), cat, "en")
+        after = service.create_filings(store, filings, who, _decide(store, who, later), cat, "en")
+    assert len(after.tasks) == tasks
+    for task in after.tasks:
+        assert "retention period abroad (longer)" in task.text["en"]
+        assert "境外保存期限（延长）" in task.text["zh"]
+    assert {t.rule for t in after.tasks} <= {"SCC-8", "BJ24-PROC-1"}
+
+
+def _batch(tmp_path: Path, name: str, first: int, count: int) -> Path:
+    path = tmp_path / name
+    rows = "\n".join(f"P{n:06d},2" for n in range(first, first + count))
+    path.write_text(f"subject_id,diagnosis_code\n{rows}\n", encoding="utf-8")
+    return path
+
+
+def test_the_ledger_reaching_ten_thousand_sensitive_persons_raises_an_assessment_task(
+    db_url: str, tmp_path: Path
+) -> None:
+    """CBDF Art 7: sensitive PI of 10,000 persons or more (以上) since 1 January needs a security
+    assessment, so a contract filed for 5,000 no longer suffices once the ledger counts 10,000."""
+    add_user(db_url, "trading", "m@trading.example", "member", processor="Trading")
+    with Accounts.open(db_url) as store:
+        who = store.principal_by_email("m@trading.example")
+    today = dt.date.today()
+    request = Request.model_validate(
+        {
+            "date": today.isoformat(),
+            "processor": {"name": "Trading"},
+            "transfers": [{"id": "crm", "sensitive": 5_000}],
+        }
+    )
+    cat = default_catalog()
+    with Accounts.open(db_url) as store, Ledger.open(db_url, tmp_path / "ledger.key") as ledger:
+        filings = Filings(store.engine)
+        made = service.create_filings(store, filings, who, _decide(store, who, request), cat, "en")
+        assert [f.procedure for f in made.filings] == ["scc-filing"]
+
+        def record(first: int, count: int) -> list[str]:
+            path = _batch(tmp_path, f"b{first}.csv", first, count)
+            record_file(
+                ledger, cat, processor="Trading", date=today, path=path, key=["subject_id"],
+                sensitive=True,
+            )  # fmt: skip
+            return [t.rule for t in service.check_ledger(store, filings, ledger, who, cat)]
+
+        assert service.check_ledger(store, filings, ledger, who, cat) == []  # no batch yet
+        assert record(0, 9_999) == []  # 不满 10,000
+        assert record(9_999, 1) == ["CBDF-7-4"]  # 10,000: reached
+        assert record(10_000, 5) == []  # raised once
+        task = next(t for t in filings.tasks(who) if t.kind == "new_assessment")
+    assert task.filing_id == made.filings[0].id and "crm" in task.text["en"]

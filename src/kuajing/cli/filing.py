@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from pydantic import BaseModel
 
-from kuajing.cli.state import DatabaseOpt, LangOpt, catalog, echo_json, language
+from kuajing.cli.state import DatabaseOpt, KeyFileOpt, LangOpt, catalog, echo_json, language
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -186,6 +186,30 @@ def _langs(given: list[str] | None) -> tuple[Lang, ...]:
         if g not in ("zh", "en"):
             raise FilingError(f"--doc-lang {g!r}: zh or en")
     return tuple(dict.fromkeys("zh" if g == "zh" else "en" for g in given or ["zh", "en"]))
+
+
+@app.command("check")
+def check_cmd(
+    user: UserOpt,
+    database: DatabaseOpt = None,
+    key_file: KeyFileOpt = None,
+    lang: LangOpt = None,
+) -> None:
+    """Raise the tasks this year's ledger counters call for (an assessment threshold reached
+    while transfers are filed under a contract or certification)."""
+    from kuajing.ledger.ledger import Ledger
+    from kuajing.services import filings as service
+
+    chosen = language(lang)
+    with (
+        _open(database, user) as (accounts, store, who),
+        Ledger.open(database, Path(key_file) if key_file else None) as ledger,
+    ):
+        raised = service.check_ledger(accounts, store, ledger, who, catalog())
+    for task in raised:
+        typer.echo(f"{_t(chosen, '任务', 'task')}  [{task.rule}] {task.text[chosen]}")
+    if not raised:
+        typer.echo(_t(chosen, "台账未引起新的任务。", "The ledger raises no new task."))
 
 
 @app.command("list")

@@ -61,6 +61,9 @@ class Transfer(Counts):
     important_data: list[str] = Field(default_factory=list)
     core_data: bool = False
     fields: list[str] = Field(default_factory=list)
+    # How long the recipient keeps the data abroad. Not used by the pathway decision; a longer
+    # period than the one filed calls for a supplementary filing (SCC Measures Art 8).
+    retention_months: int | None = Field(default=None, ge=1, le=1200)
 
     @property
     def has_pi(self) -> bool:

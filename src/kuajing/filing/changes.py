@@ -1,12 +1,14 @@
-"""Changes that need a new or supplementary filing, found by comparing a new decision with the
-organisation's active filings and the decisions they rest on. Which change matters to which
-procedure, the task it raises, its rule and its words are catalogue data (`changes:` of each
-procedure in `rules/procedures/`); this module only detects the three kinds of change:
+"""Changes that need a new or supplementary filing, found by comparing a new decision, or the
+ledger's counters, with the organisation's active filings and the decisions they rest on.
+Which change matters to which procedure, the task it raises, its rule and its words are
+catalogue data (`changes:` of each procedure in `rules/procedures/`); this module only detects
+the three kinds of change:
 
 - threshold_crossed: a transfer the filing covers now needs a security assessment;
 - facts_changed: the transfer's recipient, scenario or fields differ from the filed request;
 - edition_changed: the transfer is now decided under another edition of its zone's list.
-Retention periods abroad are not in kuajing's request yet, so their extension is not detected.
+A longer retention period abroad (`retention_months`) counts as changed facts; a shorter one
+does not, and a period given on one side only is not compared.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from kuajing.catalog.base import Lang, Pathway, Text
 from kuajing.catalog.procedures import ChangeRule
 from kuajing.engine import Decision, Request
 from kuajing.filing.models import Filing
+from kuajing.ledger.models import Status
 
 LANGS: tuple[Lang, ...] = ("zh", "en")
 
@@ -28,6 +31,8 @@ _COMPARED = {
     "scenario": Text(zh="业务场景", en="scenario"),
     "fields": Text(zh="数据字段", en="fields"),
 }
+
+_LONGER = Text(zh="境外保存期限（延长）", en="retention period abroad (longer)")
 
 
 @dataclass(frozen=True)
@@ -64,6 +69,28 @@ def changes(
         for rule in procedure.changes if procedure else []:
             for hit in _detect(rule, decision, request, basis, catalog):
                 found.append(_change(rule, basis.filing.id, hit))
+    return found
+
+
+def ledger_changes(status: Status, active: list[Basis], catalog: Catalog) -> list[Change]:
+    """What the ledger's counters of this year change: once they reach a security-assessment
+    threshold, the nationally governed transfers filed under a contract or certification need
+    an assessment. Transfers under a zone list are left alone: the national counters may be
+    stricter than the list (the ledger status says so in its caveats)."""
+    if status.pathway != Pathway.SECURITY_ASSESSMENT:
+        return []
+    precise = status.pathway_rules[0] if status.pathway_rules else None
+    found = []
+    for basis in active:
+        procedure = catalog.procedures.get(basis.filing.procedure)
+        for rule in procedure.changes if procedure else []:
+            if rule.change != "threshold_crossed":
+                continue
+            for t in basis.decision.transfers:
+                national = t.regime not in catalog.lists
+                filed = t.id in basis.filing.transfers and t.pathway != Pathway.SECURITY_ASSESSMENT
+                if national and filed:
+                    found.append(_change(rule, basis.filing.id, _Hit(t.id, {}, precise)))
     return found
 
 
@@ -107,6 +134,12 @@ def _facts_changed(request: Request | None, basis: Basis) -> Found:
         if old is None or t.id not in basis.filing.transfers:
             continue
         what = [name for attr, name in _COMPARED.items() if getattr(old, attr) != getattr(t, attr)]
+        if (
+            old.retention_months
+            and t.retention_months
+            and t.retention_months > old.retention_months
+        ):
+            what.append(_LONGER)
         if what:
             listed = Text(zh="、".join(w.zh for w in what), en=", ".join(w.en for w in what))
             yield _Hit(t.id, {"what": listed})

@@ -18,12 +18,14 @@ from kuajing.catalog.base import Lang
 from kuajing.catalog.procedures import Procedure, Transition
 from kuajing.engine import Decision, Request
 from kuajing.errors import FilingError, NotFound
-from kuajing.filing.changes import Basis, changes
+from kuajing.filing.changes import Basis, Change, changes, ledger_changes
 from kuajing.filing.deadlines import statuses
 from kuajing.filing.machine import advance, allowed
 from kuajing.filing.models import DeadlineStatus, Filing, Task
 from kuajing.filing.required import Route, required
 from kuajing.filing.store import Filings
+from kuajing.ledger.ledger import Ledger
+from kuajing.services import tenant_ledger
 from kuajing.workdays import WorkCalendar, default_calendar
 
 ACTIVE_DUE = {"due", "overdue", "open", "running", "expired"}
@@ -147,22 +149,47 @@ def _tasks(
     active: list[Filing],
 ) -> list[Task]:
     """The tasks the new decision raises for the filings that were open before it."""
-    logged: dict[str, Source] = {}  # several filings rest on one decision: read it once
+    bases = _bases(accounts, who, [f for f in active if f.decision_id != source.decision_id])
+    raised = changes(source.decision, source.request, bases, catalog)
+    return _raise(filings, who, raised, source.decision_id)
+
+
+def check_ledger(
+    accounts: Accounts, filings: Filings, ledger: Ledger, who: Principal, catalog: Catalog
+) -> list[Task]:
+    """The tasks this year's ledger counters raise for the open filings (none before the first
+    batch is recorded). A task already raised is not raised again."""
+    try:
+        status = tenant_ledger.status(ledger, catalog, who)
+    except NotFound:
+        return []
+    bases = _bases(accounts, who, filings.all(who, include_closed=False))
+    return _raise(filings, who, ledger_changes(status, bases, catalog), None)
+
+
+def _bases(accounts: Accounts, who: Principal, active: list[Filing]) -> list[Basis]:
+    """The open filings with the decisions they rest on (each decision read once)."""
+    logged: dict[str, Source] = {}
     bases = []
     for f in active:
-        if not f.decision_id or f.decision_id == source.decision_id:
+        if not f.decision_id:
             continue
         if f.decision_id not in logged:
             logged[f.decision_id] = from_log(accounts, who, f.decision_id)
         basis = logged[f.decision_id]
         bases.append(Basis(f, basis.decision, basis.request))
-    raised = changes(source.decision, source.request, bases, catalog)
+    return bases
+
+
+def _raise(
+    filings: Filings, who: Principal, raised: list[Change], decision_id: str | None
+) -> list[Task]:
     known = {(t.kind, t.filing_id, t.decision_id) for t in filings.tasks(who)}
     out = []
     for c in raised:
-        if (c.kind, c.filing_id, source.decision_id) in known:
+        if (c.kind, c.filing_id, decision_id) in known:
             continue
-        out.append(filings.add_task(who, c.kind, c.rule, c.text, c.filing_id, source.decision_id))
+        out.append(filings.add_task(who, c.kind, c.rule, c.text, c.filing_id, decision_id))
     return out
 
 

@@ -118,6 +118,15 @@ def _important(c: Ctx) -> Cell:
     return c.given(_join(c, names) or c.say("none"))
 
 
+def _retention(c: Ctx) -> Cell:
+    """The request's retention periods abroad; without one, left for the processor to write."""
+    unit = "个月" if c.lang == "zh" else " months"
+    given = {
+        f"{t.id}: {t.retention_months}{unit}": None for t in _requested(c) if t.retention_months
+    }
+    return c.given(_join(c, given)) if given else c.blank()
+
+
 def _filing(attr: str) -> Value:
     def value(c: Ctx) -> Cell:
         f = c.inp.filing
@@ -157,6 +166,7 @@ VALUES: dict[str, Value] = {
     "data.categories": _categories,
     "data.fields": _fields,
     "data.important": _important,
+    "data.retention": _retention,
     "filing.id": _filing("id"),
     "filing.procedure": _filing("procedure"),
     "filing.state": _filing("state"),
