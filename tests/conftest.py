@@ -13,6 +13,13 @@ from tests.databases import db_url, postgres_server  # noqa: F401  (fixtures for
 CASES = Path(__file__).parent / "cases"
 
 
+@pytest.fixture(autouse=True)
+def _signing_key(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Evidence archives made in a test are signed with a key of the test's own, never with one
+    created in the user's data directory."""
+    monkeypatch.setenv("KUAJING_SIGNING_KEY_FILE", str(tmp_path / "keys" / "signing.key"))
+
+
 def pytest_collect_file(parent: pytest.Collector, file_path: Path) -> pytest.Collector | None:
     if file_path.suffix == ".yaml" and file_path.parent == CASES:
         return CaseFileItem.from_parent(parent, path=file_path)

@@ -4,6 +4,7 @@ and every response has a documented status, content type and body."""
 
 from __future__ import annotations
 
+import datetime as dt
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,7 +14,13 @@ import pytest
 import schemathesis
 from hypothesis import settings
 
+from kuajing.accounts.store import Accounts
 from kuajing.api.app import create_app
+from kuajing.catalog import default_catalog
+from kuajing.engine import Request
+from kuajing.filing.store import Filings
+from kuajing.services import filings
+from kuajing.services.decisions import assess_and_log
 from tests.tenants import api_token
 
 EXAMPLES = 25  # per operation, besides Schemathesis' own edge cases: some 25 s on two cores
@@ -73,11 +80,34 @@ class _Token:
         case.headers = {**(case.headers or {}), "Authorization": f"Bearer {data}"}
 
 
+def _filings(url: str, email: str) -> None:
+    """Filings with an event and a task, so that the filings' answers are checked too: a
+    contract-band decision, then one over the assessment threshold."""
+    with Accounts.open(url) as store:
+        who, catalog = store.principal_by_email(email), default_catalog()
+        for personal in (12_000, 1_000_000):
+            request = Request.model_validate(
+                {
+                    "date": "2026-03-01",
+                    "processor": {"name": "Pharma", "zone": "beijing"},
+                    "transfers": [{"id": "t1", "scenario": "临床试验", "personal": personal}],
+                }
+            )
+            _, record = assess_and_log(store, who, request, catalog, "en")
+            source = filings.from_log(store, who, record.id)
+            made = filings.create_filings(store, Filings(store.engine), who, source, catalog, "en")
+        first = made.filings[0].id
+        filings.record_event(
+            Filings(store.engine), who, first, "withdraw", dt.date(2026, 3, 2), catalog
+        )
+
+
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     root = tmp_path_factory.mktemp("schemathesis")
     url = f"sqlite:///{root / 'api.sqlite3'}"
     SERVED.token = api_token(url, "pharma", "admin@pharma.example", "admin", zone="beijing")
+    _filings(url, "admin@pharma.example")
     SERVED.app = create_app(url, key_file=root / "ledger.key")
     try:
         yield

@@ -82,7 +82,8 @@ def test_the_pack_holds_decision_ledger_scan_filings_and_documents(
         record_file(ledger, cat, processor="Pharma", date=dt.date(2026, 2, 1), path=data)
         with Accounts.open(db_url) as store:
             scanned = evidence.scans([data], cat)
-            contents = evidence.contents_for(store, ledger, who, decision_id, cat, scanned)
+            source = service.from_log(store, who, decision_id)
+            contents = evidence.contents_for(store, ledger, who, source, cat, scanned)
     key = signing_key(tmp_path / "keys" / "signing.key")
     archive = tmp_path / "evidence.zip"
     packed = evidence.pack_decision(archive, contents, key, NOW)

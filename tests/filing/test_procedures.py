@@ -94,6 +94,8 @@ def test_the_assessment_is_valid_three_years_and_the_window_is_the_last_60_worki
     assert advance(p, "passed", events, "request_extension", validity.date, cal)
     with pytest.raises(InvalidTransition, match="too late"):
         advance(p, "passed", events, "request_extension", D(2026, 12, 2), cal)
+    with pytest.raises(InvalidTransition, match="过早：窗口期自"):
+        advance(p, "passed", events, "request_extension", too_early, cal, "zh")
 
 
 def test_an_extension_granted_runs_three_more_years() -> None:

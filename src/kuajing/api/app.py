@@ -25,9 +25,11 @@ def create_app(
     *,
     key_file: Path | None = None,
     max_upload: int = MAX_UPLOAD,
+    signing_key_file: Path | None = None,
 ) -> FastAPI:
     """The API over the database at `database_url` (default: the ledger's), whose ledger hashes
-    persons with the key in `key_file` (default: the ledger's key file)."""
+    persons with the key in `key_file` (default: the ledger's key file) and whose evidence
+    archives are signed with the key in `signing_key_file` (default: the usual place)."""
     accounts = open_accounts(database_url)
     book = Ledger.open(database_url, key_file)
 
@@ -48,6 +50,7 @@ def create_app(
     app.state.ledger = book
     app.state.catalog = catalog or default_catalog()
     app.state.max_upload = max_upload
+    app.state.signing_key_file = signing_key_file
     errors.install(app, html_error)
     for router in routes.ROUTERS:
         app.include_router(router)

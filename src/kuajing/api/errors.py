@@ -16,6 +16,7 @@ from starlette.routing import Match
 from kuajing.errors import (
     AccountError,
     Forbidden,
+    InvalidTransition,
     KuajingError,
     LocatedError,
     NotFound,
@@ -45,6 +46,7 @@ _MEANINGS = {
     401: "No API token, or an unknown or revoked one",
     403: "Your role does not allow it",
     404: "No such object, or another organisation's",
+    409: "Refused in the object's present state (an event its procedure does not allow now)",
     413: "The upload is over the size limit",
     422: "Invalid input, naming the field, or refused by the catalogue's rules",
 }
@@ -103,6 +105,11 @@ def install(app: FastAPI, html: HtmlError | None = None) -> None:
         if exc.status_code == 405:
             response.headers["Allow"] = _allowed(request)
         return answer(request, response)
+
+    @app.exception_handler(InvalidTransition)
+    async def not_now(request: Request, exc: InvalidTransition) -> Response:
+        # The filing's state or dates refuse the event, not its shape: a conflict, said why.
+        return answer(request, error(409, "invalid_transition", str(exc)))
 
     @app.exception_handler(KuajingError)
     async def refused(request: Request, exc: KuajingError) -> Response:

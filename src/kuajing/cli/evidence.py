@@ -106,6 +106,7 @@ def _contents(
     from kuajing.ledger.ledger import Ledger
     from kuajing.services import evidence
     from kuajing.services.accounts import open_accounts
+    from kuajing.services.filings import source_of
 
     rules = catalog()
     scanned = evidence.scans(scan, rules)
@@ -115,8 +116,9 @@ def _contents(
     try:
         with Ledger.open(database, Path(key_file) if key_file else None) as ledger:
             who = accounts.principal_by_email(user)
+            source = source_of(decision, accounts, who)
             return evidence.contents_for(
-                accounts, ledger, who, decision, rules, scanned, formats=formats, route=route
+                accounts, ledger, who, source, rules, scanned, formats=formats, route=route
             )
     finally:
         accounts.close()

@@ -34,20 +34,48 @@ def advance(
     allowed instead."""
     if procedure.status == "unknown" or state is None:
         raise InvalidTransition(
-            f"{procedure.id}: the procedure is not encoded, so its events cannot be recorded"
+            _say(
+                lang,
+                f"{procedure.id}：该程序未编码，无法记录其事件",
+                f"{procedure.id}: the procedure is not encoded, so its events cannot be recorded",
+            )
         )
     if event not in procedure.events:
         names = ", ".join(sorted(procedure.events))
-        raise InvalidTransition(f"{event!r} is not an event of {procedure.id} (events: {names})")
+        raise InvalidTransition(
+            _say(
+                lang,
+                f"“{event}”不是 {procedure.id} 的事件（事件：{names}）",
+                f"{event!r} is not an event of {procedure.id} (events: {names})",
+            )
+        )
     if procedure.state(state).final:
-        raise InvalidTransition(f"the filing is closed ({state}): no event can follow")
+        raise InvalidTransition(
+            _say(
+                lang,
+                f"备案已结束（{state}）：不能再记录事件",
+                f"the filing is closed ({state}): no event can follow",
+            )
+        )
     moves = [t for t in allowed(procedure, state) if t.event == event]
     if not moves:
-        now = ", ".join(t.event for t in allowed(procedure, state)) or "none"
-        raise InvalidTransition(f"{event!r} is not allowed while {state} (allowed now: {now})")
+        now = ", ".join(t.event for t in allowed(procedure, state)) or _say(lang, "无", "none")
+        raise InvalidTransition(
+            _say(
+                lang,
+                f"状态为 {state} 时不允许“{event}”（现可记录：{now}）",
+                f"{event!r} is not allowed while {state} (allowed now: {now})",
+            )
+        )
     if events and on < max(e.on for e in events):
         latest = max(e.on for e in events)
-        raise InvalidTransition(f"{on} is before the last recorded event ({latest})")
+        raise InvalidTransition(
+            _say(
+                lang,
+                f"{on} 早于最后记录的事件（{latest}）",
+                f"{on} is before the last recorded event ({latest})",
+            )
+        )
     move = moves[0]
     _in_window(procedure, move, events, on, calendar, lang)
     return move.to or state
@@ -67,13 +95,32 @@ def _in_window(
         rule = procedure.deadline(bound)
         dated = deadline_date(procedure, rule, events, calendar, lang)
         if dated is None:
-            raise InvalidTransition(f"{move.event!r}: {rule.id} has not started")
+            raise InvalidTransition(
+                _say(
+                    lang,
+                    f"“{move.event}”：{rule.id} 尚未开始",
+                    f"{move.event!r}: {rule.id} has not started",
+                )
+            )
         if early and on < dated.date:
             raise InvalidTransition(
-                f"{move.event!r} on {on} is too early: the window opens on {dated.date}"
-                f" ({rule.rule})"
+                _say(
+                    lang,
+                    f"“{move.event}”于 {on} 过早：窗口期自 {dated.date} 开始（{rule.rule}）",
+                    f"{move.event!r} on {on} is too early: the window opens on {dated.date}"
+                    f" ({rule.rule})",
+                )
             )
         if not early and on > dated.date:
             raise InvalidTransition(
-                f"{move.event!r} on {on} is too late: {rule.id} ended on {dated.date} ({rule.rule})"
+                _say(
+                    lang,
+                    f"“{move.event}”于 {on} 过晚：{rule.id} 已于 {dated.date} 届满（{rule.rule}）",
+                    f"{move.event!r} on {on} is too late: {rule.id} ended on {dated.date}"
+                    f" ({rule.rule})",
+                )
             )
+
+
+def _say(lang: Lang, zh: str, en: str) -> str:
+    return zh if lang == "zh" else en

@@ -1,5 +1,6 @@
 """What an organisation's dashboard shows: its profile, this year's ledger counters against
-each threshold, its latest decisions and the obligations they carry."""
+each threshold, its latest decisions and the obligations they carry, and the filings' deadlines
+that are due soon or overdue."""
 
 from __future__ import annotations
 
@@ -12,10 +13,12 @@ from kuajing.accounts.store import Accounts
 from kuajing.catalog import Catalog
 from kuajing.catalog.base import Text
 from kuajing.errors import NotFound
+from kuajing.filing.store import Filings
 from kuajing.ledger.ledger import Ledger
 from kuajing.ledger.models import Status
 from kuajing.services import tenant_ledger
 from kuajing.services.decisions import in_language
+from kuajing.services.filing_pages import DueLine, due_soon
 
 
 @dataclass(frozen=True)
@@ -56,6 +59,7 @@ class Dashboard:
     gauges: list[Gauge]
     decisions: list[DecisionLine]
     obligations: list[dict[str, Any]] = field(default_factory=list)
+    due: list[DueLine] = field(default_factory=list)  # within 30 days, and overdue
 
 
 def dashboard(
@@ -76,6 +80,7 @@ def dashboard(
         gauges=_gauges(status) if status else [],
         decisions=[_line(r.id, r.created_at, d) for r, d in zip(records, decided, strict=True)],
         obligations=_obligations(decided),
+        due=due_soon(Filings(accounts.engine), who, catalog, dt.date.today(), who.user.lang),
     )
 
 

@@ -12,7 +12,7 @@ from kuajing.accounts.models import Organisation
 from kuajing.catalog import Catalog
 from kuajing.catalog.base import Lang, Text
 from kuajing.catalog.procedures import Procedure
-from kuajing.errors import FilingError
+from kuajing.errors import FilingError, NotFound
 from kuajing.filing.documents import (
     Document,
     DocumentInput,
@@ -29,6 +29,11 @@ from kuajing.services.filings import Source, view
 
 Format = Literal["pdf", "docx"]
 FORMATS: tuple[Format, ...] = ("pdf", "docx")
+LANGS: tuple[Lang, ...] = ("zh", "en")
+DOCUMENT_MEDIA: dict[str, str] = {
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+}
 
 
 @dataclass(frozen=True)
@@ -148,13 +153,53 @@ def write_all(
 ) -> dict[str, bytes]:
     """Every planned document in every language and format, by file name, built in memory so
     that a failure leaves nothing half-written."""
-    zone = organisation.zone if organisation else None
-    if zone is None and source.request is not None:
-        zone = source.request.processor.zone
     out = {}
-    for planned in plan(source, zone, catalog, filings, route, kinds):
+    for planned in plan(source, _zone(source, organisation), catalog, filings, route, kinds):
         inp = document_input(source, organisation, planned, catalog, now)
         for lang in langs:
             for fmt in formats:
                 out[planned.name(lang, fmt)] = write(planned.kind, inp, lang, fmt, catalog)
     return out
+
+
+def listed(
+    source: Source,
+    organisation: Organisation | None,
+    catalog: Catalog,
+    filings: list[Filing],
+    route: Route = "standard_contract",
+) -> list[str]:
+    """The file names `write_all` would write, in every language and format, without writing."""
+    zone = _zone(source, organisation)
+    return [
+        p.name(lang, fmt)
+        for p in plan(source, zone, catalog, filings, route)
+        for lang in LANGS
+        for fmt in FORMATS
+    ]
+
+
+def one(
+    source: Source,
+    organisation: Organisation | None,
+    catalog: Catalog,
+    filings: list[Filing],
+    name: str,
+    now: dt.datetime,
+    route: Route = "standard_contract",
+) -> bytes:
+    """The document called `name` (as `listed` names it); NotFound for any other name."""
+    for planned in plan(source, _zone(source, organisation), catalog, filings, route):
+        for lang in LANGS:
+            for fmt in FORMATS:
+                if planned.name(lang, fmt) == name:
+                    inp = document_input(source, organisation, planned, catalog, now)
+                    return write(planned.kind, inp, lang, fmt, catalog)
+    raise NotFound(f"no document {name!r} for this decision")
+
+
+def _zone(source: Source, organisation: Organisation | None) -> str | None:
+    zone = organisation.zone if organisation else None
+    if zone is None and source.request is not None:
+        zone = source.request.processor.zone
+    return zone

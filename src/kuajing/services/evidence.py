@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,7 +20,7 @@ from kuajing.catalog import Catalog
 from kuajing.catalog.base import Text
 from kuajing.errors import NotFound, RequestError
 from kuajing.filing.documents import DocumentKind
-from kuajing.filing.evidence import Manifest, pack
+from kuajing.filing.evidence import Manifest, pack, signing_key
 from kuajing.filing.models import Filing
 from kuajing.filing.required import Route
 from kuajing.filing.store import Filings
@@ -27,7 +28,7 @@ from kuajing.ledger.ledger import Ledger
 from kuajing.ledger.models import Batch, Status
 from kuajing.scan.models import ScanReport
 from kuajing.services import documents, tenant_ledger
-from kuajing.services.filings import Source, source_of, view
+from kuajing.services.filings import Source, from_log, source_of, view
 from kuajing.services.scan import scan_datasets
 
 
@@ -70,6 +71,14 @@ def pack_decision(
     index = _index(contents, members, absent)
     members["contents.json"] = _json(index)
     return Packed(pack(path, members, key, now), docs, absent)
+
+
+def archive(contents: Contents, key: Ed25519PrivateKey, now: dt.datetime) -> bytes:
+    """The archive's bytes, for a download."""
+    with tempfile.TemporaryDirectory(prefix="kuajing-evidence-") as folder:
+        path = Path(folder) / "evidence.zip"
+        pack_decision(path, contents, key, now)
+        return path.read_bytes()
 
 
 def _members(c: Contents, now: dt.datetime) -> tuple[dict[str, bytes], list[str], list[Text]]:
@@ -183,16 +192,15 @@ def contents_for(
     accounts: Accounts,
     ledger: Ledger,
     who: Principal,
-    ref: str,
+    source: Source,
     catalog: Catalog,
     scanned: dict[str, ScanReport],
     *,
     formats: tuple[documents.Format, ...] = ("pdf",),
     route: Route = "standard_contract",
 ) -> Contents:
-    """What the pack of the decision `ref` (a logged id or a file) holds for `who`'s
-    organisation: its filings of that decision and its ledger of the decision's year."""
-    source = source_of(ref, accounts, who)
+    """What the pack of `source` holds for `who`'s organisation: its filings of that decision
+    and its ledger of the decision's year."""
     made = (
         Filings(accounts.engine).for_decision(who, source.decision_id) if source.decision_id else []
     )
@@ -212,3 +220,28 @@ def offline_contents(
     source = source_of(ref, None, None)
     absent = ledger_part(None, catalog, None, 0)
     return Contents(source, None, catalog, [], absent, scanned, formats, route)
+
+
+def logged_pack(
+    accounts: Accounts,
+    ledger: Ledger,
+    who: Principal,
+    decision_id: str,
+    catalog: Catalog,
+    key_file: Path | None,
+    now: dt.datetime,
+    formats: tuple[documents.Format, ...] = ("pdf",),
+) -> bytes:
+    """The evidence archive of a logged decision of `who`'s organisation (NotFound otherwise),
+    signed with the installation key in `key_file` (default: the usual place)."""
+    source = from_log(accounts, who, decision_id)
+    contents = contents_for(accounts, ledger, who, source, catalog, {}, formats=formats)
+    return archive(contents, signing_key(key_file), now)
+
+
+def logged_documents(
+    accounts: Accounts, who: Principal, decision_id: str, catalog: Catalog
+) -> tuple[Source, list[Filing]]:
+    """A logged decision of `who`'s organisation and its filings, for its documents."""
+    source = from_log(accounts, who, decision_id)
+    return source, Filings(accounts.engine).for_decision(who, decision_id)

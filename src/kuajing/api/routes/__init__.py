@@ -4,6 +4,18 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from kuajing.api.routes import assess, catalog, decisions, ledger, me, scan, users
+from kuajing.api.routes import (
+    assess,
+    catalog,
+    decisions,
+    evidence,
+    filings,
+    ledger,
+    me,
+    scan,
+    users,
+)
 
-ROUTERS: list[APIRouter] = [m.router for m in (assess, catalog, decisions, ledger, me, scan, users)]
+ROUTERS: list[APIRouter] = [
+    m.router for m in (assess, catalog, decisions, evidence, filings, ledger, me, scan, users)
+]

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from kuajing.web.routes import assess, catalog, dashboard, decisions, scan, signin, users
+from kuajing.web.routes import assess, catalog, dashboard, decisions, filings, scan, signin, users
 
 ROUTERS: list[APIRouter] = [
-    m.router for m in (dashboard, signin, assess, decisions, catalog, scan, users)
+    m.router for m in (dashboard, signin, assess, decisions, filings, catalog, scan, users)
 ]

@@ -3,16 +3,19 @@ printable page, the JSON export, and two decisions compared."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from kuajing.accounts.models import DecisionRecord
 from kuajing.accounts.sessions import Session
 from kuajing.i18n import PATHWAYS, STATUS
+from kuajing.services import documents, evidence
 from kuajing.services.decisions import compare, in_language
+from kuajing.services.documents import DOCUMENT_MEDIA
 from kuajing.web.render import HEADERS, page
 from kuajing.web.session import accounts, signed_in
 
@@ -79,6 +82,42 @@ def exported(
     )
 
 
+@router.get("/decisions/{decision_id}/evidence.zip")
+def evidence_pack(
+    decision_id: str, request: Request, session: Annotated[Session, Depends(signed_in)]
+) -> Response:
+    """The signed evidence archive (`kuajing evidence verify` checks it)."""
+    state = request.app.state
+    body = evidence.logged_pack(
+        accounts(request),
+        state.ledger,
+        session.principal,
+        decision_id,
+        state.catalog,
+        state.signing_key_file,
+        dt.datetime.now(dt.UTC),
+    )
+    return _file(body, f"kuajing-evidence-{decision_id}.zip", "application/zip")
+
+
+@router.get("/decisions/{decision_id}/documents/{name}")
+def document(
+    decision_id: str,
+    name: Annotated[str, Path(max_length=120, pattern=r"^[a-z0-9_.-]+$")],
+    request: Request,
+    session: Annotated[Session, Depends(signed_in)],
+) -> Response:
+    catalog, who = request.app.state.catalog, session.principal
+    source, filings = evidence.logged_documents(accounts(request), who, decision_id, catalog)
+    body = documents.one(source, who.organisation, catalog, filings, name, dt.datetime.now(dt.UTC))
+    return _file(body, name, DOCUMENT_MEDIA[name.rsplit(".", 1)[-1]])
+
+
+def _file(body: bytes, name: str, media: str) -> Response:
+    headers = {**HEADERS, "Content-Disposition": f'attachment; filename="{name}"'}
+    return Response(body, media_type=media, headers=headers)
+
+
 @router.get("/decisions/{decision_id}", response_class=HTMLResponse)
 def one(
     decision_id: str,
@@ -86,15 +125,17 @@ def one(
     session: Annotated[Session, Depends(signed_in)],
     printable: Annotated[bool, Query(alias="print")] = False,
 ) -> Response:
-    store = accounts(request)
-    shown = _in_language(request, session, store.decision(session.principal, decision_id))
-    others = [r for r in store.decisions(session.principal, 50) if r.id != decision_id]
+    store, catalog, who = accounts(request), request.app.state.catalog, session.principal
+    shown = _in_language(request, session, store.decision(who, decision_id))
+    others = [r for r in store.decisions(who, 50) if r.id != decision_id]
+    source, filings = evidence.logged_documents(store, who, decision_id, catalog)
     return page(
         request,
         "decision_print.html" if printable else "decision.html",
         session,
         **shown,
         others=others,
+        documents=documents.listed(source, who.organisation, catalog, filings),
         pathways=PATHWAYS,
         statuses=STATUS,
     )
