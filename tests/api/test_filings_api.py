@@ -5,6 +5,7 @@ endpoint."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -34,7 +35,7 @@ def _auth(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
 
 
-def _member(db_url: str, org: str = "pharma", zone: str = "beijing") -> dict[str, str]:
+def _member(db_url: str, org: str = "pharma", zone: str | None = "beijing") -> dict[str, str]:
     return _auth(api_token(db_url, org, f"m@{org}.example", "member", zone=zone))
 
 
@@ -239,6 +240,38 @@ def test_a_viewer_reads_the_filings_but_cannot_change_them(client: TestClient, d
         assert client.get(path, headers=viewer).status_code == 200, path
     assert client.get("/v1/filings", headers=pharma).json() == before  # nothing changed
     assert task_id in {t["id"] for t in client.get("/v1/tasks", headers=pharma).json()}
+    assert client.post("/v1/tasks/check", headers=viewer).status_code == 403
+
+
+def test_the_ledger_reaching_an_assessment_threshold_raises_a_task(
+    client: TestClient, db_url: str
+) -> None:
+    """10,000 persons' sensitive PI recorded this year (CBDF-7-4): the contract filed for a
+    national transfer of 5,000 no longer suffices."""
+    trading = _member(db_url, "trading", None)
+    today = dt.date.today().isoformat()
+    request = {
+        "date": today,
+        "processor": {"name": "trading Co., Ltd."},
+        "transfers": [{"id": "crm", "sensitive": 5000}],
+    }
+    filing = _scc(_file(client, trading, _decide(client, trading, request)))
+    assert client.post("/v1/tasks/check", headers=trading).json() == []  # no batch yet
+    rows = "".join(f"P{n:05d}\n" for n in range(10_000))
+    recorded = client.post(
+        "/v1/ledger/batches",
+        headers=trading,
+        data={"date": today, "key": "subject_id", "sensitive": "true"},
+        files={"file": ("crm.csv", f"subject_id\n{rows}".encode(), "text/csv")},
+    )
+    assert recorded.status_code == 201, recorded.text
+    [task] = client.post("/v1/tasks/check", headers=trading).json()
+    assert (task["kind"], task["rule"], task["filing_id"]) == (
+        "new_assessment",
+        "CBDF-7-4",
+        filing["id"],
+    )
+    assert client.post("/v1/tasks/check", headers=trading).json() == []  # raised once
 
 
 @pytest.mark.parametrize(

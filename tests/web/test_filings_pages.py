@@ -167,9 +167,11 @@ def test_a_viewer_sees_no_forms_and_is_refused(client: TestClient, web_db: str) 
         (f"/filings/{scc}/events", {"event": "contract_effective", "date": "2026-02-12"}),
         (f"/filings/{scc}/events", {"event": "contract_effective", "date": "bad"}),
         ("/filings", {"decision_id": decision_id}),
+        ("/tasks/check", {}),
     ):
         answer = client.post(path, data={**data, "csrf": csrf})
         assert answer.status_code == 403, (path, answer.text)
+    assert 'data-testid="check-ledger"' not in client.get("/filings").text
     assert "No events recorded yet." in client.get(f"/filings/{scc}").text
     assert "No open tasks." in client.get("/filings").text  # the decision raised none
 
@@ -280,3 +282,10 @@ def test_the_decision_page_gives_its_documents_and_a_verifiable_evidence_pack(
     sign_in(client, "m@bank.example")
     for path in ("documents/scc-filing-pipia.zh.pdf", "evidence.zip"):
         assert client.get(f"/decisions/{decision_id}/{path}").status_code == 404, path
+
+
+def test_a_member_checks_the_filings_against_the_ledger(client: TestClient, web_db: str) -> None:
+    csrf, _ = _member_with_filings(client, web_db)
+    checked = client.post("/tasks/check", data={"csrf": csrf})
+    assert checked.url.path == "/filings" and "ledger counters were compared" in checked.text
+    assert "No open tasks." in checked.text  # no batch recorded: nothing to raise

@@ -8,7 +8,18 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from kuajing.cli.state import DatabaseOpt, KeyFileOpt, LangOpt, catalog, echo_json, language
+from kuajing.cli.state import (
+    DatabaseOpt,
+    FormatOpt,
+    KeyFileOpt,
+    LangOpt,
+    RouteOpt,
+    catalog,
+    echo_json,
+    formats,
+    language,
+    routed,
+)
 
 if TYPE_CHECKING:
     from kuajing.catalog.base import Lang
@@ -46,12 +57,8 @@ def pack_cmd(
     scan: Annotated[
         list[Path] | None, typer.Option("--scan", help="A dataset to scan and include (repeat).")
     ] = None,
-    fmt: Annotated[
-        list[str] | None, typer.Option("--format", help="pdf (default) and/or docx (repeat).")
-    ] = None,
-    route: Annotated[
-        str, typer.Option(help="For the contract band: standard_contract or certification.")
-    ] = "standard_contract",
+    fmt: FormatOpt = None,
+    route: RouteOpt = "standard_contract",
     signing_key: SigningKeyOpt = None,
     database: DatabaseOpt = None,
     key_file: KeyFileOpt = None,
@@ -75,23 +82,6 @@ def pack_cmd(
     )
     for text in packed.absent:
         typer.echo(f"  - {text.get(chosen)}")
-
-
-def formats(given: list[str] | None) -> tuple[Format, ...]:
-    from kuajing.errors import FilingError
-
-    bad = [f for f in given or [] if f not in ("pdf", "docx")]
-    if bad:
-        raise FilingError(f"--format {bad[0]!r}: pdf or docx")
-    return tuple(dict.fromkeys("docx" if f == "docx" else "pdf" for f in given or ["pdf"]))
-
-
-def routed(given: str) -> Route:
-    from kuajing.errors import FilingError
-
-    if given not in ("standard_contract", "certification"):
-        raise FilingError(f"--route {given!r}: standard_contract or certification")
-    return "certification" if given == "certification" else "standard_contract"
 
 
 def _contents(

@@ -10,7 +10,18 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from pydantic import BaseModel
 
-from kuajing.cli.state import DatabaseOpt, KeyFileOpt, LangOpt, catalog, echo_json, language
+from kuajing.cli.state import (
+    DatabaseOpt,
+    FormatOpt,
+    KeyFileOpt,
+    LangOpt,
+    RouteOpt,
+    catalog,
+    echo_json,
+    formats,
+    language,
+    routed,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -79,30 +90,17 @@ def new_cmd(
         str, typer.Option("--decision", help="A logged decision's id, or a decision JSON file.")
     ],
     user: UserOpt,
-    route: Annotated[
-        str, typer.Option(help="For the contract band: standard_contract or certification.")
-    ] = "standard_contract",
+    route: RouteOpt = "standard_contract",
     database: DatabaseOpt = None,
     lang: LangOpt = None,
 ) -> None:
     """Create the filings the decision requires, and the tasks its changes raise."""
-    from kuajing.errors import FilingError
     from kuajing.services import filings as service
 
-    chosen = language(lang)
-    if route not in ("standard_contract", "certification"):
-        raise FilingError(f"--route {route!r}: standard_contract or certification")
+    chosen, chosen_route = language(lang), routed(route)
     with _open(database, user) as (accounts, store, who):
         source = service.source_of(decision, accounts, who)
-        made = service.create_filings(
-            accounts,
-            store,
-            who,
-            source,
-            catalog(),
-            chosen,
-            route,  # type: ignore[arg-type]
-        )
+        made = service.create_filings(accounts, store, who, source, catalog(), chosen, chosen_route)
     for f in made.filings:
         typer.echo(f"{_t(chosen, '新建', 'created')} {f.id}  {f.subject}")
     for f in made.existing:
@@ -121,22 +119,17 @@ def documents_cmd(
     kind: Annotated[
         list[str] | None, typer.Option("--kind", help="Only this document kind (repeat).")
     ] = None,
-    fmt: Annotated[
-        list[str] | None, typer.Option("--format", help="pdf (default) and/or docx (repeat).")
-    ] = None,
+    fmt: FormatOpt = None,
     doc_lang: Annotated[
         list[str] | None,
         typer.Option("--doc-lang", help="zh and/or en (repeat; default: both)."),
     ] = None,
-    route: Annotated[
-        str, typer.Option(help="For the contract band: standard_contract or certification.")
-    ] = "standard_contract",
+    route: RouteOpt = "standard_contract",
     database: DatabaseOpt = None,
     lang: LangOpt = None,
 ) -> None:
     """Write the documents the decision's filings need, filled from the decision, its request
     and its filings (PDF with the Chinese text embedded, or DOCX)."""
-    from kuajing.cli.evidence import formats, routed
     from kuajing.fileio import write_bytes_atomic
     from kuajing.services import documents
     from kuajing.services.filings import source_of

@@ -1,10 +1,10 @@
-"""Options shared by every command: rule overlays and language."""
+"""Options shared by the commands: rule overlays, language, database, route and document format."""
 
 from __future__ import annotations
 
 import json
 import os
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from pydantic import BaseModel
@@ -12,7 +12,12 @@ from pydantic import BaseModel
 from kuajing.catalog import Catalog
 from kuajing.catalog.base import Lang
 from kuajing.catalog.loader import catalog_with
+from kuajing.errors import FilingError
 from kuajing.i18n import default_lang
+
+if TYPE_CHECKING:
+    from kuajing.filing.required import Route
+    from kuajing.services.documents import Format
 
 OVERLAYS: list[str] = []
 
@@ -50,6 +55,27 @@ KeyFileOpt = Annotated[
         "--key-file", envvar="KUAJING_KEY_FILE", help="The installation secret (outside the DB)."
     ),
 ]
+
+
+RouteOpt = Annotated[
+    str, typer.Option(help="For the contract band: standard_contract or certification.")
+]
+FormatOpt = Annotated[
+    list[str] | None, typer.Option("--format", help="pdf (default) and/or docx (repeat).")
+]
+
+
+def formats(given: list[str] | None) -> tuple[Format, ...]:
+    bad = [f for f in given or [] if f not in ("pdf", "docx")]
+    if bad:
+        raise FilingError(f"--format {bad[0]!r}: pdf or docx")
+    return tuple(dict.fromkeys("docx" if f == "docx" else "pdf" for f in given or ["pdf"]))
+
+
+def routed(given: str) -> Route:
+    if given not in ("standard_contract", "certification"):
+        raise FilingError(f"--route {given!r}: standard_contract or certification")
+    return "certification" if given == "certification" else "standard_contract"
 
 
 def echo_json(items: list[BaseModel] | BaseModel | dict[str, object]) -> None:

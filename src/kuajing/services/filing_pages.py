@@ -15,7 +15,7 @@ from kuajing.catalog.base import Lang
 from kuajing.errors import FilingError
 from kuajing.filing.models import DeadlineStatus, Event, Filing, Task
 from kuajing.filing.store import Filings
-from kuajing.services.filings import ACTIVE_DUE, View, view
+from kuajing.services.filings import View, view, watched
 
 Show = Literal["open", "closed", "all"]
 DUE_WITHIN = 30  # days ahead the dashboard looks (anything overdue is shown too)
@@ -67,8 +67,8 @@ class DueLine:
 
 def next_deadline(v: View) -> DeadlineStatus | None:
     """The soonest dated deadline the company must act on or watch (not the authority's)."""
-    watched = [d for d in v.deadlines if d.state in ACTIVE_DUE and d.kind != "review" and d.date]
-    return min(watched, key=lambda d: d.date or dt.date.max) if watched else None
+    dated = [d for d in v.deadlines if watched(d)]
+    return min(dated, key=lambda d: d.date or dt.date.max) if dated else None
 
 
 def listing(
@@ -132,10 +132,8 @@ def due_soon(
     """Deadlines within `within` days and overdue ones, soonest first, for the dashboard."""
     out = []
     for row in listing(filings, who, catalog, as_of, lang, "open").rows:
-        for d in row.view.deadlines:
-            watched = d.state in ACTIVE_DUE and d.kind != "review" and d.days_left is not None
-            if watched and (d.days_left or 0) <= within:
-                out.append(DueLine(row.view.filing, row.view.procedure.name.get(lang), d))
+        name = row.view.procedure.name.get(lang)
+        out += [DueLine(row.view.filing, name, d) for d in row.view.deadlines if watched(d, within)]
     return sorted(out, key=lambda line: (line.deadline.date or dt.date.max, line.filing.id))
 
 

@@ -259,11 +259,16 @@ def due(
     out = []
     for filing in filings.all(who, include_closed=False):
         v = view(filing, catalog, as_of, lang)
-        for d in v.deadlines:
-            watched = d.state in ACTIVE_DUE and d.kind != "review" and d.days_left is not None
-            if watched and (within is None or (d.days_left or 0) <= within):
-                out.append((v, d))
+        out += [(v, d) for d in v.deadlines if watched(d, within)]
     return sorted(out, key=lambda pair: (pair[1].date or dt.date.max, pair[0].filing.id))
+
+
+def watched(d: DeadlineStatus, within: int | None = None) -> bool:
+    """A dated deadline the company acts on or watches (not the authority's review clock),
+    within `within` days ahead when given (overdue ones always)."""
+    if d.state not in ACTIVE_DUE or d.kind == "review" or d.days_left is None:
+        return False
+    return within is None or d.days_left <= within
 
 
 def ical(items: list[tuple[View, DeadlineStatus]], lang: Lang) -> bytes:

@@ -269,6 +269,14 @@ def tasks(http: Request, who: Viewer, done: bool = False) -> list[Task]:
     return _store(http).tasks(who, open_only=not done)
 
 
+@router.post("/tasks/check", response_model=list[Task], responses=responses(403))
+def check(http: Request, who: Member) -> list[Task]:
+    """Compare this year's ledger counters with the open filings (`kuajing filing check`): the
+    tasks newly raised, e.g. an assessment once a threshold is reached."""
+    state = http.app.state
+    return service.check_ledger(accounts(http), _store(http), state.ledger, who, state.catalog)
+
+
 @router.post("/tasks/{task_id}/done", response_model=Task, responses=responses(403, 404))
 def finish(
     task_id: Annotated[str, Path(min_length=1, max_length=64)], http: Request, who: Member

@@ -31,7 +31,7 @@ AsOf = Annotated[dt.date | None, Query(ge=dt.date(1990, 1, 1), le=dt.date(2999, 
 Count = Annotated[int | None, Query(ge=0, le=10_000)]
 GRADES = ("H", "M", "L", "U")
 EARLIEST, LATEST = dt.date(1990, 1, 1), dt.date(2999, 12, 31)  # event dates the form accepts
-_DONE = ("recorded", "task")
+_DONE = ("recorded", "task", "checked")
 
 
 def _catalog(request: Request) -> Catalog:
@@ -191,3 +191,14 @@ def finish_task(task_id: Id, request: Request, session: Checked) -> Response:
     _member(session)
     _store(request).finish_task(session.principal, task_id)
     return RedirectResponse("/filings?done=task", status_code=303)
+
+
+@router.post("/tasks/check")
+def check_ledger(request: Request, session: Checked) -> Response:
+    """Compare this year's ledger counters with the open filings; new tasks show on the list."""
+    _member(session)
+    state = request.app.state
+    service.check_ledger(
+        accounts(request), _store(request), state.ledger, session.principal, state.catalog
+    )
+    return RedirectResponse("/filings?done=checked", status_code=303)
