@@ -24,7 +24,7 @@ from kuajing.engine import Request, assess
 from kuajing.filing.evidence import public_key_bytes, signing_key, verify
 from kuajing.filing.store import Filings
 from kuajing.ledger.ledger import Ledger
-from kuajing.services import evidence
+from kuajing.services import documents, evidence
 from kuajing.services import filings as service
 from kuajing.services.decisions import assess_and_log
 from kuajing.services.recording import record_file
@@ -209,3 +209,19 @@ def pdftotext() -> str:
     if tool is None:
         pytest.fail("pdftotext is missing: install the Debian package poppler-utils")
     return tool
+
+
+def test_documents_follow_the_route_the_company_filed_under(tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'service.db'}"
+    who = _who(db)
+    cat = default_catalog()
+    with Accounts.open(db) as store:
+        _, record = assess_and_log(store, who, Request.model_validate(REQUEST), cat, "en")
+        source = service.from_log(store, who, record.id)
+        assert "scc-filing-pipia.zh.pdf" in documents.listed(source, who.organisation, cat, [])
+        filings = Filings(store.engine)
+        service.create_filings(store, filings, who, source, cat, "en", "certification")
+        made = filings.for_decision(who, record.id)
+    names = documents.listed(source, who.organisation, cat, made)
+    assert "certification-pipia.zh.pdf" in names
+    assert not any(n.startswith("scc-filing") for n in names)

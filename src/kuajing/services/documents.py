@@ -59,7 +59,10 @@ def plan(
     kinds: list[DocumentKind] | None = None,
 ) -> list[Planned]:
     """The documents the decision's procedures need (only `kinds`, when given), each for the
-    transfers its procedure covers and with the decision's open filing of that procedure."""
+    transfers its procedure covers and with the decision's open filing of that procedure. Once
+    the decision has a filing of a route's procedure (certification, say), that route is used."""
+    filed = [catalog.procedures.get(f.procedure) for f in filings]
+    route = next((p.applies.route for p in filed if p and p.applies.route), route)
     out = []
     for need in required(source.decision, zone, catalog, route):
         if need.procedure.status != "encoded":
