@@ -43,6 +43,11 @@ def _fmt(key: str, values: tuple[tuple[str, object], ...]) -> Text:
     return Text(zh=t.zh.format(**dict(values)), en=t.en.format(**dict(values)))
 
 
+def pick(lang: Lang, zh: str, en: str) -> str:
+    """A short text given inline in both languages, in `lang`."""
+    return zh if lang == "zh" else en
+
+
 def number(n: int) -> str:
     return f"{n:,}"
 

@@ -20,6 +20,7 @@ from kuajing.cli.state import (
     language,
     routed,
 )
+from kuajing.i18n import pick
 
 if TYPE_CHECKING:
     from kuajing.catalog.base import Lang
@@ -38,10 +39,6 @@ SigningKeyOpt = Annotated[
         " user data directory).",
     ),
 ]
-
-
-def _t(lang: Lang, zh: str, en: str) -> str:
-    return zh if lang == "zh" else en
 
 
 @app.command("pack")
@@ -76,9 +73,9 @@ def pack_cmd(
     key = load_key(signing_key)
     packed = evidence.pack_decision(output, contents, key, dt.datetime.now(dt.UTC))
     typer.echo(
-        f"{output}: {len(packed.manifest.members)} {_t(chosen, '个文件', 'files')}"
-        f"{_t(chosen, '，', ', ')}"
-        f"{len(packed.documents)} {_t(chosen, '份文书', 'documents')}"
+        f"{output}: {len(packed.manifest.members)} {pick(chosen, '个文件', 'files')}"
+        f"{pick(chosen, '，', ', ')}"
+        f"{len(packed.documents)} {pick(chosen, '份文书', 'documents')}"
     )
     for text in packed.absent:
         typer.echo(f"  - {text.get(chosen)}")
@@ -166,18 +163,22 @@ def _trusted(public_key: str | None, key_file: Path | None) -> tuple[bytes | Non
 def _verdict(v: Verification, whose: str, lang: Lang) -> str:
     lines = [
         f"{v.path}: "
-        + (_t(lang, "完好", "intact") if v.ok else _t(lang, "已被改动或损坏", "CHANGED or damaged"))
+        + (
+            pick(lang, "完好", "intact")
+            if v.ok
+            else pick(lang, "已被改动或损坏", "CHANGED or damaged")
+        )
     ]
     if v.manifest is not None:
         lines.append(
-            f"  {len(v.manifest.members)} {_t(lang, '个文件', 'files')}{_t(lang, '，', ', ')}"
-            f"{_t(lang, '签名密钥', 'signing key')} {v.fingerprint}{_t(lang, '，', ', ')}"
-            f"{_t(lang, '签名', 'signature')} "
-            + (_t(lang, "有效", "valid") if v.signature_valid else _t(lang, "无效", "INVALID"))
+            f"  {len(v.manifest.members)} {pick(lang, '个文件', 'files')}{pick(lang, '，', ', ')}"
+            f"{pick(lang, '签名密钥', 'signing key')} {v.fingerprint}{pick(lang, '，', ', ')}"
+            f"{pick(lang, '签名', 'signature')} "
+            + (pick(lang, "有效", "valid") if v.signature_valid else pick(lang, "无效", "INVALID"))
         )
     if whose == "none":
         lines.append(
-            _t(
+            pick(
                 lang,
                 "  未与可信公钥比对：请用 --public-key 指定签名方的公钥",
                 "  Not checked against a trusted key: give the signer's key with --public-key",
@@ -185,9 +186,9 @@ def _verdict(v: Verification, whose: str, lang: Lang) -> str:
         )
     elif v.signed_by_trusted_key:
         lines.append(
-            _t(lang, "  由本机安装的密钥签名", "  Signed by this installation's key")
+            pick(lang, "  由本机安装的密钥签名", "  Signed by this installation's key")
             if whose == "installation"
-            else _t(lang, "  由所给公钥签名", "  Signed by the given key")
+            else pick(lang, "  由所给公钥签名", "  Signed by the given key")
         )
     lines += [f"  ✗ {p.describe(lang)}" for p in v.problems]
     return "\n".join(lines)
@@ -201,5 +202,5 @@ def key_cmd(signing_key: SigningKeyOpt = None, lang: LangOpt = None) -> None:
 
     chosen = language(lang)
     raw = public_key_bytes(load_key(signing_key))
-    typer.echo(f"{_t(chosen, '公钥', 'public key')}: {raw.hex()}")
-    typer.echo(f"{_t(chosen, '指纹', 'fingerprint')}: {fingerprint(raw)}")
+    typer.echo(f"{pick(chosen, '公钥', 'public key')}: {raw.hex()}")
+    typer.echo(f"{pick(chosen, '指纹', 'fingerprint')}: {fingerprint(raw)}")

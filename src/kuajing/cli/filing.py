@@ -22,6 +22,7 @@ from kuajing.cli.state import (
     language,
     routed,
 )
+from kuajing.i18n import pick
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -46,10 +47,6 @@ DateOpt = Annotated[
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON.")]
 
 MARKS = {"overdue": "!!", "due": "→", "open": "◇", "running": "·", "expired": "×", "met": "✓"}
-
-
-def _t(lang: Lang, zh: str, en: str) -> str:
-    return zh if lang == "zh" else en
 
 
 def _day(value: str | None) -> dt.date:
@@ -102,13 +99,13 @@ def new_cmd(
         source = service.source_of(decision, accounts, who)
         made = service.create_filings(accounts, store, who, source, catalog(), chosen, chosen_route)
     for f in made.filings:
-        typer.echo(f"{_t(chosen, '新建', 'created')} {f.id}  {f.subject}")
+        typer.echo(f"{pick(chosen, '新建', 'created')} {f.id}  {f.subject}")
     for f in made.existing:
-        typer.echo(f"{_t(chosen, '已有', 'exists')}  {f.id}  {f.subject}")
+        typer.echo(f"{pick(chosen, '已有', 'exists')}  {f.id}  {f.subject}")
     for task in made.tasks:
-        typer.echo(f"{_t(chosen, '任务', 'task')}  [{task.rule}] {task.text[chosen]}")
+        typer.echo(f"{pick(chosen, '任务', 'task')}  [{task.rule}] {task.text[chosen]}")
     if not (made.filings or made.existing):
-        typer.echo(_t(chosen, "该决定无需备案或申报。", "The decision requires no filing."))
+        typer.echo(pick(chosen, "该决定无需备案或申报。", "The decision requires no filing."))
 
 
 @app.command("documents")
@@ -156,7 +153,7 @@ def documents_cmd(
         write_bytes_atomic(output / name, data)
         typer.echo(str(output / name))
     if not written:
-        typer.echo(_t(chosen, "该决定无需文书。", "The decision calls for no document."))
+        typer.echo(pick(chosen, "该决定无需文书。", "The decision calls for no document."))
 
 
 def _kinds(given: list[str] | None) -> list[DocumentKind] | None:
@@ -200,9 +197,9 @@ def check_cmd(
     ):
         raised = service.check_ledger(accounts, store, ledger, who, catalog())
     for task in raised:
-        typer.echo(f"{_t(chosen, '任务', 'task')}  [{task.rule}] {task.text[chosen]}")
+        typer.echo(f"{pick(chosen, '任务', 'task')}  [{task.rule}] {task.text[chosen]}")
     if not raised:
-        typer.echo(_t(chosen, "台账未引起新的任务。", "The ledger raises no new task."))
+        typer.echo(pick(chosen, "台账未引起新的任务。", "The ledger raises no new task."))
 
 
 @app.command("list")
@@ -222,10 +219,10 @@ def list_cmd(
         echo_json(list[BaseModel](found))
         return
     for f in found:
-        state = f.state or _t(chosen, "需人工核实", "needs review")
+        state = f.state or pick(chosen, "需人工核实", "needs review")
         typer.echo(f"{f.id}  {f.procedure:<28} {state:<20} {f.subject}")
     for task in tasks:
-        typer.echo(f"{_t(chosen, '任务', 'task')} {task.id}  [{task.rule}] {task.text[chosen]}")
+        typer.echo(f"{pick(chosen, '任务', 'task')} {task.id}  [{task.rule}] {task.text[chosen]}")
 
 
 @app.command("show")
@@ -259,21 +256,21 @@ def _show(v: View, lang: Lang) -> str:
     lines = [f"{v.filing.subject}", f"{p.name.get(lang)} — {p.authority.get(lang)}"]
     if p.note:
         lines.append(f"⚠ {p.note.get(lang)}")
-    state = v.state_name or _t(
+    state = v.state_name or pick(
         lang, "程序未编码：需人工核实", "procedure not encoded: needs review"
     )
-    lines.append(f"{_t(lang, '状态', 'State')}: {state}")
-    lines.append(_t(lang, "期限：", "Deadlines:"))
+    lines.append(f"{pick(lang, '状态', 'State')}: {state}")
+    lines.append(pick(lang, "期限：", "Deadlines:"))
     for d in v.deadlines:
-        when = d.date.isoformat() if d.date else _t(lang, "未开始", "not started")
+        when = d.date.isoformat() if d.date else pick(lang, "未开始", "not started")
         flag = f"  ⚠ {d.assumption}" if d.provisional and d.assumption else ""
         mark = MARKS.get(d.state, " ")
         lines.append(f"  {mark} {when}  {d.state:<12} {d.name} [{d.rule}, {d.confidence}]{flag}")
-    lines.append(_t(lang, "材料：", "Materials:"))
+    lines.append(pick(lang, "材料：", "Materials:"))
     lines += [f"  - {m.name.get(lang)} [{m.confidence}]" for m in p.materials]
     events = ", ".join(t.event for t in v.allowed) or "—"
-    lines.append(f"{_t(lang, '可记录的事件', 'Events allowed now')}: {events}")
-    lines.append(_t(lang, "历史：", "History:"))
+    lines.append(f"{pick(lang, '可记录的事件', 'Events allowed now')}: {events}")
+    lines.append(pick(lang, "历史：", "History:"))
     lines += [f"  {e.on}  {e.event} → {e.state}" for e in v.filing.events]
     return "\n".join(lines)
 
@@ -316,7 +313,7 @@ def due_cmd(
             f"{v.filing.id}{flag}"
         )
     if not items:
-        typer.echo(_t(chosen, "没有需要关注的期限。", "Nothing due."))
+        typer.echo(pick(chosen, "没有需要关注的期限。", "Nothing due."))
 
 
 @app.command("calendar")
@@ -335,4 +332,4 @@ def calendar_cmd(
     chosen = language(lang)
     items = _due(database, user, date, within, chosen)
     write_text_atomic(output, service.ical(items, chosen).decode("utf-8"))
-    typer.echo(f"{output}: {len(items)} {_t(chosen, '个期限', 'deadlines')}")
+    typer.echo(f"{output}: {len(items)} {pick(chosen, '个期限', 'deadlines')}")

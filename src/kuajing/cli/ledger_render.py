@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from kuajing.catalog import Catalog
 from kuajing.catalog.base import Lang
-from kuajing.i18n import COUNTERS, PATHWAYS, number
+from kuajing.i18n import COUNTERS, PATHWAYS, number, pick
 from kuajing.ledger.models import (
     NATIONAL,
     Batch,
@@ -17,10 +17,6 @@ from kuajing.ledger.models import (
 )
 
 
-def _t(lang: Lang, zh: str, en: str) -> str:
-    return zh if lang == "zh" else en
-
-
 def recorded(r: Recorded, lang: Lang) -> str:
     text = _recorded(r, lang)
     return text if r.scan is None or not r.new else text + "\n" + _scanned(r.scan, r.batch, lang)
@@ -31,17 +27,17 @@ def _scanned(d: ScanDecision, b: Batch, lang: Lang) -> str:
     if d.key_detected:
         key = "、".join(d.key) if lang == "zh" else ", ".join(d.key)
         lines.append(
-            _t(lang, f"扫描器选定的人员键列：{key}。", f"Key chosen by the scanner: {key}.")
+            pick(lang, f"扫描器选定的人员键列：{key}。", f"Key chosen by the scanner: {key}.")
         )
     if d.sensitive_detected:
         cols = ("、" if lang == "zh" else ", ").join(d.sensitive_columns)
         if not b.sensitive:
             lines.append(
-                _t(lang, "扫描器未发现敏感个人信息。", "The scanner found no sensitive PI.")
+                pick(lang, "扫描器未发现敏感个人信息。", "The scanner found no sensitive PI.")
             )
         elif cols:
             lines.append(
-                _t(
+                pick(
                     lang,
                     f"扫描器在以下列发现敏感个人信息：{cols}。",
                     f"The scanner found sensitive PI in: {cols}.",
@@ -50,7 +46,7 @@ def _scanned(d: ScanDecision, b: Batch, lang: Lang) -> str:
         if d.minors:
             minors = number(d.minors)
             lines.append(
-                _t(
+                pick(
                     lang,
                     f"其中 {minors} 人不满 {d.minors_age} 周岁，其个人信息均属敏感个人信息。",
                     f"{minors} persons are under {d.minors_age}: all their PI is sensitive.",
@@ -59,7 +55,7 @@ def _scanned(d: ScanDecision, b: Batch, lang: Lang) -> str:
         if b.sensitive and d.sensitive_persons is not None and d.sensitive_persons < b.persons:
             n = number(d.sensitive_persons)
             lines.append(
-                _t(
+                pick(
                     lang,
                     f"仅 {n} 人的敏感个人信息出境，但整批按敏感计入（从严）；"
                     "如需区分，请拆分文件分别记录。",
@@ -73,14 +69,14 @@ def _scanned(d: ScanDecision, b: Batch, lang: Lang) -> str:
 def _recorded(r: Recorded, lang: Lang) -> str:
     b = r.batch
     if not r.new:
-        return _t(
+        return pick(
             lang,
             f"批次 {b.id} 已于 {b.recorded_at} 记录（出境日期 {b.date}，{b.source}）："
             "内容相同，未作任何更改。",
             f"Batch {b.id} was already recorded on {b.recorded_at} (export date {b.date}, "
             f"{b.source}): same content, nothing changed.",
         )
-    head = _t(
+    head = pick(
         lang,
         f"已记录批次 {b.id}：{b.source}，{number(b.rows)} 行，"
         f"{number(b.persons)} 名自然人（去重）。",
@@ -91,7 +87,7 @@ def _recorded(r: Recorded, lang: Lang) -> str:
         return (
             head
             + "\n"
-            + _t(
+            + pick(
                 lang,
                 f"适用豁免（{b.exemption}）：留档，不计入人数。",
                 f"Exempt ({b.exemption}): kept on record, not counted.",
@@ -101,7 +97,7 @@ def _recorded(r: Recorded, lang: Lang) -> str:
     return (
         head
         + "\n"
-        + _t(
+        + pick(
             lang,
             f"全国计数器新增：个人信息 +{number(a.personal)}，"
             f"敏感个人信息 +{number(a.sensitive)}。",
@@ -120,20 +116,20 @@ def _counts(c: CounterCounts, lang: Lang) -> list[str]:
 
 def status(s: Status, catalog: Catalog, lang: Lang) -> str:
     lines = [
-        _t(
+        pick(
             lang,
             f"{s.processor}：{s.year} 年出境人数（截至 {s.as_of}，{s.regime}）",
             f"{s.processor}: persons exported in {s.year} (through {s.as_of}, {s.regime})",
         ),
-        _t(lang, "计数规则：", "Counting rule: ") + s.rule.get(lang),
+        pick(lang, "计数规则：", "Counting rule: ") + s.rule.get(lang),
         "",
-        _t(lang, "全国计数器：", "National counters:"),
+        pick(lang, "全国计数器：", "National counters:"),
         *_counts(s.national, lang),
         "",
-        _t(lang, "目前人数对应的路径：", "Pathway these counts imply now: ")
+        pick(lang, "目前人数对应的路径：", "Pathway these counts imply now: ")
         + f"{PATHWAYS[s.pathway.value].get(lang)} ({', '.join(s.pathway_rules)})",
         "",
-        _t(lang, "各门槛：", "Thresholds:"),
+        pick(lang, "各门槛：", "Thresholds:"),
     ]
     for t in s.thresholds:
         lines.append(
@@ -144,31 +140,32 @@ def status(s: Status, catalog: Catalog, lang: Lang) -> str:
         lines += ["", _scope_title(sc.scope, catalog, lang), *_counts(sc.counts, lang)]
     lines += [
         "",
-        _t(
+        pick(
             lang,
             f"批次：{s.batches}（其中豁免 {s.exempt_batches}）",
             f"Batches: {s.batches} ({s.exempt_batches} exempt)",
         ),
     ]
-    lines += ["", _t(lang, "说明：", "Notes:")] + [f"  - {c.get(lang)}" for c in s.caveats]
+    lines += ["", pick(lang, "说明：", "Notes:")] + [f"  - {c.get(lang)}" for c in s.caveats]
     return "\n".join(lines)
 
 
 def _threshold_state(t: ThresholdStatus, lang: Lang) -> str:
     if t.reached_on is not None or t.headroom is None:
         when = f" {t.reached_on}" if t.reached_on else ""
-        return _t(lang, f"已达到{when}", f"reached{when}")
+        return pick(lang, f"已达到{when}", f"reached{when}")
     projected = (
-        _t(
+        pick(
             lang,
             f"按今年速度预计 {t.projected} 达到",
             f"at this year's rate, reached on {t.projected}",
         )
         if t.projected
-        else _t(lang, "按今年速度今年内不会达到", "not reached this year at this year's rate")
+        else pick(lang, "按今年速度今年内不会达到", "not reached this year at this year's rate")
     )
     return (
-        _t(lang, f"尚余 {number(t.headroom)} 人；", f"headroom {number(t.headroom)}; ") + projected
+        pick(lang, f"尚余 {number(t.headroom)} 人；", f"headroom {number(t.headroom)}; ")
+        + projected
     )
 
 
@@ -178,7 +175,7 @@ def _scope_title(scope: str, catalog: Catalog, lang: Lang) -> str:
         return scope
     ref = refs[0]
     item = ref.scenario or ref.sector
-    return _t(
+    return pick(
         lang,
         f"清单 {ref.zone_list.id} 场景“{item.name.zh}”：",
         f"List {ref.zone_list.id}, scenario '{item.name.en}':",
@@ -187,8 +184,8 @@ def _scope_title(scope: str, catalog: Catalog, lang: Lang) -> str:
 
 def batches(found: list[Batch], lang: Lang) -> str:
     if not found:
-        return _t(lang, "没有批次。", "No batches.")
-    head = _t(
+        return pick(lang, "没有批次。", "No batches.")
+    head = pick(
         lang,
         "批次          出境日期    处理者 / 文件 / 行数 / 人数 / 场景 / 豁免",
         "batch         date        processor / file / rows / persons / scenario / exemption",
@@ -202,11 +199,11 @@ def batches(found: list[Batch], lang: Lang) -> str:
 
 
 def _sensitive(b: Batch, lang: Lang) -> str:
-    return " / " + _t(lang, "敏感", "sensitive") if b.sensitive else ""
+    return " / " + pick(lang, "敏感", "sensitive") if b.sensitive else ""
 
 
 def removed(b: Batch, lang: Lang) -> str:
-    return _t(
+    return pick(
         lang,
         f"已删除批次 {b.id}（{b.processor}，{b.date}，{b.source}）；"
         f"{b.date.year} 年人数已重新计算，审计日志已记录。",
@@ -217,10 +214,10 @@ def removed(b: Batch, lang: Lang) -> str:
 
 def verified(r: VerifyReport, lang: Lang) -> str:
     if r.ok:
-        return _t(
+        return pick(
             lang,
             f"完好：审计日志 {r.entries} 条，批次 {r.batches} 个，与账本一致。链尾 MAC：{r.head}",
             f"OK: {r.entries} audit entries and {r.batches} batches agree. Chain head: {r.head}",
         )
-    lines = [_t(lang, f"发现 {len(r.problems)} 个问题：", f"{len(r.problems)} problems found:")]
+    lines = [pick(lang, f"发现 {len(r.problems)} 个问题：", f"{len(r.problems)} problems found:")]
     return "\n".join(lines + [f"  - {p}" for p in r.problems])

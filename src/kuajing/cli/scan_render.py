@@ -6,12 +6,8 @@ import unicodedata
 
 from kuajing.catalog.base import Lang
 from kuajing.catalog.models import PersonalData
-from kuajing.i18n import number
+from kuajing.i18n import number, pick
 from kuajing.scan.models import Column, Persons, ScanReport
-
-
-def _t(lang: Lang, zh: str, en: str) -> str:
-    return zh if lang == "zh" else en
 
 
 def _width(text: str) -> int:
@@ -29,7 +25,7 @@ def render(report: ScanReport, data: PersonalData, lang: Lang) -> str:
     lines.append(_verdict(report, lang))
     if report.zone:
         lines.append(
-            _t(
+            pick(
                 lang,
                 f"清单匹配：{report.zone} / {report.scenario}",
                 f"List matching: {report.zone} / {report.scenario}",
@@ -44,7 +40,7 @@ def _head(report: ScanReport, lang: Lang) -> str:
     files = "; ".join(
         f"{f.source} ({f.format}{', ' + f.encoding if f.encoding else ''})" for f in report.files
     )
-    return _t(
+    return pick(
         lang,
         f"扫描：{files}；共 {number(report.rows)} 行",
         f"Scanned {files}: {number(report.rows)} rows",
@@ -53,18 +49,22 @@ def _head(report: ScanReport, lang: Lang) -> str:
 
 def _table(columns: list[Column], data: PersonalData, lang: Lang) -> list[str]:
     head = [
-        _t(lang, "列", "Column"),
-        _t(lang, "类型", "Kind"),
-        _t(lang, "敏感", "Sensitive"),
-        _t(lang, "置信度", "Confidence"),
-        _t(lang, "匹配/检查", "Matched/checked"),
-        _t(lang, "清单条目", "List entries"),
+        pick(lang, "列", "Column"),
+        pick(lang, "类型", "Kind"),
+        pick(lang, "敏感", "Sensitive"),
+        pick(lang, "置信度", "Confidence"),
+        pick(lang, "匹配/检查", "Matched/checked"),
+        pick(lang, "清单条目", "List entries"),
     ]
     rows = [head]
     for c in columns:
         kind = data.kinds[c.kind].name.get(lang) if c.kind in data.kinds else "—"
         sensitive = (
-            _t(lang, "是", "yes") if c.sensitive else _t(lang, "否", "no") if c.personal else "—"
+            pick(lang, "是", "yes")
+            if c.sensitive
+            else pick(lang, "否", "no")
+            if c.personal
+            else "—"
         )
         rows.append(
             [
@@ -84,16 +84,15 @@ def _table(columns: list[Column], data: PersonalData, lang: Lang) -> list[str]:
 
 def _persons(p: Persons, data: PersonalData, lang: Lang) -> str:
     if p.distinct is None:
-        return _t(
+        return pick(
             lang,
             "人数：未知（没有标识个人的列）",
             "Persons: unknown (no column identifies persons)",
         )
     key = "、".join(p.key) if lang == "zh" else ", ".join(p.key)
     kind = data.kinds[p.key_kind].name.get(lang) if p.key_kind in data.kinds else None
-    how = {"given": _t(lang, "指定", "given"), "detected": _t(lang, "自动识别", "detected")}.get(
-        p.basis, ""
-    )
+    named = {"given": pick(lang, "指定", "given"), "detected": pick(lang, "自动识别", "detected")}
+    how = named.get(p.basis, "")
     by = (
         f"{key}（{kind}，{how}）"
         if lang == "zh" and kind
@@ -103,7 +102,7 @@ def _persons(p: Persons, data: PersonalData, lang: Lang) -> str:
     )
     n, s, m = number(p.distinct), number(p.sensitive or 0), number(p.minors or 0)
     age = data.minors.age_below
-    return _t(
+    return pick(
         lang,
         f"人数：{n} 名自然人（去重），按 {by} 计；"
         f"其中含敏感个人信息 {s} 人，不满 {age} 周岁 {m} 人",
@@ -113,13 +112,13 @@ def _persons(p: Persons, data: PersonalData, lang: Lang) -> str:
 
 def _verdict(report: ScanReport, lang: Lang) -> str:
     if report.sensitive:
-        return _t(
+        return pick(
             lang, "结论：数据含敏感个人信息。", "The data holds sensitive personal information."
         )
     if report.personal:
-        return _t(
+        return pick(
             lang,
             "结论：数据含个人信息（未发现敏感个人信息）。",
             "The data holds personal information (no sensitive personal information found).",
         )
-    return _t(lang, "结论：未发现个人信息。", "No personal information found.")
+    return pick(lang, "结论：未发现个人信息。", "No personal information found.")

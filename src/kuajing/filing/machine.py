@@ -11,6 +11,7 @@ from kuajing.catalog.procedures import Procedure, Transition
 from kuajing.errors import InvalidTransition
 from kuajing.filing.deadlines import deadline_date
 from kuajing.filing.models import Event
+from kuajing.i18n import pick
 from kuajing.workdays import WorkCalendar
 
 
@@ -34,7 +35,7 @@ def advance(
     allowed instead."""
     if procedure.status == "unknown" or state is None:
         raise InvalidTransition(
-            _say(
+            pick(
                 lang,
                 f"{procedure.id}：该程序未编码，无法记录其事件",
                 f"{procedure.id}: the procedure is not encoded, so its events cannot be recorded",
@@ -43,7 +44,7 @@ def advance(
     if event not in procedure.events:
         names = ", ".join(sorted(procedure.events))
         raise InvalidTransition(
-            _say(
+            pick(
                 lang,
                 f"“{event}”不是 {procedure.id} 的事件（事件：{names}）",
                 f"{event!r} is not an event of {procedure.id} (events: {names})",
@@ -51,7 +52,7 @@ def advance(
         )
     if procedure.state(state).final:
         raise InvalidTransition(
-            _say(
+            pick(
                 lang,
                 f"备案已结束（{state}）：不能再记录事件",
                 f"the filing is closed ({state}): no event can follow",
@@ -59,9 +60,9 @@ def advance(
         )
     moves = [t for t in allowed(procedure, state) if t.event == event]
     if not moves:
-        now = ", ".join(t.event for t in allowed(procedure, state)) or _say(lang, "无", "none")
+        now = ", ".join(t.event for t in allowed(procedure, state)) or pick(lang, "无", "none")
         raise InvalidTransition(
-            _say(
+            pick(
                 lang,
                 f"状态为 {state} 时不允许“{event}”（现可记录：{now}）",
                 f"{event!r} is not allowed while {state} (allowed now: {now})",
@@ -70,7 +71,7 @@ def advance(
     if events and on < max(e.on for e in events):
         latest = max(e.on for e in events)
         raise InvalidTransition(
-            _say(
+            pick(
                 lang,
                 f"{on} 早于最后记录的事件（{latest}）",
                 f"{on} is before the last recorded event ({latest})",
@@ -96,7 +97,7 @@ def _in_window(
         dated = deadline_date(procedure, rule, events, calendar, lang)
         if dated is None:
             raise InvalidTransition(
-                _say(
+                pick(
                     lang,
                     f"“{move.event}”：{rule.id} 尚未开始",
                     f"{move.event!r}: {rule.id} has not started",
@@ -104,7 +105,7 @@ def _in_window(
             )
         if early and on < dated.date:
             raise InvalidTransition(
-                _say(
+                pick(
                     lang,
                     f"“{move.event}”于 {on} 过早：窗口期自 {dated.date} 开始（{rule.rule}）",
                     f"{move.event!r} on {on} is too early: the window opens on {dated.date}"
@@ -113,14 +114,10 @@ def _in_window(
             )
         if not early and on > dated.date:
             raise InvalidTransition(
-                _say(
+                pick(
                     lang,
                     f"“{move.event}”于 {on} 过晚：{rule.id} 已于 {dated.date} 届满（{rule.rule}）",
                     f"{move.event!r} on {on} is too late: {rule.id} ended on {dated.date}"
                     f" ({rule.rule})",
                 )
             )
-
-
-def _say(lang: Lang, zh: str, en: str) -> str:
-    return zh if lang == "zh" else en
