@@ -66,6 +66,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/ledger.py
 	$(BIN)/python bench/scan.py
 	$(BIN)/python bench/api.py
+	$(BIN)/python bench/workdays.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
