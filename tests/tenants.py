@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kuajing.accounts.models import Lang, Role
+from kuajing.accounts.models import Lang, OrgKind, Role
 from kuajing.accounts.store import Accounts
 from kuajing.errors import NotFound
 
@@ -19,14 +19,16 @@ def add_user(
     lang: Lang = "en",
     zone: str | None = None,
     processor: str | None = None,
+    kind: OrgKind = "enterprise",
 ) -> None:
-    """A user of organisation `org`, created if new (named `name`, default "<org> Co., Ltd.")."""
+    """A user of organisation `org`, created if new (named `name`, default "<org> Co., Ltd.";
+    `kind` zone: a zone's service centre serving `zone`)."""
     with Accounts.open(db_url) as store:
         try:
             store.organisation(org)
         except NotFound:
             store.create_organisation(
-                org, name or f"{org} Co., Ltd.", zone=zone, processor=processor
+                org, name or f"{org} Co., Ltd.", zone=zone, processor=processor, kind=kind
             )
         store.create_user(org, email, PASSWORD, role=role, lang=lang)
 

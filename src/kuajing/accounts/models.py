@@ -6,9 +6,18 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-Role = Literal["admin", "member", "viewer"]
-ROLES: tuple[Role, ...] = ("admin", "member", "viewer")
+Role = Literal["admin", "member", "reviewer", "viewer"]
+ROLES: tuple[Role, ...] = ("admin", "member", "reviewer", "viewer")
 Lang = Literal["zh", "en"]
+# A company exports data; a zone organisation is a free trade zone's service centre, which reviews
+# what the companies registered in its zone submit, inspects them and keeps the zone's lists.
+OrgKind = Literal["enterprise", "zone"]
+ORG_KINDS: tuple[OrgKind, ...] = ("enterprise", "zone")
+# The roles each kind of organisation has: a company's members act; a zone's reviewers review.
+KIND_ROLES: dict[OrgKind, tuple[Role, ...]] = {
+    "enterprise": ("admin", "member", "viewer"),
+    "zone": ("admin", "reviewer", "viewer"),
+}
 
 
 class _Model(BaseModel):
@@ -20,10 +29,11 @@ class Organisation(_Model):
     slug: str
     name: str
     processor: str  # its name in the export ledger
-    zone: str | None
+    zone: str | None  # a company's: where it is registered; a zone organisation's: its zone
     ciio: bool
     sector: str | None
     created_at: str
+    kind: OrgKind = "enterprise"
 
 
 class User(_Model):
@@ -47,8 +57,14 @@ class Principal(_Model):
         return self.user.role
 
     def may(self, role: Role) -> bool:
-        """At least `role`: admin > member > viewer."""
+        """At least `role`: admin > member > reviewer > viewer. A zone organisation's roles are
+        admin, reviewer and viewer, so none of its users is a company's member."""
         return ROLES.index(self.user.role) <= ROLES.index(role)
+
+    @property
+    def zone_staff(self) -> bool:
+        """A user of a zone organisation (any role)."""
+        return self.organisation.kind == "zone"
 
 
 class Token(_Model):

@@ -28,6 +28,7 @@ organisations = Table(
     Column("ciio", Boolean, nullable=False),
     Column("sector", String(200)),
     Column("created_at", String(40), nullable=False),
+    Column("kind", String(16), nullable=False, server_default="enterprise"),  # migration 0006
 )
 
 users = Table(

@@ -35,10 +35,13 @@ from sqlalchemy import (
 from sqlalchemy.exc import IntegrityError
 
 from kuajing.accounts.models import (
+    KIND_ROLES,
+    ORG_KINDS,
     ROLES,
     DecisionRecord,
     Lang,
     Organisation,
+    OrgKind,
     Principal,
     Role,
     Token,
@@ -109,7 +112,13 @@ class Accounts:
         zone: str | None = None,
         ciio: bool = False,
         sector: str | None = None,
+        kind: OrgKind = "enterprise",
     ) -> Organisation:
+        """A company (`enterprise`), or a zone's service centre (`zone`, serving `zone`)."""
+        if kind not in ORG_KINDS:
+            raise AccountError(f"kind {kind!r}: one of {', '.join(ORG_KINDS)}")
+        if kind == "zone" and not zone:
+            raise AccountError("a zone organisation needs the zone it serves (--zone)")
         if not re.match(_SLUG, slug):
             raise AccountError(f"slug {slug!r}: 2-63 lower-case letters, digits and hyphens")
         if not name.strip():
@@ -122,6 +131,7 @@ class Accounts:
             "ciio": ciio,
             "sector": sector,
             "created_at": _now(),
+            "kind": kind,
         }
         with writing(self.engine) as conn:
             try:
@@ -144,11 +154,16 @@ class Accounts:
         password: str,
         *,
         name: str | None = None,
-        role: Role = "member",
+        role: Role | None = None,
         lang: Lang = "zh",
     ) -> User:
+        """A user of `organisation`; the role defaults to a company's member or a zone's
+        reviewer."""
+        org = self.organisation(organisation)
+        role = role or KIND_ROLES[org.kind][1]
+        _check_role(role, org)
         fields = _user_fields(email, password, name, role, lang)
-        return self._insert_user(self.organisation(organisation).id, fields, password)
+        return self._insert_user(org.id, fields, password)
 
     def add_user(
         self,
@@ -162,6 +177,7 @@ class Accounts:
     ) -> UserAccount:
         """A new user of the caller's organisation (admins only)."""
         _admin_only(principal)
+        _check_role(role, principal.organisation)
         fields = _user_fields(email, password, name, role, lang)
         return self._insert_user(principal.organisation.id, fields, password)
 
@@ -234,7 +250,7 @@ class Accounts:
         """Another role for a user of the caller's organisation (admins only). The last active
         admin keeps the role, so that someone can still manage the organisation."""
         _admin_only(principal)
-        _check_role(role)
+        _check_role(role, principal.organisation)
         with writing(self.engine) as conn:  # counted and changed under the write lock
             found = _colleague(conn, principal, user_id)
             active_admin = found.role == "admin" and found.disabled_at is None
@@ -394,9 +410,11 @@ def _admin_only(principal: Principal) -> None:
         raise Forbidden(f"only an admin manages users; you are {principal.role}")
 
 
-def _check_role(role: str) -> None:
-    if role not in ROLES:
-        raise Refused("role_invalid", f"role {role!r}: one of {', '.join(ROLES)}")
+def _check_role(role: str, organisation: Organisation | None = None) -> None:
+    """`role` exists, and is one the organisation's kind has (a zone has no members)."""
+    allowed = KIND_ROLES[organisation.kind] if organisation else ROLES
+    if role not in allowed:
+        raise Refused("role_invalid", f"role {role!r}: one of {', '.join(allowed)}")
 
 
 def _user_fields(

@@ -50,6 +50,7 @@ def _problems(p: Procedure, catalog: Catalog) -> list[tuple[tuple[str | int, ...
             out.append((("transitions", i, "not_after"), f"unknown deadline {t.not_after!r}"))
     out += _deadline_problems(p)
     out += _change_problems(p)
+    out += _review_problems(p)
     for z in p.applies.zones:
         if z not in catalog.zones:
             out.append((("applies", "zones"), f"unknown zone {z!r}"))
@@ -72,6 +73,23 @@ def _change_problems(p: Procedure) -> list[tuple[tuple[str | int, ...], str]]:
                 out.append(
                     (("changes", i, "text", lang), f"{{{name}}} is not given for {change.change}")
                 )
+    return out
+
+
+def _review_problems(p: Procedure) -> list[tuple[tuple[str | int, ...], str]]:
+    out: list[tuple[tuple[str | int, ...], str]] = []
+    for i, step in enumerate(p.review):
+        for key in ("submit", "approve", "reject"):
+            event = getattr(step, key)
+            if event is not None and event not in p.events:
+                out.append((("review", i, key), f"unknown event {event!r}"))
+        submit = p.transition(step.submit)
+        if submit is not None and submit.by != "company":
+            out.append((("review", i, "submit"), "the company submits: the event must be its own"))
+        if step.clock is not None and (
+            step.clock not in {d.id for d in p.deadlines} or p.deadline(step.clock).kind != "review"
+        ):
+            out.append((("review", i, "clock"), "must name a deadline of kind 'review'"))
     return out
 
 

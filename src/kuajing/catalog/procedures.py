@@ -73,6 +73,7 @@ class Transition(Strict):
     to: str | None = None  # None: the state stays (the event records a date)
     not_before: str | None = None  # a deadline (kind `opens`) before which the event is refused
     not_after: str | None = None  # a deadline after whose date the event is refused
+    by: Literal["company", "zone"] = "company"  # who records it: the exporter or the zone
 
 
 class Material(Cited):
@@ -95,6 +96,18 @@ class ChangeRule(Cited):
     task: str = Ident
     rule: str
     text: Text
+
+
+class ReviewStep(Cited):
+    """A step the company submits to its zone's service centre, and what the centre's answers
+    record on the filing. `clock` names the procedure's deadline the centre must answer by."""
+
+    submit: str = Ident  # the company's event that submits it
+    kind: Literal["application", "filing", "report"]
+    clock: str | None = None  # a deadline of kind `review`; None: no time limit is known
+    approve: str | None = None  # the event an approval records (None: records nothing)
+    reject: str | None = None
+    opinion: bool = False  # the centre gives its opinion on whether the data is on the list
 
 
 class Applies(Strict):
@@ -120,6 +133,9 @@ class Procedure(Cited):
     deadlines: list[DeadlineRule] = Field(default_factory=list)
     materials: list[Material] = Field(default_factory=list)
     changes: list[ChangeRule] = Field(default_factory=list)
+    review: list[ReviewStep] = Field(default_factory=list)  # what the zone's centre reviews
+    # filing: a decision requires it; supervision: a zone's inspection, opened by the zone.
+    role: Literal["filing", "supervision"] = "filing"
 
     @model_validator(mode="after")
     def _shape(self) -> Procedure:
@@ -136,6 +152,12 @@ class Procedure(Cited):
 
     def deadline(self, deadline_id: str) -> DeadlineRule:
         return next(d for d in self.deadlines if d.id == deadline_id)
+
+    def transition(self, event: str) -> Transition | None:
+        return next((t for t in self.transitions if t.event == event), None)
+
+    def review_step(self, submit: str) -> ReviewStep | None:
+        return next((r for r in self.review if r.submit == submit), None)
 
     @property
     def events(self) -> set[str]:

@@ -30,15 +30,23 @@ def org_create(
     ] = None,
     ciio: Annotated[bool, typer.Option("--ciio/--not-ciio", help="A CIIO operator?")] = False,
     sector: Annotated[str | None, typer.Option(help="Its sector.")] = None,
+    kind: Annotated[
+        str, typer.Option(help="enterprise (a company), or zone (a zone's service centre).")
+    ] = "enterprise",
     database: DatabaseOpt = None,
     lang: LangOpt = None,
 ) -> None:
-    """Create an organisation."""
+    """Create an organisation: a company, or a zone's service centre (--kind zone --zone Z)."""
+    from kuajing.catalog import default_catalog
+    from kuajing.errors import RequestError
     from kuajing.services.accounts import open_accounts
 
+    if kind == "zone" and zone not in default_catalog().zones:
+        raise RequestError(f"a zone organisation serves a known zone, not {zone!r}", path="--zone")
     org = open_accounts(database).create_organisation(
-        slug, name, processor=processor, zone=zone, ciio=ciio, sector=sector
-    )
+        slug, name, processor=processor, zone=zone, ciio=ciio, sector=sector,
+        kind=kind,  # type: ignore[arg-type]  # checked by the store
+    )  # fmt: skip
     typer.echo(fmt("org_created", slug=org.slug, name=org.name).get(language(lang)))
 
 
@@ -46,7 +54,13 @@ def org_create(
 def user_create(
     email: Annotated[str, typer.Argument(help="The user's e-mail address (their sign-in).")],
     org: Annotated[str, typer.Option("--org", help="The organisation's slug.")],
-    role: Annotated[str, typer.Option(help="admin, member or viewer.")] = "member",
+    role: Annotated[
+        str | None,
+        typer.Option(
+            help="A company's admin, member or viewer; a zone's admin, reviewer or viewer"
+            " (default: member, or reviewer in a zone)."
+        ),
+    ] = None,
     name: Annotated[str | None, typer.Option(help="Display name.")] = None,
     user_lang: Annotated[str, typer.Option("--user-lang", help="zh or en, for the web.")] = "zh",
     password_stdin: PasswordStdinOpt = False,

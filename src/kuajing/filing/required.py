@@ -26,7 +26,7 @@ def required(
 ) -> list[Requirement]:
     out = []
     for procedure in catalog.procedures.values():
-        if not procedure.in_force.covers(decision.date):
+        if procedure.role != "filing" or not procedure.in_force.covers(decision.date):
             continue
         ids = tuple(t.id for t in decision.transfers if _applies(procedure, t, zone, route))
         if ids:

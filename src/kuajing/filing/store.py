@@ -78,32 +78,11 @@ class Filings:
         lock) and gives the new state, or raises."""
         _member(who)
         with writing(self.engine) as conn:
-            current = self._get(conn, who, filing_id)
-            state, closed = decide(current)
-            row = {
-                "filing_id": filing_id,
-                "event": event,
-                "on_date": on.isoformat(),
-                "recorded_at": _now(),
-                "user_id": who.user.id,
-                "note": note or None,
-                "state": state,
-            }
-            conn.execute(insert(filing_events), row)
-            conn.execute(
-                update(filings).where(filings.c.id == filing_id).values(state=state, closed=closed)
-            )
-            return self._get(conn, who, filing_id)
+            self._get(conn, who, filing_id)  # the caller's organisation's, or NotFound
+            return record_in(conn, filing_id, event, on, decide, note, who.user.id)
 
     def _get(self, conn: Connection, who: Principal, filing_id: str) -> Filing:
-        row = conn.execute(
-            select(filings).where(
-                filings.c.id == filing_id, filings.c.organisation_id == who.organisation.id
-            )
-        ).first()
-        if row is None:
-            raise NotFound(f"no filing {filing_id}")
-        return _filing(row._mapping, _events(conn, [filing_id]).get(filing_id, []))
+        return filing_in(conn, filing_id, who.organisation.id)
 
     # --- tasks -------------------------------------------------------------------------------
 
@@ -152,6 +131,48 @@ class Filings:
             done = found.done_at or _now()
             conn.execute(update(tasks).where(tasks.c.id == task_id).values(done_at=done))
         return _task(found).model_copy(update={"done_at": done})
+
+
+def filing_in(conn: Connection, filing_id: str, organisation_id: int) -> Filing:
+    """The filing, if it is `organisation_id`'s; else NotFound."""
+    row = conn.execute(
+        select(filings).where(
+            filings.c.id == filing_id, filings.c.organisation_id == organisation_id
+        )
+    ).first()
+    if row is None:
+        raise NotFound(f"no filing {filing_id}")
+    return _filing(row._mapping, _events(conn, [filing_id]).get(filing_id, []))
+
+
+def record_in(
+    conn: Connection,
+    filing_id: str,
+    event: str,
+    on: dt.date,
+    decide: Decide,
+    note: str,
+    user_id: int,
+) -> Filing:
+    """Record `event` on a filing inside the caller's write transaction, whoever's it is: the
+    caller has checked who may (the company, or its zone's centre for the zone's events)."""
+    current = conn.execute(select(filings.c.organisation_id).where(filings.c.id == filing_id))
+    organisation_id = current.scalar_one()
+    state, closed = decide(filing_in(conn, filing_id, organisation_id))
+    row = {
+        "filing_id": filing_id,
+        "event": event,
+        "on_date": on.isoformat(),
+        "recorded_at": _now(),
+        "user_id": user_id,
+        "note": note or None,
+        "state": state,
+    }
+    conn.execute(insert(filing_events), row)
+    conn.execute(
+        update(filings).where(filings.c.id == filing_id).values(state=state, closed=closed)
+    )
+    return filing_in(conn, filing_id, organisation_id)
 
 
 def _task(r: Row[Any]) -> Task:

@@ -16,6 +16,7 @@ from kuajing.accounts.sessions import Session
 from kuajing.catalog.base import Text
 from kuajing.web.i18n import Lang, phrases, t
 from kuajing.web.session import lang_of
+from kuajing.zone.store import ZoneStore
 
 # Everything comes from this site: no inline scripts or styles, no frames, no other origins.
 HEADERS = {
@@ -77,6 +78,9 @@ def page(
             version=__version__,
             phrase_keys=phrases(),
             path=request.url.path,
+            unread=ZoneStore(request.app.state.accounts.engine).unread(session.principal)
+            if session
+            else 0,
             **context,
         )
     )

@@ -8,14 +8,29 @@ from kuajing.api.routes import (
     assess,
     catalog,
     decisions,
+    editions,
     evidence,
     filings,
     ledger,
     me,
     scan,
     users,
+    zone,
 )
 
 ROUTERS: list[APIRouter] = [
-    m.router for m in (assess, catalog, decisions, evidence, filings, ledger, me, scan, users)
+    m.router
+    for m in (
+        assess,
+        catalog,
+        decisions,
+        evidence,
+        filings,
+        ledger,
+        me,
+        scan,
+        users,
+        zone,
+        editions,
+    )
 ]

@@ -4,8 +4,24 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from kuajing.web.routes import assess, catalog, dashboard, decisions, filings, scan, signin, users
+from kuajing.web.routes import (
+    assess,
+    catalog,
+    dashboard,
+    decisions,
+    editions,
+    filings,
+    scan,
+    signin,
+    users,
+    zone,
+    zone_stats,
+)
 
 ROUTERS: list[APIRouter] = [
-    m.router for m in (dashboard, signin, assess, decisions, filings, catalog, scan, users)
-]
+    m.router
+    for m in (
+        dashboard, signin, assess, decisions, filings, catalog, scan, users,
+        zone, editions, zone_stats,
+    )
+]  # fmt: skip

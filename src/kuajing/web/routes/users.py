@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Form, Path, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from kuajing.accounts.models import ROLES, Lang, Role
+from kuajing.accounts.models import KIND_ROLES, Lang, Role
 from kuajing.accounts.sessions import Session
 from kuajing.accounts.store import MIN_PASSWORD, Refused
 from kuajing.errors import AccountError, Forbidden
@@ -51,7 +51,7 @@ def _users_page(
         session,
         status=status,
         people=accounts(request).users(session.principal),
-        roles=ROLES,
+        roles=KIND_ROLES[session.principal.organisation.kind],
         langs=LANGS,
         min_password=MIN_PASSWORD,
         form=form or _BLANK_FORM,

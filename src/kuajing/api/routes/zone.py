@@ -1,0 +1,7 @@
+"""Placeholder: filled by the zone console work (issue 8)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+router = APIRouter(prefix="/v1")

@@ -1,0 +1,331 @@
+"""The zone console in the service's database. Who sees what is decided here, once:
+
+- a company's users see their own organisation's submissions, inspections and notices;
+- a zone organisation's users see those of the companies registered in the zone it serves.
+
+Anything else is `NotFound`, exactly as for an object that does not exist. Writes happen inside a
+transaction the service layer opens (`writing`), so a state change, its history line, the filing
+event it records and the notice it sends are kept together or not at all."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import uuid
+from typing import Any
+
+from sqlalchemy import Connection, Engine, Row, Table, func, insert, select, update
+from sqlalchemy.sql.elements import ColumnElement
+
+from kuajing.accounts.models import Principal
+from kuajing.accounts.schema import organisations, users
+from kuajing.errors import NotFound
+from kuajing.ledger.db import reading
+from kuajing.zone.models import Edition, HistoryEvent, Inspection, Notification, Submission
+from kuajing.zone.schema import (
+    inspections,
+    list_editions,
+    notifications,
+    review_events,
+    submissions,
+)
+
+
+def now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
+def new_id() -> str:
+    return uuid.uuid4().hex
+
+
+def visible(table: Table, who: Principal) -> ColumnElement[bool]:
+    """The rows of `table` (submissions or inspections) the caller may see."""
+    if who.zone_staff:
+        return table.c.zone == who.organisation.zone
+    return table.c.organisation_id == who.organisation.id
+
+
+class ZoneStore:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    # --- submissions ---------------------------------------------------------------------
+
+    def submission(
+        self, who: Principal, submission_id: str, conn: Connection | None = None
+    ) -> Submission:
+        if conn is not None:
+            return _submission(*self._one(conn, submissions, who, submission_id, "submission"))
+        with reading(self.engine) as c:
+            return _submission(*self._one(c, submissions, who, submission_id, "submission"))
+
+    def submissions(
+        self, who: Principal, *, open_only: bool = False, filing_id: str | None = None
+    ) -> list[Submission]:
+        query = select(submissions).where(visible(submissions, who))
+        if open_only:
+            query = query.where(submissions.c.closed.is_(False))
+        if filing_id is not None:
+            query = query.where(submissions.c.filing_id == filing_id)
+        with reading(self.engine) as conn:
+            rows = conn.execute(query.order_by(submissions.c.created_at, submissions.c.id)).all()
+            return _with_history(conn, "submission", rows, _submission)
+
+    # --- inspections ---------------------------------------------------------------------
+
+    def inspection(
+        self, who: Principal, inspection_id: str, conn: Connection | None = None
+    ) -> Inspection:
+        if conn is not None:
+            return _inspection(*self._one(conn, inspections, who, inspection_id, "inspection"))
+        with reading(self.engine) as c:
+            return _inspection(*self._one(c, inspections, who, inspection_id, "inspection"))
+
+    def inspections(
+        self, who: Principal, *, open_only: bool = False, filing_id: str | None = None
+    ) -> list[Inspection]:
+        query = select(inspections).where(visible(inspections, who))
+        if open_only:
+            query = query.where(inspections.c.closed.is_(False))
+        if filing_id is not None:
+            query = query.where(inspections.c.filing_id == filing_id)
+        with reading(self.engine) as conn:
+            rows = conn.execute(query.order_by(inspections.c.created_at, inspections.c.id)).all()
+            return _with_history(conn, "inspection", rows, _inspection)
+
+    def _one(
+        self, conn: Connection, table: Table, who: Principal, ident: str, what: str
+    ) -> tuple[Row[Any], list[HistoryEvent]]:
+        row = conn.execute(
+            select(table, organisations.c.name.label("org_name"))
+            .join(organisations, organisations.c.id == table.c.organisation_id)
+            .where(table.c.id == ident, visible(table, who))
+        ).first()
+        if row is None:
+            raise NotFound(f"no {what} {ident}")
+        return row, _history(conn, what, [ident]).get(ident, [])
+
+    # --- notifications -------------------------------------------------------------------
+
+    def notifications(self, who: Principal, *, unread_only: bool = False) -> list[Notification]:
+        query = select(notifications).where(notifications.c.organisation_id == who.organisation.id)
+        if unread_only:
+            query = query.where(notifications.c.read_at.is_(None))
+        with reading(self.engine) as conn:
+            rows = conn.execute(query.order_by(notifications.c.id.desc()).limit(200)).all()
+        return [Notification(**{**r._mapping, "text": json.loads(r.text)}) for r in rows]
+
+    def unread(self, who: Principal) -> int:
+        """How many notices the caller's organisation has not read (shown in every page's menu)."""
+        with reading(self.engine) as conn:
+            return int(
+                conn.execute(
+                    select(func.count(notifications.c.id)).where(
+                        notifications.c.organisation_id == who.organisation.id,
+                        notifications.c.read_at.is_(None),
+                    )
+                ).scalar_one()
+            )
+
+    def mark_read(self, conn: Connection, who: Principal, notification_id: int | None) -> int:
+        """Mark one notice (or all, with None) of the caller's organisation read."""
+        query = update(notifications).where(
+            notifications.c.organisation_id == who.organisation.id,
+            notifications.c.read_at.is_(None),
+        )
+        if notification_id is not None:
+            query = query.where(notifications.c.id == notification_id)
+        return int(conn.execute(query.values(read_at=now())).rowcount)
+
+    # --- list editions -------------------------------------------------------------------
+
+    def edition(self, who: Principal, edition_id: str) -> Edition:
+        with reading(self.engine) as conn:
+            row = conn.execute(
+                select(list_editions).where(list_editions.c.id == edition_id, _zone_editions(who))
+            ).first()
+        if row is None:
+            raise NotFound(f"no list edition {edition_id}")
+        return _edition(row)
+
+    def editions(self, who: Principal) -> list[Edition]:
+        with reading(self.engine) as conn:
+            rows = conn.execute(
+                select(list_editions)
+                .where(_zone_editions(who))
+                .order_by(list_editions.c.created_at.desc(), list_editions.c.id)
+            ).all()
+        return [_edition(r) for r in rows]
+
+    def published(self) -> list[Edition]:
+        """Every zone's published editions: they join the service's catalogue."""
+        with reading(self.engine) as conn:
+            rows = conn.execute(
+                select(list_editions)
+                .where(list_editions.c.state == "published")
+                .order_by(list_editions.c.published_at, list_editions.c.id)
+            ).all()
+        return [_edition(r) for r in rows]
+
+
+# --- writes, inside the caller's transaction ---------------------------------------------
+
+
+def add_event(
+    conn: Connection,
+    subject: str,
+    subject_id: str,
+    action: str,
+    on: dt.date,
+    who: Principal,
+    state: str,
+    reason: str | None = None,
+    detail: dict[str, Any] | None = None,
+) -> None:
+    conn.execute(
+        insert(review_events).values(
+            subject=subject,
+            subject_id=subject_id,
+            action=action,
+            on_date=on.isoformat(),
+            recorded_at=now(),
+            user_id=who.user.id,
+            organisation_id=who.organisation.id,
+            reason=reason or None,
+            state=state,
+            detail=json.dumps(detail, ensure_ascii=False) if detail else None,
+        )
+    )
+
+
+def notify(
+    conn: Connection, organisation_id: int, subject: str, subject_id: str, text: dict[str, str]
+) -> None:
+    conn.execute(
+        insert(notifications).values(
+            organisation_id=organisation_id,
+            subject=subject,
+            subject_id=subject_id,
+            text=json.dumps(text, ensure_ascii=False),
+            created_at=now(),
+            read_at=None,
+        )
+    )
+
+
+def zone_organisations(conn: Connection, zone: str) -> list[int]:
+    """The zone organisations serving `zone`: they are told what companies submit."""
+    rows = conn.execute(
+        select(organisations.c.id).where(
+            organisations.c.kind == "zone", organisations.c.zone == zone
+        )
+    ).all()
+    return [r.id for r in rows]
+
+
+def _zone_editions(who: Principal) -> ColumnElement[bool]:
+    if who.zone_staff:
+        return list_editions.c.zone == who.organisation.zone
+    return list_editions.c.id.is_(None)  # companies see published editions in the catalogue
+
+
+# --- rows to values ------------------------------------------------------------------------
+
+
+def _history(conn: Connection, subject: str, ids: list[str]) -> dict[str, list[HistoryEvent]]:
+    out: dict[str, list[HistoryEvent]] = {}
+    if not ids:
+        return out
+    rows = conn.execute(
+        select(
+            review_events,
+            users.c.name.label("user_name"),
+            organisations.c.name.label("org_name"),
+            organisations.c.kind.label("org_kind"),
+        )
+        .join(users, users.c.id == review_events.c.user_id)
+        .join(organisations, organisations.c.id == review_events.c.organisation_id)
+        .where(review_events.c.subject == subject, review_events.c.subject_id.in_(ids))
+        .order_by(review_events.c.id)
+    ).all()
+    for r in rows:
+        out.setdefault(r.subject_id, []).append(
+            HistoryEvent(
+                action=r.action,
+                on=dt.date.fromisoformat(r.on_date),
+                recorded_at=r.recorded_at,
+                by=r.user_name,
+                organisation=r.org_name,
+                zone_side=r.org_kind == "zone",
+                reason=r.reason,
+                state=r.state,
+                detail=json.loads(r.detail) if r.detail else {},
+            )
+        )
+    return out
+
+
+def _with_history(conn: Connection, subject: str, rows: Any, build: Any) -> list[Any]:
+    names = dict(conn.execute(select(organisations.c.id, organisations.c.name)).all())
+    history = _history(conn, subject, [r.id for r in rows])
+    return [build(_named(r, names), history.get(r.id, [])) for r in rows]
+
+
+def _named(row: Row[Any], names: dict[int, str]) -> dict[str, Any]:
+    return {**row._mapping, "org_name": names.get(row.organisation_id, "?")}
+
+
+def _fields(row: Any) -> dict[str, Any]:
+    return dict(row if isinstance(row, dict) else row._mapping)
+
+
+def _submission(row: Any, history: list[HistoryEvent]) -> Submission:
+    r = _fields(row)
+    return Submission(
+        id=r["id"],
+        filing_id=r["filing_id"],
+        organisation_id=r["organisation_id"],
+        organisation=r["org_name"],
+        zone=r["zone"],
+        procedure=r["procedure"],
+        step=r["step"],
+        kind=r["kind"],
+        state=r["state"],
+        clock_from=dt.date.fromisoformat(r["clock_from"]),
+        opinion=r["opinion"],
+        created_at=r["created_at"],
+        closed=bool(r["closed"]),
+        history=history,
+    )
+
+
+def _inspection(row: Any, history: list[HistoryEvent]) -> Inspection:
+    r = _fields(row)
+    return Inspection(
+        id=r["id"],
+        filing_id=r["filing_id"],
+        organisation_id=r["organisation_id"],
+        organisation=r["org_name"],
+        zone=r["zone"],
+        state=r["state"],
+        declared=json.loads(r["declared"]),
+        report=json.loads(r["report"]) if r["report"] else None,
+        rectify_by=dt.date.fromisoformat(r["rectify_by"]) if r["rectify_by"] else None,
+        created_at=r["created_at"],
+        closed=bool(r["closed"]),
+        history=history,
+    )
+
+
+def _edition(row: Row[Any]) -> Edition:
+    r = row._mapping
+    return Edition(
+        **{
+            **r,
+            "sources": json.loads(r["sources"]),
+            "effective_from": dt.date.fromisoformat(r["effective_from"])
+            if r["effective_from"]
+            else None,
+        }
+    )
