@@ -173,3 +173,24 @@ def test_the_queue_is_ordered_by_the_working_day_due(
         ]
         assert order == [early.id, late.id]
         assert review.queue(store, people["shanghai"], cat, D(2026, 9, 10)) == []
+
+
+def test_once_submitted_the_centre_records_its_own_answer(
+    db_url: str, people: dict[str, Principal]
+) -> None:
+    cat, company = default_catalog(), people["company"]
+    with Accounts.open(db_url) as store:
+        filing_id = beijing_filing(store, company)
+        filings = Filings(store.engine)
+        review.submit(store, company, filing_id, D(2026, 9, 1), cat)
+        with pytest.raises(InvalidTransition, match="zone's centre"):
+            filing_service.record_event(filings, company, filing_id, "approve", D(2026, 9, 2), cat)
+        # A company whose zone is not in kuajing records the centre's answer itself.
+        other = beijing_filing(store, people["other"])
+        done = filing_service.record_event(
+            filings, people["other"], other, "apply", D(2026, 9, 1), cat
+        )
+        done = filing_service.record_event(
+            filings, people["other"], other, "approve", D(2026, 9, 2), cat
+        )
+        assert done.state == "approved"

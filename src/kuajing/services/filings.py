@@ -17,16 +17,18 @@ from kuajing.catalog import Catalog
 from kuajing.catalog.base import Lang
 from kuajing.catalog.procedures import Procedure, Transition
 from kuajing.engine import Decision, Request
-from kuajing.errors import FilingError, NotFound
+from kuajing.errors import FilingError, InvalidTransition, NotFound
 from kuajing.filing.changes import Basis, Change, changes, ledger_changes
 from kuajing.filing.deadlines import statuses
 from kuajing.filing.machine import advance, allowed
 from kuajing.filing.models import DeadlineStatus, Filing, Task
 from kuajing.filing.required import Route, required
 from kuajing.filing.store import Filings
+from kuajing.i18n import pick
 from kuajing.ledger.ledger import Ledger
 from kuajing.services import tenant_ledger
 from kuajing.workdays import WorkCalendar, default_calendar
+from kuajing.zone.store import ZoneStore
 
 ACTIVE_DUE = {"due", "overdue", "open", "running", "expired"}
 
@@ -237,6 +239,7 @@ def record_event(
     lang: Lang = "en",
 ) -> Filing:
     cal = default_calendar()
+    _not_the_zones(filings, who, filing_id, event, catalog, lang)
 
     def decide(current: Filing) -> tuple[str, bool]:
         procedure = procedure_of(current, catalog)
@@ -244,6 +247,24 @@ def record_event(
         return state, procedure.state(state).final
 
     return filings.record(who, filing_id, event, on, decide, note)
+
+
+def _not_the_zones(
+    filings: Filings, who: Principal, filing_id: str, event: str, catalog: Catalog, lang: Lang
+) -> None:
+    """A zone's answer is the company's to record while the zone is not in kuajing; once the
+    company has submitted the step to its zone here, the centre records it (in the console)."""
+    move = procedure_of(filings.get(who, filing_id), catalog).transition(event)
+    if move is None or move.by != "zone":
+        return
+    if ZoneStore(filings.engine).submissions(who, open_only=True, filing_id=filing_id):
+        raise InvalidTransition(
+            pick(
+                lang,
+                f"“{event}”由自贸区服务中心在审核该提交时记录",
+                f"{event!r} is recorded by the zone's centre when it reviews the submission",
+            )
+        )
 
 
 def due(

@@ -1,6 +1,8 @@
 """The sample organisations `make run` loads, so that a fresh installation has something to
-show: a Beijing pharmaceutical company with a recorded trial batch and a logged decision, and a
-Shanghai reinsurer that must not see any of it. Loading twice changes nothing."""
+show: a Beijing pharmaceutical company with a recorded trial batch and a logged decision, a
+Shanghai reinsurer that must not see any of it, and the Beijing FTZ's data service centre (a zone
+organisation) whose reviewer sees what the Beijing company submits. Loading twice changes
+nothing."""
 
 from __future__ import annotations
 
@@ -8,7 +10,7 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from kuajing.accounts.models import Lang, Role
+from kuajing.accounts.models import Lang, OrgKind, Role
 from kuajing.accounts.store import Accounts
 from kuajing.catalog import Catalog
 from kuajing.errors import KuajingError, NotFound
@@ -34,6 +36,8 @@ USERS = [
     SampleUser("example-pharma", "admin@pharma.example", "admin", "en"),
     SampleUser("example-pharma", "analyst@pharma.example", "member", "zh"),
     SampleUser("example-re", "admin@reinsurance.example", "admin", "en"),
+    SampleUser("beijing-centre", "admin@bj-centre.example", "admin", "zh"),
+    SampleUser("beijing-centre", "reviewer@bj-centre.example", "reviewer", "zh"),
 ]
 
 
@@ -65,16 +69,23 @@ def load_sample(accounts: Accounts, ledger: Ledger, catalog: Catalog, examples: 
 
 
 def _organisations(accounts: Accounts) -> list[str]:
-    wanted = [
-        ("example-pharma", PHARMA, "beijing", "pharmaceuticals"),
-        ("example-re", "Example Reinsurance (Shanghai) Co., Ltd.", "shanghai", "reinsurance"),
+    wanted: list[tuple[str, str, str, str | None, OrgKind]] = [
+        ("example-pharma", PHARMA, "beijing", "pharmaceuticals", "enterprise"),
+        (
+            "example-re",
+            "Example Reinsurance (Shanghai) Co., Ltd.",
+            "shanghai",
+            "reinsurance",
+            "enterprise",
+        ),
+        ("beijing-centre", "北京自贸区数据跨境服务中心（示例）", "beijing", None, "zone"),
     ]
     added = []
-    for slug, name, zone, sector in wanted:
+    for slug, name, zone, sector, kind in wanted:
         try:
             accounts.organisation(slug)
         except NotFound:
-            accounts.create_organisation(slug, name, zone=zone, sector=sector)
+            accounts.create_organisation(slug, name, zone=zone, sector=sector, kind=kind)
             added.append(f"organisation {slug}")
     return added
 
