@@ -47,3 +47,31 @@ def test_refusals_are_one_line_errors(tmp_path: Path) -> None:
         (short, "kuajing: error: the password needs at least 12 characters"),
     ):
         assert run.returncode == 2 and run.stderr.strip() == message and not run.stdout
+
+
+def test_a_zone_organisation_and_its_reviewer(tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'service.db'}"
+    centre = ["org", "create", "bj-centre", "--name", "Beijing centre", "--kind", "zone"]
+    made = kuajing(db, *centre, "--zone", "beijing")
+    assert made.returncode == 0, made.stderr
+    user = ["user", "create", "r@bj.example", "--org", "bj-centre", "--password-stdin"]
+    assert kuajing(db, *user, stdin=PASSWORD + "\n").returncode == 0  # default role: reviewer
+    member = kuajing(
+        db, "user", "create", "m@bj.example", "--org", "bj-centre", "--role", "member",
+        "--password-stdin", stdin=PASSWORD + "\n",
+    )  # fmt: skip
+    nowhere = kuajing(
+        db, "org", "create", "x-centre", "--name", "X", "--kind", "zone", "--zone", "atlantis"
+    )
+    for run, message in (
+        (member, "kuajing: error: role 'member': one of admin, reviewer, viewer"),
+        (
+            nowhere,
+            "kuajing: error: --zone: a zone organisation serves a known zone, not 'atlantis'",
+        ),
+    ):
+        assert run.returncode == 2 and run.stderr.strip() == message and not run.stdout
+    with Accounts.open(db) as store:
+        who = store.authenticate("r@bj.example", PASSWORD)
+    assert who is not None and who.role == "reviewer" and who.zone_staff
+    assert who.organisation.kind == "zone" and who.organisation.zone == "beijing"
