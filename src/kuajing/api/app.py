@@ -12,6 +12,7 @@ from kuajing import __version__
 from kuajing.api import errors, routes
 from kuajing.catalog import Catalog, default_catalog
 from kuajing.ledger.ledger import Ledger
+from kuajing.services import zone_editions
 from kuajing.services.accounts import open_accounts
 from kuajing.services.pending import close_pending
 from kuajing.services.uploads import MAX_UPLOAD
@@ -48,7 +49,10 @@ def create_app(
     )
     app.state.accounts = accounts
     app.state.ledger = book
-    app.state.catalog = catalog or default_catalog()
+    # The catalogue the service starts from, and the one it uses: that plus the list editions
+    # zones have published (replaced when a zone publishes another; services.zone_editions).
+    app.state.base_catalog = catalog or default_catalog()
+    app.state.catalog = zone_editions.current(accounts, app.state.base_catalog)
     app.state.max_upload = max_upload
     app.state.signing_key_file = signing_key_file
     errors.install(app, html_error)
