@@ -20,6 +20,7 @@ from kuajing.services import filing_pages as pages
 from kuajing.services import filings as service
 from kuajing.web.i18n import Lang, t
 from kuajing.web.render import HEADERS, page
+from kuajing.web.routes.zone import filing_zone
 from kuajing.web.session import accounts, checked, signed_in
 
 router = APIRouter(include_in_schema=False)
@@ -133,6 +134,7 @@ def _filing_page(
         done=done,
         sources=catalog.sources,
         grades=GRADES,
+        zone=filing_zone(request, who, found.view.filing, found.view.procedure),
     )
 
 
