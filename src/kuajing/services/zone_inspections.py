@@ -45,7 +45,10 @@ NEEDS_REASON = {
 
 
 def procedure(catalog: Catalog) -> Procedure:
-    return catalog.procedures[PROCEDURE]
+    found = catalog.procedures.get(PROCEDURE)
+    if found is None:  # a catalogue of one's own without rules/procedures/supervision.yaml
+        raise FilingError(f"procedure {PROCEDURE!r} is not in the catalogue in use")
+    return found
 
 
 def open_inspection(

@@ -76,6 +76,13 @@ def store(accounts: Accounts) -> ZoneStore:
     return ZoneStore(accounts.engine)
 
 
+def _procedure(catalog: Catalog, procedure_id: str) -> Procedure:
+    found = catalog.procedures.get(procedure_id)
+    if found is None:  # the catalogue changed since it was submitted
+        raise FilingError(f"procedure {procedure_id!r} is not in the catalogue in use")
+    return found
+
+
 def _step(procedure: Procedure, step: str) -> ReviewStep:
     found = procedure.review_step(step)
     if found is None:  # the catalogue changed since it was submitted
@@ -85,7 +92,7 @@ def _step(procedure: Procedure, step: str) -> ReviewStep:
 
 def item(s: Submission, catalog: Catalog, as_of: dt.date, cal: WorkCalendar | None = None) -> Item:
     cal = cal or default_calendar()
-    procedure = catalog.procedures[s.procedure]
+    procedure = _procedure(catalog, s.procedure)
     step = _step(procedure, s.step)
     c = clock(s, procedure, step, cal)
     left = None
@@ -203,7 +210,7 @@ def act(
     cal = default_calendar()
     with writing(accounts.engine) as conn:
         s = store(accounts).submission(who, submission_id, conn)
-        procedure = catalog.procedures[s.procedure]
+        procedure = _procedure(catalog, s.procedure)
         step = _step(procedure, s.step)
         state = move(s, step, action, on, reason, who.zone_staff, lang)
         if action == "opinion" and opinion is None:
