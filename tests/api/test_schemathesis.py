@@ -14,14 +14,15 @@ import pytest
 import schemathesis
 from hypothesis import settings
 
+from kuajing.accounts.models import Principal
 from kuajing.accounts.store import Accounts
 from kuajing.api.app import create_app
-from kuajing.catalog import default_catalog
+from kuajing.catalog import Catalog, default_catalog
 from kuajing.engine import Request
 from kuajing.filing.store import Filings
-from kuajing.services import filings
+from kuajing.services import filings, zone_inspections, zone_review
 from kuajing.services.decisions import assess_and_log
-from tests.tenants import api_token
+from tests.tenants import add_user, api_token
 
 EXAMPLES = 25  # per operation, besides Schemathesis' own edge cases: some 25 s on two cores
 
@@ -100,6 +101,20 @@ def _filings(url: str, email: str) -> None:
         filings.record_event(
             Filings(store.engine), who, first, "withdraw", dt.date(2026, 3, 2), catalog
         )
+        _zone(store, who, catalog)
+
+
+def _zone(store: Accounts, who: Principal, catalog: Catalog) -> None:
+    """A submission to the Beijing centre and an inspection of it, so that the zone's lists
+    answer with something to check too."""
+    add_user(store.engine.url.render_as_string(hide_password=False), "bj-centre",
+             "r@bj-centre.example", "reviewer", zone="beijing", kind="zone")  # fmt: skip
+    reviewer = store.principal_by_email("r@bj-centre.example")
+    listed = [f for f in Filings(store.engine).all(who) if f.procedure == "beijing-list-use"]
+    submitted = zone_review.submit(store, who, listed[0].id, dt.date(2026, 3, 3), catalog)
+    zone_inspections.open_inspection(
+        store, reviewer, submitted.filing_id, dt.date(2026, 3, 4), catalog
+    )
 
 
 @pytest.fixture(scope="module")
