@@ -20,25 +20,11 @@ from kuajing.accounts.models import OrgKind, Role
 from kuajing.accounts.store import Accounts
 from kuajing.api.app import create_app
 from kuajing.api.routes import zone
-from tests.scan.synth import generate
 from tests.tenants import PASSWORD, add_user
+from tests.zone.cases import TRIAL, undeclared_sample
 
 AS_OF = dt.date(2026, 6, 1)
-# A Beijing clinical trial of 12,000 persons: ID and phone numbers to Acme GmbH.
-REQUEST: dict[str, Any] = {
-    "date": "2026-05-04",
-    "processor": {"name": "Pharma", "zone": "beijing"},
-    "transfers": [
-        {
-            "id": "t1",
-            "scenario": "临床试验",
-            "personal": 12000,
-            "persons": 12000,
-            "fields": ["身份证号", "手机号"],
-            "recipient": {"name": "Acme GmbH", "country": "DE"},
-        }
-    ],
-}
+REQUEST = TRIAL
 Auth = dict[str, str]
 
 
@@ -85,10 +71,7 @@ def list_use_filing(client: TestClient, auth: Auth) -> str:
 @pytest.fixture(scope="module")
 def sample_csv(tmp_path_factory: pytest.TempPathFactory) -> bytes:
     """ID numbers and phone numbers, as filed, and a medical-record column that was not."""
-    data = generate(300, 200, "plain", as_of=AS_OF)
-    path = tmp_path_factory.mktemp("sample") / "sample.csv"
-    data.frame.select("身份证号", "手机号", "诊断").rename({"诊断": "病历诊断"}).write_csv(path)
-    return path.read_bytes()
+    return undeclared_sample(tmp_path_factory.mktemp("sample") / "sample.csv").read_bytes()
 
 
 def ok(answer: Any, status: int = 200) -> dict[str, Any]:

@@ -12,7 +12,6 @@ import datetime as dt
 import re
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
@@ -26,26 +25,10 @@ from kuajing.services import zone_review as review
 from kuajing.services.decisions import assess_and_log
 from kuajing.workdays import add_working_days
 from tests import tenants
-from tests.scan.synth import generate
 from tests.web.conftest import TIMEOUT_MS
 from tests.web.support import PASSWORD, add_user
+from tests.zone.cases import TRIAL, undeclared_sample
 
-# A Beijing clinical trial of 12,000 persons declaring ID and phone numbers to Acme GmbH: a
-# standard contract and the Beijing list-use filing.
-TRIAL: dict[str, Any] = {
-    "date": "2026-05-04",
-    "processor": {"name": "Pharma", "zone": "beijing"},
-    "transfers": [
-        {
-            "id": "t1",
-            "scenario": "临床试验",
-            "personal": 12000,
-            "persons": 12000,
-            "fields": ["身份证号", "手机号"],
-            "recipient": {"name": "Acme GmbH", "country": "DE"},
-        }
-    ],
-}
 COMPANY, REVIEWER = "ops@pharma.example", "r@bj.example"
 
 
@@ -153,10 +136,7 @@ def test_submit_request_information_answer_approve(
 
 def _sample(folder: Path) -> Path:
     """Exported rows with ID and phone numbers, and medical records the filing never declared."""
-    data = generate(300, 200, "plain", as_of=dt.date(2026, 6, 1))
-    path = folder / "exported-sample.csv"
-    data.frame.select("身份证号", "手机号", "诊断").rename({"诊断": "病历诊断"}).write_csv(path)
-    return path
+    return undeclared_sample(folder / "exported-sample.csv")
 
 
 def _step(page: Page, event: str, reason: str = "", days: int | None = None) -> None:

@@ -28,27 +28,13 @@ from kuajing.services.decisions import assess_and_log
 from kuajing.web.i18n import phrases
 from kuajing.zone.models import SubmissionState
 from tests import tenants
-from tests.scan.synth import generate
 from tests.tenants import PASSWORD
 from tests.web.support import add_user, form_csrf, web_client
+from tests.zone.cases import TRIAL, undeclared_sample
 
 D = dt.date
 CAT = default_catalog()
-# A Beijing clinical trial declaring ID and phone numbers: it needs the list-use filing.
-BEIJING: dict[str, Any] = {
-    "date": "2026-05-04",
-    "processor": {"name": "Pharma", "zone": "beijing"},
-    "transfers": [
-        {
-            "id": "t1",
-            "scenario": "临床试验",
-            "personal": 12000,
-            "persons": 12000,
-            "fields": ["身份证号", "手机号"],
-            "recipient": {"name": "Acme GmbH", "country": "DE"},
-        }
-    ],
-}
+BEIJING = TRIAL
 # Shanghai reinsurance (tests/cases/shanghai-2024.yaml): the post-export report.
 SHANGHAI: dict[str, Any] = {
     "date": "2025-06-01",
@@ -133,10 +119,7 @@ def _state(db: str, submission_id: str) -> tuple[SubmissionState, int]:
 def _sample(tmp_path: Path) -> Path:
     """300 rows about 200 persons: ID and phone numbers, and medical records the filing never
     declared (the column renamed from 诊断 to 病历诊断)."""
-    data = generate(300, 200, "plain", as_of=D(2026, 6, 1))
-    path = tmp_path / "sample.csv"
-    data.frame.select("身份证号", "手机号", "诊断").rename({"诊断": "病历诊断"}).write_csv(path)
-    return path
+    return undeclared_sample(tmp_path / "sample.csv")
 
 
 # --- the loop, page by page ------------------------------------------------------------------

@@ -22,7 +22,7 @@ from kuajing.services import filings as filing_service
 from kuajing.services import zone_inspections as inspect
 from kuajing.services.decisions import assess_and_log
 from kuajing.services.scan import scan_datasets
-from tests.scan.synth import generate
+from tests.zone.cases import TRIAL, undeclared_sample
 from tests.zone.test_review import who
 
 D = dt.date
@@ -32,20 +32,7 @@ AS_OF = D(2026, 6, 1)
 def declared_filing(store: Accounts, company: Principal) -> str:
     """A Beijing clinical trial of 200 persons: ID numbers and phone numbers to Acme GmbH."""
     request = Request.model_validate(
-        {
-            "date": "2026-05-04",
-            "processor": {"name": company.organisation.name, "zone": "beijing"},
-            "transfers": [
-                {
-                    "id": "t1",
-                    "scenario": "临床试验",
-                    "personal": 12000,
-                    "persons": 12000,
-                    "fields": ["身份证号", "手机号"],
-                    "recipient": {"name": "Acme GmbH", "country": "DE"},
-                }
-            ],
-        }
+        {**TRIAL, "processor": {"name": company.organisation.name, "zone": "beijing"}}
     )
     _, record = assess_and_log(store, company, request, default_catalog(), "en")
     source = filing_service.from_log(store, company, record.id)
@@ -57,9 +44,7 @@ def declared_filing(store: Accounts, company: Principal) -> str:
 
 @pytest.fixture(scope="module")
 def sample(tmp_path_factory: pytest.TempPathFactory) -> ScanReport:
-    data = generate(300, 200, "plain", as_of=AS_OF)
-    path: Path = tmp_path_factory.mktemp("sample") / "sample.csv"
-    data.frame.select("身份证号", "手机号", "诊断").rename({"诊断": "病历诊断"}).write_csv(path)
+    path = undeclared_sample(tmp_path_factory.mktemp("sample") / "sample.csv", AS_OF)
     return scan_datasets([str(path)], as_of=AS_OF)
 
 

@@ -26,7 +26,7 @@ from kuajing.filing.store import Filings, filing_in, record_in
 from kuajing.i18n import pick
 from kuajing.ledger.db import writing
 from kuajing.workdays import WorkCalendar, default_calendar, working_days_between
-from kuajing.zone.models import SUBMISSION_FINAL, Opinion, ReviewAction, Submission
+from kuajing.zone.models import SUBMISSION_FINAL, Inspection, Opinion, ReviewAction, Submission
 from kuajing.zone.review import Clock, clock, move
 from kuajing.zone.schema import submissions
 from kuajing.zone.store import ZoneStore, add_event, new_id, notify, now, zone_organisations
@@ -292,10 +292,17 @@ class Context:
     request: dict[str, Any] | None
 
 
-def context(accounts: Accounts, who: Principal, submission: Submission) -> Context:
-    """The filing and decision behind a submission the caller may see (checked by the store)."""
+def context(accounts: Accounts, who: Principal, submission: Submission | Inspection) -> Context:
+    """The filing and decision behind a submission or inspection the caller may see (the
+    store checked that when it gave it)."""
     with accounts.engine.connect() as conn:
         return context_in(conn, submission.filing_id, submission.organisation_id)
+
+
+def mark_read(accounts: Accounts, who: Principal, notice: int | None = None) -> int:
+    """Mark one of the organisation's notices read (all with None): how many were marked now."""
+    with writing(accounts.engine) as conn:
+        return store(accounts).mark_read(conn, who, notice)
 
 
 def context_in(conn: Connection, filing_id: str, organisation_id: int) -> Context:

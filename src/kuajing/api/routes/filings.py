@@ -15,6 +15,7 @@ from kuajing.api.auth import accounts, needs
 from kuajing.api.errors import responses
 from kuajing.catalog import Catalog
 from kuajing.catalog.base import Cite, Confidence, Lang
+from kuajing.catalog.procedures import Procedure
 from kuajing.errors import InvalidTransition
 from kuajing.filing.models import DeadlineStatus, Event, Task
 from kuajing.filing.required import Route
@@ -57,6 +58,20 @@ class MaterialOut(BaseModel):
     document: str | None
     confidence: Confidence
     cite: list[Cite]
+
+
+def materials_out(p: Procedure, lang: Lang) -> list[MaterialOut]:
+    """The procedure's materials with their citations, in `lang`."""
+    return [
+        MaterialOut(
+            id=m.id,
+            name=m.name.get(lang),
+            document=m.document,
+            confidence=m.confidence,
+            cite=m.cite,
+        )
+        for m in p.materials
+    ]
 
 
 class FilingOut(BaseModel):
@@ -133,16 +148,7 @@ def _out(v: service.View, lang: Lang) -> FilingOut:
         created_at=f.created_at,
         deadlines=v.deadlines,
         allowed=[EventChoice(event=t.event, name=t.name.get(lang)) for t in v.allowed],
-        materials=[
-            MaterialOut(
-                id=m.id,
-                name=m.name.get(lang),
-                document=m.document,
-                confidence=m.confidence,
-                cite=m.cite,
-            )
-            for m in p.materials
-        ],
+        materials=materials_out(p, lang),
         history=f.events,
     )
 

@@ -14,15 +14,14 @@ from fastapi import APIRouter, Depends, File, Form, Path, Query, Request, Upload
 from pydantic import BaseModel, ConfigDict, Field
 
 from kuajing.accounts.models import Principal
-from kuajing.accounts.store import Accounts
 from kuajing.api.auth import accounts, needs
 from kuajing.api.errors import responses
+from kuajing.api.routes.filings import MaterialOut, materials_out
 from kuajing.catalog import Catalog
-from kuajing.catalog.base import Cite, Confidence, Lang
+from kuajing.catalog.base import Lang
 from kuajing.errors import Forbidden
 from kuajing.filing.machine import allowed
 from kuajing.i18n import pick
-from kuajing.ledger.db import writing
 from kuajing.services import zone_inspections as inspecting
 from kuajing.services import zone_review as review
 from kuajing.services import zone_stats
@@ -130,14 +129,6 @@ class SubmissionOut(BaseModel):
     closed: bool
     history: list[HistoryEvent]
     clock: ClockOut
-
-
-class MaterialOut(BaseModel):
-    id: str
-    name: str
-    document: str | None
-    confidence: Confidence
-    cite: list[Cite]
 
 
 class CitationOut(BaseModel):
@@ -281,16 +272,7 @@ def _detail(
     state_name = p.state(filing.state).name.get(lang) if filing.state else None
     return SubmissionDetail(
         **_submission(item, lang).model_dump(),
-        materials=[
-            MaterialOut(
-                id=m.id,
-                name=m.name.get(lang),
-                document=m.document,
-                confidence=m.confidence,
-                cite=m.cite,
-            )
-            for m in p.materials
-        ],
+        materials=materials_out(p, lang),
         decision_id=filing.decision_id,
         filing_state=filing.state,
         filing_state_name=state_name,
@@ -511,12 +493,7 @@ def notifications(
 @router.post("/notifications/read", response_model=Marked, responses=responses(400))
 def mark_read(body: MarkRead, http: Request, who: Viewer) -> Marked:
     """Mark one notice read, or all of them without an id; the count marked now."""
-    return Marked(marked=_marked(accounts(http), who, body.id))
-
-
-def _marked(store: Accounts, who: Principal, notice: int | None) -> int:
-    with writing(store.engine) as conn:
-        return ZoneStore(store.engine).mark_read(conn, who, notice)
+    return Marked(marked=review.mark_read(accounts(http), who, body.id))
 
 
 @router.get("/zone/statistics", response_model=zone_stats.Statistics, responses=responses(403))

@@ -18,6 +18,7 @@ from kuajing.catalog.base import Confidence, Text
 from kuajing.errors import Forbidden, InvalidTransition, KuajingError, NotFound, TooLarge
 from kuajing.services import zone_editions as service
 from kuajing.services.uploads import saved
+from kuajing.web.forms import EARLIEST, LATEST
 from kuajing.web.i18n import t
 from kuajing.web.render import page
 from kuajing.web.session import accounts, checked, signed_in
@@ -30,7 +31,7 @@ Checked = Annotated[Session, Depends(checked)]
 Id = Annotated[str, Path(min_length=1, max_length=64)]
 Day = Annotated[dt.date | None, Query(ge=dt.date(1990, 1, 1), le=dt.date(2999, 12, 31))]
 Field = Annotated[str, Form(max_length=400)]
-EARLIEST, LATEST = dt.date(1990, 1, 1), dt.date(2999, 12, 31)
+
 _DONE = ("imported", "published", "discarded")
 BLANK = {
     "list_id": "",

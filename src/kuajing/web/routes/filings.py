@@ -18,7 +18,7 @@ from kuajing.filing.required import Route
 from kuajing.filing.store import Filings
 from kuajing.services import filing_pages as pages
 from kuajing.services import filings as service
-from kuajing.web.i18n import Lang, t
+from kuajing.web.forms import form_day
 from kuajing.web.render import HEADERS, page
 from kuajing.web.routes.zone import filing_zone
 from kuajing.web.session import accounts, checked, signed_in
@@ -31,7 +31,6 @@ Id = Annotated[str, Path(min_length=1, max_length=64)]
 AsOf = Annotated[dt.date | None, Query(ge=dt.date(1990, 1, 1), le=dt.date(2999, 12, 31))]
 Count = Annotated[int | None, Query(ge=0, le=10_000)]
 GRADES = ("H", "M", "L", "U")
-EARLIEST, LATEST = dt.date(1990, 1, 1), dt.date(2999, 12, 31)  # event dates the form accepts
 _DONE = ("recorded", "task", "checked")
 
 
@@ -146,19 +145,6 @@ def one(
     return _filing_page(request, session, filing_id, date or dt.date.today(), done=shown)
 
 
-def _day(value: str, lang: Lang) -> tuple[dt.date | None, str | None]:
-    """The form's date (today when blank), or the message saying why it is not one."""
-    if not value.strip():
-        return dt.date.today(), None
-    try:
-        day = dt.date.fromisoformat(value.strip())
-    except ValueError:
-        return None, t("filing_bad_date", lang, value=value)
-    if not EARLIEST <= day <= LATEST:
-        return None, t("filing_bad_date", lang, value=value)
-    return day, None
-
-
 @router.post("/filings/{filing_id}/events")
 def record(
     filing_id: Id,
@@ -172,7 +158,7 @@ def record(
     _member(session)
     who = session.principal
     form = {"event": event, "date": date, "note": note}
-    on, bad = _day(date, who.user.lang)
+    on, bad = form_day(date, who.user.lang)
     if on is None:
         today = dt.date.today()
         return _filing_page(request, session, filing_id, today, status=422, error=bad, form=form)

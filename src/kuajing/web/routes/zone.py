@@ -36,10 +36,10 @@ from kuajing.filing.machine import allowed
 from kuajing.filing.models import Filing
 from kuajing.filing.store import Filings
 from kuajing.i18n import PATHWAYS, STATUS, pick
-from kuajing.ledger.db import writing
 from kuajing.services import zone_inspections as inspecting
 from kuajing.services import zone_review as review
 from kuajing.services.uploads import SUFFIXES, scan_upload
+from kuajing.web.forms import form_day
 from kuajing.web.i18n import Lang, t
 from kuajing.web.render import page
 from kuajing.web.session import accounts, checked, signed_in
@@ -63,7 +63,6 @@ AsOf = Annotated[dt.date | None, Query(ge=dt.date(1990, 1, 1), le=dt.date(2999, 
 Reason = Annotated[str, Form(max_length=2000)]
 DayField = Annotated[str, Form(max_length=32)]
 Show = Literal["open", "all"]
-EARLIEST, LATEST = dt.date(1990, 1, 1), dt.date(2999, 12, 31)  # dates the forms accept
 MAX_RECTIFY_DAYS = 250  # working days a rectification may be given (about a year)
 _DONE = ("submitted", "acted", "opened", "compared", "recorded", "read")
 # Comparing has its own forms (the company's upload, the centre's "use the records").
@@ -127,16 +126,7 @@ def _zone_store(request: Request) -> ZoneStore:
 
 
 def _day(value: str, lang: Lang) -> tuple[dt.date | None, str | None]:
-    """The form's date (today when blank), or the message saying why it is not one."""
-    if not value.strip():
-        return dt.date.today(), None
-    try:
-        day = dt.date.fromisoformat(value.strip())
-    except ValueError:
-        return None, t("zone_bad_date", lang, value=value)
-    if not EARLIEST <= day <= LATEST:
-        return None, t("zone_bad_date", lang, value=value)
-    return day, None
+    return form_day(value, lang, "zone_bad_date")
 
 
 def _done(value: str | None) -> str | None:
@@ -460,8 +450,7 @@ def _inspection_page(
     store = _zone_store(request)
     found = store.inspection(who, inspection_id)
     p = inspecting.procedure(catalog)
-    with accounts(request).engine.connect() as conn:
-        ctx = review.context_in(conn, found.filing_id, found.organisation_id)
+    ctx = review.context(accounts(request), who, found)
     today = dt.date.today().isoformat()
     blank = {"event": "", "reason": "", "date": today, "working_days": "", "rectify_by": ""}
     return page(
@@ -669,6 +658,5 @@ def notifications(request: Request, session: Signed, done: str | None = None) ->
 @router.post("/notifications/read")
 def mark_read(request: Request, session: Checked) -> Response:
     """Mark the organisation's notices read (anyone who reads them may: it changes no record)."""
-    with writing(accounts(request).engine) as conn:
-        _zone_store(request).mark_read(conn, session.principal, None)
+    review.mark_read(accounts(request), session.principal)
     return RedirectResponse("/notifications?done=read", status_code=303)
