@@ -164,6 +164,8 @@ def test_an_uploaded_sample_with_an_undeclared_sensitive_column_leads_to_rectifi
     assert compared["state"] == "compared"
     kinds = [(f["kind"], f["subject"]) for f in compared["report"]["findings"]]
     assert ("undeclared_sensitive_field", "病历诊断") in kinds
+    basis = compared["history"][-1]["detail"]["basis"]  # the upload's name, never a server path
+    assert any("sample.csv" in b for b in basis) and not any("/" in b for b in basis)
 
     def act(auth: Auth, event: str, day: str, reason: str = "", **more: Any) -> Any:
         body = {"event": event, "date": day, "reason": reason, **more}

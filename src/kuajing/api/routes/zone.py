@@ -25,8 +25,7 @@ from kuajing.i18n import pick
 from kuajing.services import zone_inspections as inspecting
 from kuajing.services import zone_review as review
 from kuajing.services import zone_stats
-from kuajing.services.scan import scan_datasets
-from kuajing.services.uploads import saved
+from kuajing.services.uploads import scan_upload
 from kuajing.zone.models import (
     HistoryEvent,
     Inspection,
@@ -434,8 +433,8 @@ def sample(
     store = accounts(http)
     ZoneStore(store.engine).inspection(who, inspection_id)  # 404 before anything else
     _one_side(who, False, chosen)
-    with saved(file.file, file.filename or "upload", http.app.state.max_upload) as path:
-        scan = scan_datasets([str(path)], catalog, as_of=on)
+    upload = file.filename or "upload"
+    scan = scan_upload(file.file, upload, catalog, as_of=on, max_bytes=http.app.state.max_upload)
     ledger = http.app.state.ledger
     done = inspecting.provide_sample(store, ledger, who, inspection_id, scan, on, catalog, chosen)
     return _inspection(who, catalog, done, chosen)
