@@ -177,27 +177,9 @@ def act(
     with writing(accounts.engine) as conn:
         found = store.inspection(who, inspection_id, conn)
         state = _advance(p, found, event, on, who, lang)
-        if event in NEEDS_REASON and not reason.strip():
-            raise InvalidTransition(pick(lang, f"“{event}”须说明理由", f"{event!r} needs a reason"))
-        if (
-            event == "close_consistent"
-            and found.report
-            and found.report["findings"]
-            and not reason.strip()
-        ):
-            raise InvalidTransition(
-                pick(
-                    lang,
-                    "比对有发现：认定一致须说明理由",
-                    "the comparison found something: closing it as consistent needs a reason",
-                )
-            )
+        _explained(found, event, on, reason, rectify_by, lang)
         values: dict[str, Any] = {"state": state, "closed": p.state(state).final}
-        if event == "order_rectification":
-            if rectify_by is None or rectify_by <= on:
-                raise InvalidTransition(
-                    pick(lang, "请给出晚于今日的整改期限", "give a rectification date after today")
-                )
+        if event == "order_rectification" and rectify_by is not None:
             values["rectify_by"] = rectify_by.isoformat()
         conn.execute(update(inspections).where(inspections.c.id == found.id).values(**values))
         detail = (
@@ -208,6 +190,32 @@ def act(
         add_event(conn, "inspection", found.id, event, on, who, state, reason, detail)
         _tell(conn, who, found, _notice(p, event, reason, None, None, rectify_by))
         return store.inspection(who, found.id, conn)
+
+
+def _explained(
+    found: Inspection,
+    event: str,
+    on: dt.date,
+    reason: str,
+    rectify_by: dt.date | None,
+    lang: Lang,
+) -> None:
+    """The centre's measures say why; an order to rectify says by when (after `on`)."""
+    if event in NEEDS_REASON and not reason.strip():
+        raise InvalidTransition(pick(lang, f"“{event}”须说明理由", f"{event!r} needs a reason"))
+    found_something = bool(found.report and found.report["findings"])
+    if event == "close_consistent" and found_something and not reason.strip():
+        raise InvalidTransition(
+            pick(
+                lang,
+                "比对有发现：认定一致须说明理由",
+                "the comparison found something: closing it as consistent needs a reason",
+            )
+        )
+    if event == "order_rectification" and (rectify_by is None or rectify_by <= on):
+        raise InvalidTransition(
+            pick(lang, "请给出晚于今日的整改期限", "give a rectification date after today")
+        )
 
 
 def _advance(

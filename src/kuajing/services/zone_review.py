@@ -137,18 +137,8 @@ def submit(
     recorded on the filing, the submission opened, the zone's centres notified."""
     if who.zone_staff or not who.may("member"):
         raise Forbidden("only a company's members submit to a zone")
-    zone = who.organisation.zone
     filing = Filings(accounts.engine).get(who, filing_id)
-    procedure = catalog.procedures.get(filing.procedure)
-    if zone is None or procedure is None or zone not in procedure.applies.zones:
-        raise FilingError(
-            pick(
-                lang,
-                "该备案不属于本企业所在自贸区的程序，无需向自贸区提交",
-                "this filing is not a procedure of the zone the company is registered in:"
-                " there is nothing to submit to a zone",
-            )
-        )
+    zone, procedure = _zone_procedure(who, filing, catalog, lang)
     steps = submittable(filing, procedure)
     if not steps:
         raise InvalidTransition(
@@ -160,37 +150,60 @@ def submit(
         )
     step, cal = steps[0], default_calendar()
     with writing(accounts.engine) as conn:
-        record_in(
-            conn,
-            filing_id,
-            step.submit,
-            on,
-            _decide(procedure, step.submit, on, cal, lang),
-            note,
-            who.user.id,
-        )
-        sid = new_id()
-        conn.execute(
-            insert(submissions).values(
-                id=sid,
-                filing_id=filing_id,
-                organisation_id=who.organisation.id,
-                zone=zone,
-                procedure=procedure.id,
-                step=step.submit,
-                kind=step.kind,
-                state="submitted",
-                clock_from=on.isoformat(),
-                opinion=None,
-                created_at=now(),
-                closed=False,
-            )
-        )
+        decide = _decide(procedure, step.submit, on, cal, lang)
+        record_in(conn, filing_id, step.submit, on, decide, note, who.user.id)
+        sid = _open(conn, who, filing_id, zone, procedure, step, on)
         add_event(conn, "submission", sid, "submit", on, who, "submitted", note)
         text = _notice(who.organisation.name, step.kind, "submit", note)
         for org in zone_organisations(conn, zone):
             notify(conn, org, "submission", sid, text)
         return store(accounts).submission(who, sid, conn)
+
+
+def _zone_procedure(
+    who: Principal, filing: Filing, catalog: Catalog, lang: Lang
+) -> tuple[str, Procedure]:
+    """The company's zone, and the filing's procedure if it is one of that zone's."""
+    zone, procedure = who.organisation.zone, catalog.procedures.get(filing.procedure)
+    if zone is None or procedure is None or zone not in procedure.applies.zones:
+        raise FilingError(
+            pick(
+                lang,
+                "该备案不属于本企业所在自贸区的程序，无需向自贸区提交",
+                "this filing is not a procedure of the zone the company is registered in:"
+                " there is nothing to submit to a zone",
+            )
+        )
+    return zone, procedure
+
+
+def _open(
+    conn: Connection,
+    who: Principal,
+    filing_id: str,
+    zone: str,
+    procedure: Procedure,
+    step: ReviewStep,
+    on: dt.date,
+) -> str:
+    sid = new_id()
+    conn.execute(
+        insert(submissions).values(
+            id=sid,
+            filing_id=filing_id,
+            organisation_id=who.organisation.id,
+            zone=zone,
+            procedure=procedure.id,
+            step=step.submit,
+            kind=step.kind,
+            state="submitted",
+            clock_from=on.isoformat(),  # the centre's clock starts on the day it is submitted
+            opinion=None,
+            created_at=now(),
+            closed=False,
+        )
+    )
+    return sid
 
 
 def act(

@@ -55,7 +55,7 @@ class Processing(BaseModel):
     open: int
     overdue: int  # open and past their clock on the as-of date
     overdue_ids: list[str]
-    timings: list[Timing]  # oldest submission first
+    timings: list[Timing]  # oldest submission first (then the first decided)
 
 
 class Inspections(BaseModel):
@@ -132,7 +132,7 @@ def processing(
         open=len(still),
         overdue=len(overdue),
         overdue_ids=overdue,
-        timings=sorted(timings, key=lambda t: (t.submitted, t.submission_id)),
+        timings=sorted(timings, key=lambda t: (t.submitted, t.decided, t.submission_id)),
     )
 
 
