@@ -51,6 +51,8 @@ def _problems(p: Procedure, catalog: Catalog) -> list[tuple[tuple[str | int, ...
     out += _deadline_problems(p)
     out += _change_problems(p)
     out += _review_problems(p)
+    if p.role == "supervision" and p.rule is None:
+        out.append((("rule",), "a supervision procedure names the rule its findings cite"))
     for z in p.applies.zones:
         if z not in catalog.zones:
             out.append((("applies", "zones"), f"unknown zone {z!r}"))

@@ -136,6 +136,7 @@ class Procedure(Cited):
     review: list[ReviewStep] = Field(default_factory=list)  # what the zone's centre reviews
     # filing: a decision requires it; supervision: a zone's inspection, opened by the zone.
     role: Literal["filing", "supervision"] = "filing"
+    rule: str | None = None  # the law's rule id a supervision procedure's findings cite
 
     @model_validator(mode="after")
     def _shape(self) -> Procedure:

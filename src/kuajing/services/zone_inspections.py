@@ -28,7 +28,7 @@ from kuajing.ledger.ledger import Ledger
 from kuajing.scan.models import ScanReport
 from kuajing.services.zone_review import context_in
 from kuajing.workdays import add_working_days, default_calendar
-from kuajing.zone.consistency import Declared, compare, declared_of, observed_of
+from kuajing.zone.consistency import Basis, Declared, compare, declared_of, observed_of
 from kuajing.zone.models import Inspection
 from kuajing.zone.schema import inspections
 from kuajing.zone.store import ZoneStore, add_event, new_id, notify, now, zone_organisations
@@ -140,7 +140,7 @@ def _compare(
     with writing(accounts.engine) as conn:
         found = store.inspection(who, inspection_id, conn)
         state = _advance(p, found, event, on, who, lang)
-        report = compare(_declared(found), observed)
+        report = compare(_declared(found), observed, Basis.of(p))
         conn.execute(
             update(inspections)
             .where(inspections.c.id == found.id)

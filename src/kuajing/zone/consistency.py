@@ -22,15 +22,12 @@ from pydantic import BaseModel, ConfigDict, Field
 from kuajing.catalog.base import Text
 from kuajing.catalog.catalog import normalise
 from kuajing.catalog.loader import default_personal_data
+from kuajing.catalog.procedures import Procedure
 from kuajing.engine.evaluate import field_matches
-from kuajing.errors import RequestError
+from kuajing.errors import CatalogError, RequestError
 from kuajing.i18n import number
 from kuajing.ledger.models import Batch
 from kuajing.scan.models import ScanReport
-
-RULE = "BJ24-SUP-1"
-CITE = "SEED-BJ-2024"  # seed 002_33fa8efdb930c60c.txt: the Beijing measures
-CONFIDENCE = "M"
 
 FindingKind = Literal[
     "undeclared_sensitive_field",
@@ -100,9 +97,26 @@ class Finding(_Frozen):
     observed: str | None
     severity: Severity
     text: dict[str, str]  # {"zh": ..., "en": ...}
-    rule: str = RULE
-    cite: str = CITE
-    confidence: str = CONFIDENCE
+    rule: str  # the supervision procedure's, from the catalogue (Basis)
+    cite: str
+    confidence: str
+
+
+class Basis(_Frozen):
+    """What every finding cites: the supervision procedure's rule and source, as the catalogue
+    (rules/procedures/supervision.yaml) gives them."""
+
+    rule: str
+    cite: str
+    confidence: str
+
+    @classmethod
+    def of(cls, procedure: Procedure) -> Basis:
+        if procedure.rule is None:
+            raise CatalogError(f"procedure {procedure.id!r} names no rule for its findings")
+        return cls(
+            rule=procedure.rule, cite=procedure.cite[0].source, confidence=procedure.confidence
+        )
 
 
 class Report(_Frozen):
@@ -239,15 +253,15 @@ def _personal_columns(scan: ScanReport) -> list[ObservedColumn]:
 # --- the comparison -----------------------------------------------------------------------
 
 
-def compare(declared: Declared, observed: Observed) -> Report:
+def compare(declared: Declared, observed: Observed, basis: Basis) -> Report:
     """Every inconsistency between the filing and the data, and what could not be compared."""
     if observed.empty:
         return Report(consistent=False, findings=[], missing=[_NOTHING.model_dump()])
     findings: list[Finding] = []
     missing: list[Text] = []
-    findings += _fields(declared, observed, missing)
-    findings += _scale_findings(declared, observed, missing)
-    findings += _recipients(declared, observed, missing)
+    findings += _fields(declared, observed, missing, basis)
+    findings += _scale_findings(declared, observed, missing, basis)
+    findings += _recipients(declared, observed, missing, basis)
     unique = {(f.kind, f.subject): f for f in reversed(findings)}  # first of each wins
     ordered = sorted(
         unique.values(),
@@ -260,12 +274,14 @@ def compare(declared: Declared, observed: Observed) -> Report:
     )
 
 
-def _fields(declared: Declared, observed: Observed, missing: list[Text]) -> list[Finding]:
+def _fields(
+    declared: Declared, observed: Observed, missing: list[Text], basis: Basis
+) -> list[Finding]:
     if not observed.scanned and not observed.columns:
         missing.append(_NO_SAMPLE)
         return []
     return [
-        _undeclared(column)
+        _undeclared(column, basis)
         for column in observed.columns
         if column.personal and not covered(column, declared.fields)
     ]
@@ -280,7 +296,7 @@ def covered(column: ObservedColumn, fields: Sequence[str]) -> bool:
     return any(field_matches(f, names) or normalise(f) == own for f in fields)
 
 
-def _undeclared(column: ObservedColumn) -> Finding:
+def _undeclared(column: ObservedColumn, basis: Basis) -> Finding:
     kind = default_personal_data().kinds.get(column.kind)
     what = kind.name if kind else Text(zh=column.kind, en=column.kind)
     if column.sensitive:
@@ -289,16 +305,18 @@ def _undeclared(column: ObservedColumn) -> Finding:
             en=f"Column “{column.name}” in the sample holds sensitive personal information "
             f"({what.en}) that the filing does not declare.",
         )
-        return _finding("undeclared_sensitive_field", column.name, None, column.kind, text)
+        return _finding("undeclared_sensitive_field", column.name, None, column.kind, text, basis)
     text = Text(
         zh=f"样本中的「{column.name}」列含个人信息（{what.zh}），备案材料未申报该字段。",
         en=f"Column “{column.name}” in the sample holds personal information ({what.en}) "
         "that the filing does not declare.",
     )
-    return _finding("undeclared_field", column.name, None, column.kind, text)
+    return _finding("undeclared_field", column.name, None, column.kind, text, basis)
 
 
-def _scale_findings(declared: Declared, observed: Observed, missing: list[Text]) -> list[Finding]:
+def _scale_findings(
+    declared: Declared, observed: Observed, missing: list[Text], basis: Basis
+) -> list[Finding]:
     out: list[Finding] = []
     pairs: tuple[tuple[FindingKind, str, int | None, int | None], ...] = (
         ("volume_beyond_scale", "persons", declared.persons, observed.persons),
@@ -317,13 +335,15 @@ def _scale_findings(declared: Declared, observed: Observed, missing: list[Text])
                 en=f"The data exported covers {number(seen)} {what.en}, beyond the "
                 f"{number(filed)} the filing declared.",
             )
-            out.append(_finding(kind, counter, number(filed), number(seen), text))
+            out.append(_finding(kind, counter, number(filed), number(seen), text, basis))
         elif counter == "persons" and declared.persons_bound:
             missing.append(_BOUND)
     return out
 
 
-def _recipients(declared: Declared, observed: Observed, missing: list[Text]) -> list[Finding]:
+def _recipients(
+    declared: Declared, observed: Observed, missing: list[Text], basis: Basis
+) -> list[Finding]:
     if not observed.recipients:
         missing.append(_NO_RECIPIENT_SEEN)
         return []
@@ -340,12 +360,17 @@ def _recipients(declared: Declared, observed: Observed, missing: list[Text]) -> 
             en=f"The ledger records exports to the overseas recipient “{name}”, whom the "
             "filing does not name.",
         )
-        out.append(_finding("unfiled_recipient", name, listed, name, text))
+        out.append(_finding("unfiled_recipient", name, listed, name, text, basis))
     return out
 
 
 def _finding(
-    kind: FindingKind, subject: str, declared: str | None, observed: str | None, text: Text
+    kind: FindingKind,
+    subject: str,
+    declared: str | None,
+    observed: str | None,
+    text: Text,
+    basis: Basis,
 ) -> Finding:
     severity: Severity = "medium" if kind == "undeclared_field" else "high"
     return Finding(
@@ -355,6 +380,7 @@ def _finding(
         observed=observed,
         severity=severity,
         text=text.model_dump(),
+        **basis.model_dump(),
     )
 
 
