@@ -14,7 +14,7 @@ import json
 import uuid
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Row, Table, func, insert, select, update
+from sqlalchemy import Connection, Engine, Row, Select, Table, func, insert, select, update
 from sqlalchemy.sql.elements import ColumnElement
 
 from kuajing.accounts.models import Principal
@@ -50,61 +50,54 @@ class ZoneStore:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
 
-    # --- submissions ---------------------------------------------------------------------
+    # --- submissions and inspections -------------------------------------------------------
 
     def submission(
         self, who: Principal, submission_id: str, conn: Connection | None = None
     ) -> Submission:
-        if conn is not None:
-            return _submission(*self._one(conn, submissions, who, submission_id, "submission"))
-        with reading(self.engine) as c:
-            return _submission(*self._one(c, submissions, who, submission_id, "submission"))
+        return _submission(*self._one(conn, submissions, who, submission_id, "submission"))
 
     def submissions(
         self, who: Principal, *, open_only: bool = False, filing_id: str | None = None
     ) -> list[Submission]:
-        query = select(submissions).where(visible(submissions, who))
-        if open_only:
-            query = query.where(submissions.c.closed.is_(False))
-        if filing_id is not None:
-            query = query.where(submissions.c.filing_id == filing_id)
-        with reading(self.engine) as conn:
-            rows = conn.execute(query.order_by(submissions.c.created_at, submissions.c.id)).all()
-            return _with_history(conn, "submission", rows, _submission)
-
-    # --- inspections ---------------------------------------------------------------------
+        found = self._listed(submissions, "submission", who, open_only, filing_id)
+        return [_submission(row, history) for row, history in found]
 
     def inspection(
         self, who: Principal, inspection_id: str, conn: Connection | None = None
     ) -> Inspection:
-        if conn is not None:
-            return _inspection(*self._one(conn, inspections, who, inspection_id, "inspection"))
-        with reading(self.engine) as c:
-            return _inspection(*self._one(c, inspections, who, inspection_id, "inspection"))
+        return _inspection(*self._one(conn, inspections, who, inspection_id, "inspection"))
 
     def inspections(
         self, who: Principal, *, open_only: bool = False, filing_id: str | None = None
     ) -> list[Inspection]:
-        query = select(inspections).where(visible(inspections, who))
-        if open_only:
-            query = query.where(inspections.c.closed.is_(False))
-        if filing_id is not None:
-            query = query.where(inspections.c.filing_id == filing_id)
-        with reading(self.engine) as conn:
-            rows = conn.execute(query.order_by(inspections.c.created_at, inspections.c.id)).all()
-            return _with_history(conn, "inspection", rows, _inspection)
+        found = self._listed(inspections, "inspection", who, open_only, filing_id)
+        return [_inspection(row, history) for row, history in found]
 
     def _one(
-        self, conn: Connection, table: Table, who: Principal, ident: str, what: str
+        self, conn: Connection | None, table: Table, who: Principal, ident: str, what: str
     ) -> tuple[Row[Any], list[HistoryEvent]]:
-        row = conn.execute(
-            select(table, organisations.c.name.label("org_name"))
-            .join(organisations, organisations.c.id == table.c.organisation_id)
-            .where(table.c.id == ident, visible(table, who))
-        ).first()
+        """One row the caller may see, inside `conn` (a write transaction) or a read of its own."""
+        if conn is None:
+            with reading(self.engine) as own:
+                return self._one(own, table, who, ident, what)
+        row = conn.execute(_named(table).where(table.c.id == ident, visible(table, who))).first()
         if row is None:
             raise NotFound(f"no {what} {ident}")
         return row, _history(conn, what, [ident]).get(ident, [])
+
+    def _listed(
+        self, table: Table, what: str, who: Principal, open_only: bool, filing_id: str | None
+    ) -> list[tuple[Row[Any], list[HistoryEvent]]]:
+        query = _named(table).where(visible(table, who))
+        if open_only:
+            query = query.where(table.c.closed.is_(False))
+        if filing_id is not None:
+            query = query.where(table.c.filing_id == filing_id)
+        with reading(self.engine) as conn:
+            rows = conn.execute(query.order_by(table.c.created_at, table.c.id)).all()
+            history = _history(conn, what, [r.id for r in rows])
+        return [(r, history.get(r.id, [])) for r in rows]
 
     # --- notifications -------------------------------------------------------------------
 
@@ -266,22 +259,15 @@ def _history(conn: Connection, subject: str, ids: list[str]) -> dict[str, list[H
     return out
 
 
-def _with_history(conn: Connection, subject: str, rows: Any, build: Any) -> list[Any]:
-    names = dict(conn.execute(select(organisations.c.id, organisations.c.name)).all())
-    history = _history(conn, subject, [r.id for r in rows])
-    return [build(_named(r, names), history.get(r.id, [])) for r in rows]
+def _named(table: Table) -> Select[Any]:
+    """The rows of `table` with their company's name (`org_name`)."""
+    return select(table, organisations.c.name.label("org_name")).join(
+        organisations, organisations.c.id == table.c.organisation_id
+    )
 
 
-def _named(row: Row[Any], names: dict[int, str]) -> dict[str, Any]:
-    return {**row._mapping, "org_name": names.get(row.organisation_id, "?")}
-
-
-def _fields(row: Any) -> dict[str, Any]:
-    return dict(row if isinstance(row, dict) else row._mapping)
-
-
-def _submission(row: Any, history: list[HistoryEvent]) -> Submission:
-    r = _fields(row)
+def _submission(row: Row[Any], history: list[HistoryEvent]) -> Submission:
+    r = row._mapping
     return Submission(
         id=r["id"],
         filing_id=r["filing_id"],
@@ -300,8 +286,8 @@ def _submission(row: Any, history: list[HistoryEvent]) -> Submission:
     )
 
 
-def _inspection(row: Any, history: list[HistoryEvent]) -> Inspection:
-    r = _fields(row)
+def _inspection(row: Row[Any], history: list[HistoryEvent]) -> Inspection:
+    r = row._mapping
     return Inspection(
         id=r["id"],
         filing_id=r["filing_id"],
