@@ -4,11 +4,15 @@ PostgreSQL. Real processes: `kuajing ledger record`, killed with SIGKILL or run 
 from __future__ import annotations
 
 import signal
+import sqlite3
+import threading
 import time
 from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
+
+from kuajing.ledger.db import prepare
 
 from .test_ledger_cli import CLI, write_csv
 
@@ -90,3 +94,26 @@ def test_a_recording_killed_midway_leaves_the_counts_as_before(
     assert after["national"] == before["national"] and after["batches"] == before["batches"]
     cli(*record_args(big))  # and the batch can then be recorded whole
     assert cli.status()["national"]["personal"] == 800_000
+
+
+def test_first_users_of_a_new_sqlite_ledger_open_it_together(tmp_path: Path) -> None:
+    """Switching a new file to WAL does not wait on the busy handler; without a retry about
+    one round in ten failed with "database is locked" (CI, 2026-11-21)."""
+    failures: list[str] = []
+
+    def first_use(path: Path) -> None:
+        try:
+            conn = sqlite3.connect(path, check_same_thread=False)
+            prepare(conn)
+            conn.close()
+        except sqlite3.Error as exc:
+            failures.append(str(exc))
+
+    for round_ in range(200):
+        path = tmp_path / f"{round_}.sqlite3"
+        users = [threading.Thread(target=first_use, args=(path,)) for _ in range(4)]
+        for user in users:
+            user.start()
+        for user in users:
+            user.join()
+    assert failures == []

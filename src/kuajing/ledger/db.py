@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 import threading
+import time
 import weakref
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
-from typing import Any
 
 import platformdirs
 from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
@@ -63,19 +64,7 @@ def _sqlite(url: str) -> Engine:
                 f"{folder}: cannot create the ledger's folder ({exc.strerror})"
             ) from None
 
-    @event.listens_for(engine, "connect")
-    def _connect(dbapi: Any, _record: Any) -> None:
-        dbapi.isolation_level = None  # we issue BEGIN ourselves, below
-        cursor = dbapi.cursor()
-        for pragma in (
-            "journal_mode=WAL",  # readers (status) never wait for a recording
-            "busy_timeout=600000",  # a second writer waits its turn instead of failing
-            "foreign_keys=ON",
-            "synchronous=FULL",
-            "cache_size=-262144",  # 256 MiB of page cache for bulk recording
-        ):
-            cursor.execute(f"PRAGMA {pragma}")
-        cursor.close()
+    event.listen(engine, "connect", lambda dbapi, _record: prepare(dbapi))
 
     @event.listens_for(engine, "begin")
     def _begin(conn: Connection) -> None:
@@ -85,6 +74,38 @@ def _sqlite(url: str) -> Engine:
 
     _migrate(engine)
     return engine
+
+
+def prepare(dbapi: sqlite3.Connection) -> None:
+    """Settings every SQLite connection of the ledger gets as it opens."""
+    dbapi.isolation_level = None  # we issue BEGIN ourselves, on "begin" above
+    cursor = dbapi.cursor()
+    cursor.execute("PRAGMA busy_timeout=600000")  # a second writer waits instead of failing
+    _wal(cursor)  # readers (status) never wait for a recording
+    for pragma in (
+        "foreign_keys=ON",
+        "synchronous=FULL",
+        "cache_size=-262144",  # 256 MiB of page cache for bulk recording
+    ):
+        cursor.execute(f"PRAGMA {pragma}")
+    cursor.close()
+
+
+WAL_WAIT = 60.0  # seconds
+
+
+def _wal(cursor: sqlite3.Cursor) -> None:
+    """Switch to WAL. On a new file this takes an exclusive lock without calling the busy
+    handler, so two first users of one new ledger would fail here at random: retry instead."""
+    deadline = time.monotonic() + WAL_WAIT
+    while True:
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.02)
 
 
 @contextmanager
