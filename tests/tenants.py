@@ -34,10 +34,16 @@ def add_user(
 
 
 def api_token(
-    db_url: str, org: str, email: str, role: Role = "member", *, zone: str | None = None
+    db_url: str,
+    org: str,
+    email: str,
+    role: Role = "member",
+    *,
+    zone: str | None = None,
+    kind: OrgKind = "enterprise",
 ) -> str:
     """A new user's API token (the user and, if new, the organisation made first)."""
-    add_user(db_url, org, email, role, zone=zone)
+    add_user(db_url, org, email, role, zone=zone, kind=kind)
     with Accounts.open(db_url) as store:
         who = store.authenticate(email, PASSWORD)
         assert who is not None

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from kuajing.accounts.models import Role
+from kuajing.accounts.models import OrgKind, Role
 from kuajing.accounts.store import Accounts
 from kuajing.api.app import create_app
 from tests.tenants import PASSWORD, api_token
@@ -52,6 +52,26 @@ def test_every_role_sees_its_organisation(client: TestClient, db_url: str) -> No
     assert seen.status_code == 200, seen.text
     assert (seen.json()["slug"], seen.json()["name"]) == ("pharma", "pharma Co., Ltd.")
     assert client.get("/v1/organisation").status_code == 401
+
+
+@pytest.mark.parametrize(
+    ("org", "kind", "zone", "default"),
+    [("pharma", "enterprise", None, "member"), ("bj-centre", "zone", "beijing", "reviewer")],
+)
+def test_a_new_users_role_defaults_to_the_organisations_working_role(
+    client: TestClient, db_url: str, org: str, kind: OrgKind, zone: str | None, default: Role
+) -> None:
+    admin = api_token(db_url, org, f"a@{org}.example", "admin", zone=zone, kind=kind)
+    body = {k: v for k, v in NEW.items() if k != "role"} | {"email": f"n@{org}.example"}
+    made = client.post("/v1/users", json=body, headers=_auth(admin))
+    assert made.status_code == 201, made.text
+    assert made.json()["role"] == default
+    other = "reviewer" if default == "member" else "member"  # the other kind's working role
+    refused = client.post(
+        "/v1/users", json=body | {"email": f"o@{org}.example", "role": other}, headers=_auth(admin)
+    )
+    assert refused.status_code == 409, refused.text
+    assert "one of admin" in refused.json()["error"]["message"]
 
 
 def test_an_admin_adds_and_lists_users(client: TestClient, db_url: str) -> None:

@@ -172,11 +172,13 @@ class Accounts:
         password: str,
         *,
         name: str | None = None,
-        role: Role = "member",
+        role: Role | None = None,
         lang: Lang = "zh",
     ) -> UserAccount:
-        """A new user of the caller's organisation (admins only)."""
+        """A new user of the caller's organisation (admins only); the role defaults to a
+        company's member or a zone's reviewer."""
         _admin_only(principal)
+        role = role or KIND_ROLES[principal.organisation.kind][1]
         _check_role(role, principal.organisation)
         fields = _user_fields(email, password, name, role, lang)
         return self._insert_user(principal.organisation.id, fields, password)

@@ -18,7 +18,11 @@ from kuajing.api.errors import ErrorBody, responses
 router = APIRouter(prefix="/v1", tags=["accounts"], responses=responses(401, 422))
 
 _CONFLICT: dict[int | str, dict[str, Any]] = {
-    409: {"model": ErrorBody, "description": "Refused: an e-mail taken, the last admin, yourself"}
+    409: {
+        "model": ErrorBody,
+        "description": "Refused: an e-mail taken, the last admin, yourself, a role the "
+        "organisation does not have",
+    }
 }
 _ADMIN = responses(403, 404) | _CONFLICT
 UserId = Annotated[int, Path(ge=1, le=2**31 - 1)]  # an INTEGER column on every database
@@ -30,7 +34,9 @@ class NewUser(BaseModel):
 
     email: str = Field(max_length=320, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
     name: str = Field(min_length=1, max_length=200)
-    role: Role = "member"
+    role: Role | None = Field(
+        None, description="Default: `member` in a company, `reviewer` in a zone organisation"
+    )
     lang: Lang = "zh"
     password: str = Field(min_length=MIN_PASSWORD, max_length=1024)
 
