@@ -5,9 +5,7 @@ and every response has a documented status, content type and body."""
 from __future__ import annotations
 
 import datetime as dt
-import tempfile
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -22,20 +20,10 @@ from kuajing.engine import Request
 from kuajing.filing.store import Filings
 from kuajing.services import filings, zone_inspections, zone_review
 from kuajing.services.decisions import assess_and_log
+from tests.api.openapi import document
 from tests.tenants import add_user, api_token
 
 EXAMPLES = 25  # per operation, besides Schemathesis' own edge cases: some 25 s on two cores
-
-
-def _document() -> dict[str, Any]:
-    """The OpenAPI document, from an app over a throwaway database (it needs no data)."""
-    with tempfile.TemporaryDirectory() as folder:
-        app = create_app(f"sqlite:///{folder}/doc.db", key_file=Path(folder) / "ledger.key")
-        try:
-            return app.openapi()
-        finally:
-            app.state.accounts.close()
-            app.state.ledger.close()
 
 
 class _Served:
@@ -65,7 +53,7 @@ CONFIG = schemathesis.Config.from_dict(
         }
     }
 )
-schema = schemathesis.openapi.from_dict(_document(), config=CONFIG)
+schema = schemathesis.openapi.from_dict(document(), config=CONFIG)
 schema.app = SERVED
 
 

@@ -34,7 +34,9 @@ AsOf = Annotated[
     dt.date | None,
     Query(ge=dt.date(1990, 1, 1), le=dt.date(2999, 12, 31), description="Default: today"),
 ]
-FilingId = Annotated[str, Path(min_length=1, max_length=64)]
+# A filing's id is 32 hex digits (filing/store.py): so `/filings/due` and `/filings/calendar.ics`
+# are never read as the ids "due" and "calendar.ics" by the schema, as they are not by the router.
+FilingId = Annotated[str, Path(pattern=r"^[0-9a-f]{32}$", description="32 hexadecimal digits")]
 ICS = "text/calendar"
 
 
