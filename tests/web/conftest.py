@@ -22,7 +22,7 @@ from fastapi.testclient import TestClient
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from kuajing.api.app import create_app
-from tests.web.support import served, web_client
+from tests.web.support import fresh_page, served, web_client
 
 CHROMIUM = Path("/usr/bin/chromium")
 
@@ -38,9 +38,6 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--disable-dev-shm-usage",  # CI containers often give /dev/shm only 64 MB
 ]
-
-# How long (ms) a browser action may wait before the test fails, instead of Playwright's 30 s.
-TIMEOUT_MS = 10_000
 
 LiveServer = Callable[[Path], str]
 
@@ -66,12 +63,8 @@ def browser() -> Iterator[Browser]:
 @pytest.fixture
 def page(browser: Browser) -> Iterator[Page]:
     """A fresh page in its own browser context (no cookies or storage shared between tests)."""
-    context = browser.new_context()
-    context.set_default_timeout(TIMEOUT_MS)
-    try:
-        yield context.new_page()
-    finally:
-        context.close()
+    with fresh_page(browser) as fresh:
+        yield fresh
 
 
 class _QuietHandler(SimpleHTTPRequestHandler):

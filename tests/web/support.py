@@ -14,6 +14,7 @@ from pathlib import Path
 import uvicorn
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from playwright.sync_api import Browser, Page, expect
 
 from kuajing.accounts.models import Lang, Role
 from kuajing.api.app import create_app
@@ -62,6 +63,30 @@ def sign_in(client: TestClient, email: str, password: str = PASSWORD) -> None:
     )
     # A company lands on its dashboard; a zone's staff on their review queue.
     assert answer.url.path in ("/dashboard", "/zone/queue"), answer.text
+
+
+def sign_in_browser(page: Page, base: str, email: str, lands_on: str = "/dashboard") -> None:
+    """Sign in through the form in a real browser; `lands_on`: the page it must end on."""
+    page.goto(f"{base}/login")
+    page.locator("input[name=email]").fill(email)
+    page.locator("input[name=password]").fill(PASSWORD)
+    page.locator("form.stack button[type=submit]").click()
+    expect(page).to_have_url(f"{base}{lands_on}")
+
+
+# How long (ms) a browser action may wait before the test fails, instead of Playwright's 30 s.
+TIMEOUT_MS = 10_000
+
+
+@contextmanager
+def fresh_page(browser: Browser) -> Iterator[Page]:
+    """A page in its own browser context (no cookies or storage shared with another page)."""
+    context = browser.new_context()
+    context.set_default_timeout(TIMEOUT_MS)
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
 
 
 @contextmanager

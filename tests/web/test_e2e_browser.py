@@ -8,15 +8,7 @@ import re
 
 from playwright.sync_api import Page, expect
 
-from tests.web.support import PASSWORD, add_user
-
-
-def _sign_in(page: Page, base: str, email: str) -> None:
-    page.goto(f"{base}/login")
-    page.locator("input[name=email]").fill(email)
-    page.locator("input[name=password]").fill(PASSWORD)
-    page.locator("form.stack button[type=submit]").click()
-    expect(page).to_have_url(f"{base}/dashboard")
+from tests.web.support import add_user, sign_in_browser
 
 
 def test_assess_switch_language_and_stay_in_your_organisation(
@@ -24,7 +16,7 @@ def test_assess_switch_language_and_stay_in_your_organisation(
 ) -> None:
     add_user(web_db, "pharma", "analyst@pharma.example", "member")
     add_user(web_db, "bank", "admin@bank.example", "admin", zone="shanghai")
-    _sign_in(page, app_url, "analyst@pharma.example")
+    sign_in_browser(page, app_url, "analyst@pharma.example")
 
     page.get_by_role("navigation").get_by_role("link", name="Assess").click()
     page.locator("input[name=date]").fill("2026-03-01")
@@ -49,7 +41,7 @@ def test_assess_switch_language_and_stay_in_your_organisation(
     expect(page.get_by_test_id("recent-decisions")).to_contain_text("个人信息出境标准合同备案")
     page.get_by_role("button", name="退出").click()
 
-    _sign_in(page, app_url, "admin@bank.example")
+    sign_in_browser(page, app_url, "admin@bank.example")
     expect(page.get_by_test_id("recent-decisions")).not_to_contain_text("2026-03-01")
     answer = page.goto(decision_url)
     assert answer is not None and answer.status == 404

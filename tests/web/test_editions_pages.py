@@ -18,19 +18,16 @@ from kuajing.catalog import default_catalog
 from kuajing.services.decisions import assess_and_log
 from kuajing.web.i18n import phrases
 from kuajing.zone.store import ZoneStore
-from tests.tenants import PASSWORD, add_user
+from tests.tenants import add_user
+from tests.web import support
 from tests.web.support import form_csrf
 from tests.zone.test_editions import FORM, new_table, trial_request
 
 
 def sign_in(client: TestClient, email: str) -> None:
-    """Through the form; zone staff land on their queue, companies on the dashboard."""
+    """As another user: the last one's session is dropped first."""
     client.cookies.clear()
-    form = client.get("/login")
-    answer = client.post(
-        "/login", data={"email": email, "password": PASSWORD, "csrf": form_csrf(form.text)}
-    )
-    assert answer.url.path in ("/zone/queue", "/dashboard"), answer.text
+    support.sign_in(client, email)
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from kuajing.accounts.store import Accounts
 from kuajing.catalog import default_catalog
 from kuajing.engine import Request
 from kuajing.services.decisions import assess_and_log
-from tests.web.support import PASSWORD, add_user
+from tests.web.support import add_user, sign_in_browser
 
 TRIAL = {
     "date": "2026-03-01",
@@ -33,11 +33,7 @@ def test_create_filings_record_an_event_and_read_it_in_chinese(
 ) -> None:
     add_user(web_db, "pharma", "ops@pharma.example", "member")
     decision_id = _logged_decision(web_db, "ops@pharma.example")
-    page.goto(f"{app_url}/login")
-    page.locator("input[name=email]").fill("ops@pharma.example")
-    page.locator("input[name=password]").fill(PASSWORD)
-    page.locator("form.stack button[type=submit]").click()
-    expect(page).to_have_url(f"{app_url}/dashboard")
+    sign_in_browser(page, app_url, "ops@pharma.example")
 
     page.goto(f"{app_url}/decisions/{decision_id}")
     page.get_by_test_id("route").select_option("standard_contract")

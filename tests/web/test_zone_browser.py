@@ -25,8 +25,7 @@ from kuajing.services import zone_review as review
 from kuajing.services.decisions import assess_and_log
 from kuajing.workdays import add_working_days
 from tests import tenants
-from tests.web.conftest import TIMEOUT_MS
-from tests.web.support import PASSWORD, add_user
+from tests.web.support import add_user, fresh_page, sign_in_browser
 from tests.zone.cases import TRIAL, undeclared_sample
 
 COMPANY, REVIEWER = "ops@pharma.example", "r@bj.example"
@@ -57,23 +56,11 @@ def _submitted(db: str) -> str:
         return review.submit(store, who, filing.id, dt.date.today(), catalog).id
 
 
-def _sign_in(page: Page, url: str, email: str) -> None:
-    page.goto(f"{url}/login")
-    page.locator("input[name=email]").fill(email)
-    page.locator("input[name=password]").fill(PASSWORD)
-    page.locator("form.stack button[type=submit]").click()
-    expect(page).to_have_url(re.compile(r"/(dashboard|zone/queue)$"))
-
-
 @pytest.fixture
 def centre(browser: Browser) -> Iterator[Page]:
     """The reviewer's own browser context (no cookies shared with the company's `page`)."""
-    context = browser.new_context()
-    context.set_default_timeout(TIMEOUT_MS)
-    try:
-        yield context.new_page()
-    finally:
-        context.close()
+    with fresh_page(browser) as page:
+        yield page
 
 
 def _act(page: Page, action: str, reason: str = "") -> None:
@@ -89,7 +76,7 @@ def test_submit_request_information_answer_approve(
 ) -> None:
     _people(web_db)
     decision_id = _decision(web_db)
-    _sign_in(page, app_url, COMPANY)
+    sign_in_browser(page, app_url, COMPANY)
     page.goto(f"{app_url}/decisions/{decision_id}")
     page.get_by_test_id("route").select_option("standard_contract")
     page.get_by_role("button", name="Create the filings for this decision").click()
@@ -100,7 +87,7 @@ def test_submit_request_information_answer_approve(
     expect(page.get_by_test_id("zone-done")).to_have_text("Submitted to the zone's service centre.")
     submission_url = page.url.split("?")[0]
 
-    _sign_in(centre, app_url, REVIEWER)
+    sign_in_browser(centre, app_url, REVIEWER, "/zone/queue")
     row = centre.get_by_test_id("queue-row").filter(has_text="Pharma Co., Ltd.")
     due = add_working_days(dt.date.today(), 5).date.isoformat()  # BJ24-PROC-1: 5 working days
     expect(row.get_by_test_id("due-date")).to_have_text(due)
@@ -154,7 +141,7 @@ def test_an_inspection_finds_an_undeclared_column_and_the_rectification_closes_i
 ) -> None:
     _people(web_db)
     submission_id = _submitted(web_db)
-    _sign_in(centre, app_url, REVIEWER)
+    sign_in_browser(centre, app_url, REVIEWER, "/zone/queue")
     centre.goto(f"{app_url}/zone/submissions/{submission_id}")
     centre.get_by_test_id("inspection-open-reason").fill("Routine sampling")
     centre.get_by_role("button", name="Open a consistency inspection of this filing").click()
@@ -162,7 +149,7 @@ def test_an_inspection_finds_an_undeclared_column_and_the_rectification_closes_i
     expect(state).to_have_attribute("data-state", "sample_requested")
     expect(centre.get_by_test_id("not-compared")).to_be_visible()
 
-    _sign_in(page, app_url, COMPANY)
+    sign_in_browser(page, app_url, COMPANY)
     page.goto(f"{app_url}/notifications")
     page.locator("[data-testid=notice][data-subject=inspection]").get_by_test_id(
         "notice-link"
@@ -201,7 +188,7 @@ def test_an_inspection_finds_an_undeclared_column_and_the_rectification_closes_i
 def test_the_queue_in_chinese(centre: Page, app_url: str, web_db: str) -> None:
     _people(web_db)
     _submitted(web_db)
-    _sign_in(centre, app_url, REVIEWER)
+    sign_in_browser(centre, app_url, REVIEWER, "/zone/queue")
     expect(centre.get_by_role("heading", level=1)).to_have_text("Review queue")
     centre.get_by_test_id("lang-switch").click()
     expect(centre.get_by_role("heading", level=1)).to_have_text("审核队列")
