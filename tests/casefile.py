@@ -3,7 +3,9 @@
 A case file has an optional `base` request and a list of `cases`; each case's `request` is
 deep-merged over the base. `expect` names the overall pathway and status, and optionally per
 transfer pathway, status, regime, rules that must be among the reasons, and text that must
-appear among the open questions. `error` instead expects an input error containing that text."""
+appear among the open questions, warnings that must appear, the edition a scope is incorporated
+from, each reading's pathway where a fact no source states was tried both ways, and what the
+earlier edition said (guidance). `error` instead expects an input error containing that text."""
 
 from __future__ import annotations
 
@@ -26,6 +28,11 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+class GuidanceExpect(_Strict):
+    edition: str
+    pathway: Pathway
+
+
 class TransferExpect(_Strict):
     pathway: Pathway | None = None
     status: str | None = None
@@ -33,7 +40,12 @@ class TransferExpect(_Strict):
     rules: list[str] = Field(default_factory=list)
     not_rules: list[str] = Field(default_factory=list)
     obligations: list[str] = Field(default_factory=list)
+    not_obligations: list[str] = Field(default_factory=list)
     missing: list[str] = Field(default_factory=list)
+    warnings: list[str] = Field(default_factory=list)
+    incorporated_from: str | None = None
+    readings: dict[str, Pathway] = Field(default_factory=dict)  # "beijing-2025 by activity"
+    guidance: GuidanceExpect | None = None
 
 
 class Expect(TransferExpect):
@@ -102,7 +114,7 @@ def _compare(decision: Decision, expect: Expect) -> list[str]:
 
 def _compare_one(label: str, got: Any, exp: TransferExpect) -> list[str]:
     problems = []
-    for attr in ("pathway", "status", "regime"):
+    for attr in ("pathway", "status", "regime", "incorporated_from"):
         want = getattr(exp, attr)
         if want is not None and getattr(got, attr, None) != want:
             problems.append(f"{label}.{attr}: expected {want}, got {getattr(got, attr, None)}")
@@ -110,10 +122,28 @@ def _compare_one(label: str, got: Any, exp: TransferExpect) -> list[str]:
     rules = {r.rule for t in transfers for r in t.reasons}
     obligations = {o.rule for t in transfers for o in t.obligations}
     missing = " | ".join(m for t in transfers for m in t.missing)
+    warnings = " | ".join(w for t in transfers for w in t.warnings)
     problems += [f"{label}: rule {r} not among the reasons" for r in exp.rules if r not in rules]
     problems += [f"{label}: rule {r} should not apply" for r in exp.not_rules if r in rules]
     problems += [
         f"{label}: obligation {o} missing" for o in exp.obligations if o not in obligations
     ]
+    problems += [
+        f"{label}: obligation {o} should not apply" for o in exp.not_obligations if o in obligations
+    ]
     problems += [f"{label}: open questions lack {m!r}" for m in exp.missing if m not in missing]
+    problems += [f"{label}: warnings lack {w!r}" for w in exp.warnings if w not in warnings]
+    return problems + _readings(label, transfers, exp)
+
+
+def _readings(label: str, transfers: list[Any], exp: TransferExpect) -> list[str]:
+    problems = []
+    got = {r.reading: r.pathway for t in transfers for r in t.readings}
+    if exp.readings and got != exp.readings:
+        problems.append(f"{label}.readings: expected {exp.readings}, got {got}")
+    if exp.guidance is not None:
+        found = [t.guidance for t in transfers if t.guidance is not None]
+        seen = [(g.edition, g.pathway) for g in found]
+        if (exp.guidance.edition, exp.guidance.pathway) not in seen:
+            problems.append(f"{label}.guidance: expected {exp.guidance}, got {seen}")
     return problems

@@ -85,6 +85,11 @@ PHRASES: dict[str, Text] = {
         en="{list}: personal-information entries for {scope} are not encoded ({coverage}); "
         "national rules applied as the stricter fallback",
     ),
+    "sensitive_not_encoded": Text(
+        zh="{list}：{scope}的敏感个人信息条目未能读取，敏感个人信息暂按全国规则从严判断",
+        en="{list}: the sensitive-PI entries for {scope} could not be read; national rules "
+        "applied to sensitive PI as the stricter fallback",
+    ),
     "name_scenario": Text(
         zh="{list}：{scope}的清单条目按场景区分，请指明具体场景",
         en="{list}: entries for {scope} depend on the scenario; name the scenario",
@@ -122,6 +127,47 @@ PHRASES: dict[str, Text] = {
         en="the scenario is outside every list the processor's zone applies: national rules apply",
     ),
     "declared_id": Text(zh="申报的重要数据：{item}", en="declared important data: {item}"),
+    "readings_agree": Text(
+        zh="{list} 按注册地还是按出境活动地适用未见规定：处理者的注册地和出境活动地均在其范围内，"
+        "两种理解结论相同",
+        en="whether {list} applies by registration or by activity is not stated: the processor "
+        "is registered and exports within its area, so both readings agree",
+    ),
+    "reading_applies": Text(zh="{what}（{reading_zh}）：适用", en="{what} ({reading_en}): applies"),
+    "reading_not": Text(
+        zh="{what}（{reading_zh}）：不适用", en="{what} ({reading_en}): does not apply"
+    ),
+    "incorporated": Text(
+        zh="{list} 纳入 {scope}，按其条目判断", en="{list}, incorporating {scope}"
+    ),
+    "readings_tried": Text(
+        zh="{question}未见规定，已分别按各种理解判断，结论相同：{readings}",
+        en="{question} is not stated; each reading was tried and all agree: {readings}",
+    ),
+    "readings_differ": Text(
+        zh="结论取决于{question}（未见规定）：{readings}",
+        en="the answer depends on {question}, which no source states: {readings}",
+    ),
+    "unknown_entry": Text(
+        zh="{list} 的条目 {rule}（{sub_class}）的适用条件未能读取，须对照清单原文确认",
+        en="the condition of {list} entry {rule} ({sub_class}) could not be read; check it "
+        "against the official list",
+    ),
+    "sensitive_by_list": Text(
+        zh="{list} 将{fields}列为敏感个人信息，但本次出境未申报敏感个人信息人数；请按清单口径计数",
+        en="{list} counts {fields} as sensitive personal information, but this transfer "
+        "declares no persons with sensitive PI: count them as the list does",
+    ),
+    "candidate_exemption": Text(
+        zh="所援引的免除情形（{rule}）的法律效果尚有争议或依据较弱：未作免除处理，须人工判断",
+        en="the exemption claimed ({rule}) is debated or rests on a weak source: the export "
+        "was assessed as not exempt; a person must judge",
+    ),
+    "already_too_many": Text(
+        zh="已计入 {n} 人，但此前（prior 及在先的出境活动）在 {pool} 中只计入 {had} 人",
+        en="{n} persons already counted, but only {had} were counted before it in {pool} "
+        "(prior and earlier transfers)",
+    ),
 }
 
 

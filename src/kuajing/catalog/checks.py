@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from kuajing.catalog.base import Cite, Period, Threshold
 from kuajing.catalog.catalog import Catalog
-from kuajing.catalog.models import NationalRegime, ZoneList
+from kuajing.catalog.models import Entry, NationalRegime, SensitiveDefinition, ZoneList
 
 if TYPE_CHECKING:
     from kuajing.catalog.loader import _Reader
@@ -36,6 +36,8 @@ def cross_check(
         _check_bands(reader, rel, bands)
     _check_lists(catalog, reader, lists)
     _check_adoptions(catalog, reader)
+    _check_cities(catalog, reader)
+    _check_sensitive_definitions(catalog, reader, lists)
 
 
 def _check_periods(reader: _Reader, items: list[tuple[str, str, Period]], what: str) -> None:
@@ -89,13 +91,15 @@ def _check_sectors(reader: _Reader, rel: str, zl: ZoneList, entry_ids: Counter[s
 def _check_entry_bands(reader: _Reader, rel: str, zl: ZoneList) -> None:
     """Personal-information bands of one scope and counter must neither overlap nor leave a gap
     between them (below the lowest band the data is off the list, which is allowed)."""
-    for si, sector in enumerate(zl.sectors):
+    scopes: list[tuple[KeyPath, list[Entry]]] = [((), zl.entries)]
+    scopes += [(("sectors", si), sector.entries) for si, sector in enumerate(zl.sectors)]
+    for prefix, entries in scopes:
         groups: dict[tuple[object, ...], list[tuple[KeyPath, Threshold]]] = {}
-        for ei, e in enumerate(sector.entries):
+        for ei, e in enumerate(entries):
             if e.category == "personal_information" and e.threshold is not None:
                 scope = "all" if e.scenarios == "all" else tuple(sorted(e.scenarios))
                 key = (scope, e.threshold.counter)
-                path = ("sectors", si, "entries", ei, "threshold")
+                path = (*prefix, "entries", ei, "threshold")
                 groups.setdefault(key, []).append((path, e.threshold))
         for bands in groups.values():
             _check_bands(reader, rel, bands)
@@ -124,6 +128,37 @@ def _check_adoptions(catalog: Catalog, reader: _Reader) -> None:
         for name in [] if adoption.lists == "any" else adoption.lists:
             if name not in catalog.lists:
                 reader.error("zones.yaml", ("adoptions", i, "lists"), f"unknown list {name!r}")
+
+
+def _check_cities(catalog: Catalog, reader: _Reader) -> None:
+    for i, zone in enumerate(catalog.zones.values()):
+        if zone.city is not None and zone.city not in catalog.cities:
+            reader.error("zones.yaml", ("zones", i, "city"), f"unknown city {zone.city!r}")
+    for rel, zl in reader.models.items():
+        if not isinstance(zl, ZoneList) or zl.applicability.area != "city":
+            continue
+        if not any(catalog.zones[z].city for z in zl.zones if z in catalog.zones):
+            reader.error(rel, ("applicability", "area"), "city-wide, but no zone has a city")
+
+
+def _check_sensitive_definitions(
+    catalog: Catalog, reader: _Reader, lists: dict[str, ZoneList]
+) -> None:
+    """A list's own definition of sensitive PI names kinds the scanner knows."""
+    kinds = catalog.personal_data.kinds if catalog.personal_data else {}
+    for rel, zl in lists.items():
+        found: list[tuple[KeyPath, SensitiveDefinition]] = []
+        if zl.sensitive_pi:
+            found.append((("sensitive_pi",), zl.sensitive_pi))
+        found += [
+            (("sectors", si, "sensitive_pi"), sector.sensitive_pi)
+            for si, sector in enumerate(zl.sectors)
+            if sector.sensitive_pi
+        ]
+        for path, definition in found:
+            for kind in definition.kinds:
+                if kind not in kinds:
+                    reader.error(rel, (*path, "kinds", kind), f"unknown data kind {kind!r}")
 
 
 def _dups(ids: object) -> list[str]:

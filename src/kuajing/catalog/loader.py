@@ -11,10 +11,12 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, Field, ValidationError
 
+from kuajing.catalog import incorporation
 from kuajing.catalog.base import Cite, Strict
 from kuajing.catalog.catalog import Catalog
 from kuajing.catalog.models import (
     Adoption,
+    City,
     NationalRegime,
     Obligation,
     PersonalData,
@@ -51,6 +53,7 @@ class _Obligations(Strict):
 
 
 class _Zones(Strict):
+    cities: list[City] = Field(default_factory=list)
     zones: list[Zone]
     adoptions: list[Adoption] = Field(default_factory=list)
 
@@ -128,6 +131,8 @@ def load_catalog(root: Path | str = RULES_DIR, overlays: Sequence[Path | str] = 
         meta and sources and prohibitions and obligations and zones and personal
     ):
         raise CatalogInvalid(reader.errors or [CatalogError("catalogue incomplete")])
+    if not incorporation.check(lists, reader.error):
+        raise CatalogInvalid(reader.errors)
     catalog = Catalog(
         version=meta.version,
         released=meta.released,
@@ -137,8 +142,9 @@ def load_catalog(root: Path | str = RULES_DIR, overlays: Sequence[Path | str] = 
         prohibitions=prohibitions.prohibitions,
         obligations=obligations.obligations,
         zones={z.id: z for z in zones.zones},
+        cities={c.id: c for c in zones.cities},
         adoptions=zones.adoptions,
-        lists={z.id: z for z in lists.values()},
+        lists={z.id: z for z in incorporation.resolve(lists).values()},
         origins=origins,
         personal_data=personal,
         procedures=_procedures(reader, procedures, located),

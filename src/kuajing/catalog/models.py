@@ -7,12 +7,33 @@ from typing import Literal, get_args
 
 from pydantic import Field, model_validator
 
-from kuajing.catalog.base import Cited, Ident, Pathway, Period, Strict, Text, Threshold
+from kuajing.catalog.base import (
+    Cited,
+    Confidence,
+    Ident,
+    Pathway,
+    Period,
+    Strict,
+    Text,
+    Threshold,
+)
 
-Exemption = Literal["contract", "hr", "emergency", "overseas_collected"]
+Exemption = Literal[
+    "contract",
+    "hr",
+    "emergency",
+    "overseas_collected",
+    "statutory_duty",
+    "automotive_guidelines",
+]
 EXEMPTIONS: tuple[Exemption, ...] = get_args(Exemption)
 Category = Literal["personal_information", "important_data", "general_data"]
 Knowledge = Literal["complete", "partial", "unknown"]
+# Where a list (or an adoption) applies: its free trade zones only, or the whole city they lie in.
+Area = Literal["zone", "city"]
+# How a list decides who it applies to: by where the processor is registered, where it carries
+# out the export, both, or not known (then the engine tries each reading, see engine/readings.py).
+Test = Literal["registration", "activity", "registration_and_activity", "unknown"]
 ALL = "all"
 
 
@@ -51,6 +72,15 @@ class ThresholdRule(PathwayRule):
     threshold: Threshold
 
 
+class ExemptionRule(PathwayRule):
+    """An exemption the request can claim. A `candidate` is an exemption whose legal effect is
+    debated or rests on a weak source: claiming it never lightens the pathway, it only asks a
+    person to judge (the export is assessed as if it were not exempt)."""
+
+    candidate: bool = False
+    in_force: Period | None = None  # within the regime's period; open = the whole period
+
+
 class NationalRegime(Cited):
     """The national rules in force for a period: what triggers which pathway, and the exemptions."""
 
@@ -64,7 +94,7 @@ class NationalRegime(Cited):
     no_pi: PathwayRule
     thresholds: list[ThresholdRule] = Field(min_length=1)
     floor: PathwayRule  # the pathway when PI leaves and no threshold is reached
-    exemptions: dict[Exemption, PathwayRule] = Field(default_factory=dict)
+    exemptions: dict[Exemption, ExemptionRule] = Field(default_factory=dict)
     exemption_not_for_important_data: Rule | None = None
     ftz_off_list: PathwayRule | None = None  # data of a covered scenario that is off the list
     ftz_uncovered: Rule | None = None  # outside every covered scenario, national rules apply
@@ -87,19 +117,36 @@ class Condition(Strict):
     exempt_by: list[Exemption] | None = None
     list_regime: bool | None = None
     scenarios: list[str] | None = None  # ids of the governing list's scenarios
+    # Sector names: the processor's declared sector, or the governing list sector's id, names
+    # or aliases (any of them, compared as people type them).
+    sectors: list[str] | None = None
 
 
 class Obligation(Rule):
+    """What the exporter must do. A `warning` is guidance to heed rather than a duty (a
+    regulator's guide, say): it is shown among the transfer's warnings, with its grade."""
+
     in_force: Period
     when: Condition = Field(default_factory=Condition)
+    warning: bool = False
 
 
 class Coverage(Strict):
-    """How much of what the list publishes for this scope is encoded."""
+    """How much of what the list publishes for this scope is encoded. `sensitive_pi`, when
+    given, is the part of `personal_information` about sensitive PI (a list whose ordinary-PI
+    bands are known while its sensitive band is not); absent, it is the same as
+    `personal_information`."""
 
     personal_information: Knowledge
     important_data: Knowledge
+    sensitive_pi: Knowledge | None = None
     note: Text | None = None
+
+    def of(self, what: str) -> Knowledge:
+        if what == "sensitive_pi":
+            return self.sensitive_pi or self.personal_information
+        level: Knowledge = getattr(self, what)
+        return level
 
 
 class Entry(PathwayRule):
@@ -112,7 +159,9 @@ class Entry(PathwayRule):
     description: Text | None = None
     scenarios: list[str] | Literal["all"]
     fields: list[str] = Field(default_factory=list)
-    trigger: Literal["threshold", "declared", "scenario"]
+    # unknown: the list names the entry (its pathway and fields) but its condition was not
+    # read, so it can only raise an open question, never decide.
+    trigger: Literal["threshold", "declared", "scenario", "unknown"]
     threshold: Threshold | None = None
     aliases: list[str] = Field(default_factory=list)
 
@@ -120,11 +169,21 @@ class Entry(PathwayRule):
     def _trigger_consistent(self) -> Entry:
         if (self.trigger == "threshold") != (self.threshold is not None):
             raise ValueError("trigger 'threshold' needs a threshold, and only it takes one")
-        if self.category == "personal_information" and self.trigger != "threshold":
+        if self.category == "personal_information" and self.trigger not in ("threshold", "unknown"):
             raise ValueError("personal-information entries are triggered by a threshold")
         if self.category == "general_data" and self.pathway != "exempt":
             raise ValueError("general-data (positive list) entries flow freely: pathway exempt")
         return self
+
+
+class SensitiveDefinition(Rule):
+    """A list's own definition of sensitive personal information, where it is wider than the
+    national one (ID numbers, plates...). `fields` are the list's own words; `kinds` are the
+    scanner's data kinds those words name, each with the grade of reading the word as that kind
+    (a literal match is the definition's own grade; an interpretation is graded lower)."""
+
+    fields: list[str] = Field(min_length=1)
+    kinds: dict[str, Confidence] = Field(min_length=1)
 
 
 class Scenario(Cited):
@@ -143,6 +202,7 @@ class Sector(Cited):
     scenarios: list[Scenario] = Field(default_factory=list)
     entries: list[Entry] = Field(default_factory=list)
     obligations: list[Obligation] = Field(default_factory=list)
+    sensitive_pi: SensitiveDefinition | None = None
 
 
 class Sizes(Strict):
@@ -160,9 +220,42 @@ class PublishedCounts(Sizes, Cited):
 
 
 class Applicability(Strict):
+    """Who a list applies to. `registered_in_zone` is the scope rule as the sources state it;
+    `area` and `test` are its facts: the list's zones or the whole city they lie in, and
+    whether the processor must be registered there, export from there, or both (`unknown`
+    where no source says). `ciio` says whether the list admits critical information
+    infrastructure operators: `excluded` needs the `excludes_ciio` rule; absent, it is
+    `excluded` when that rule is given and `unknown` otherwise."""
+
     registered_in_zone: Rule
+    area: Area = "zone"
+    test: Test = "unknown"
+    ciio: Literal["excluded", "admitted", "unknown"] | None = None
     excludes_ciio: Rule | None = None
     excluded_data: Rule | None = None
+
+    @model_validator(mode="after")
+    def _ciio_consistent(self) -> Applicability:
+        if self.ciio == "excluded" and self.excludes_ciio is None:
+            raise ValueError("ciio 'excluded' needs the excludes_ciio rule")
+        if self.ciio not in (None, "excluded") and self.excludes_ciio is not None:
+            raise ValueError(f"ciio {self.ciio!r} contradicts the excludes_ciio rule")
+        return self
+
+    @property
+    def ciio_rule(self) -> Literal["excluded", "admitted", "unknown"]:
+        if self.ciio is not None:
+            return self.ciio
+        return "excluded" if self.excludes_ciio is not None else "unknown"
+
+
+class Incorporation(Rule):
+    """An edition takes over sectors (`sector`) or single scenarios (`sector/scenario`) of
+    another edition as they stand, from its own start: the earlier text is not copied, and the
+    decision names both editions."""
+
+    edition: str = Ident  # the list id of the edition incorporated
+    sectors: list[str] = Field(min_length=1)
 
 
 class ZoneList(Cited):
@@ -178,28 +271,61 @@ class ZoneList(Cited):
     published: dt.date
     in_force: Period
     supersedes: str | None = None
+    incorporates: list[Incorporation] = Field(default_factory=list)
     encoded: Literal["entries", "headers_only"]
     applicability: Applicability
     published_counts: PublishedCounts
+    coverage: Coverage | None = None  # of the list-wide entries, where the list has any
+    sensitive_pi: SensitiveDefinition | None = None  # the list's own, for every sector
     sectors: list[Sector] = Field(default_factory=list)
     entries: list[Entry] = Field(default_factory=list)  # entries across every sector of the list
     obligations: list[Obligation] = Field(default_factory=list)
+
+    def incorporation_of(self, sector: str) -> Incorporation | None:
+        """The incorporation that brings `sector` into this edition, if one does."""
+        for inc in self.incorporates:
+            if any(item.split("/")[0] == sector for item in inc.sectors):
+                return inc
+        return None
+
+
+class City(Strict):
+    """A city (or a province-level area) a zone lies in: city-wide lists apply to it whole."""
+
+    id: str = Ident
+    name: Text
+    aliases: list[str] = Field(default_factory=list)
 
 
 class Zone(Strict):
     id: str = Ident
     name: Text
     aliases: list[str] = Field(default_factory=list)
+    city: str | None = None
 
 
 class Adoption(Rule):
-    """A zone may use lists of other zones (cross-zone adoption), as dated data."""
+    """A zone may use lists of other zones (cross-zone adoption), as dated data. Its scope:
+    `lists` (ids, or any officially issued list), optionally only those published on or before
+    `released_by` (a later edition of an adopted list is then outside it), for processors that
+    `area` and `test` place in the zone, as a list's applicability does. `conditions: unknown`
+    marks an adoption whose conditions no source gives: the engine tries both readings (it is
+    used, it is not)."""
 
     id: str = Ident
     zone: str
     in_force: Period
     lists: list[str] | Literal["any"]
     only_uncovered_sectors: bool = True
+    released_by: dt.date | None = None
+    area: Area = "zone"
+    test: Test = "unknown"
+    conditions: Literal["known", "unknown"] = "known"
+
+    def covers(self, zl: ZoneList) -> bool:
+        """Whether `zl` is within this adoption's scope of lists (dates aside)."""
+        named = self.lists == "any" or zl.id in self.lists
+        return named and (self.released_by is None or zl.published <= self.released_by)
 
 
 class Minors(Cited):

@@ -55,6 +55,7 @@ DATA_COLUMNS = (PATHWAY, CATEGORY, SUB_CLASS, DESCRIPTION, FIELDS, THRESHOLD)
 ALL_SECTORS = "全部行业领域"
 ALL_SCENARIOS = "全部场景"
 ANY_AMOUNT = "不限"
+UNREADABLE = "未能读取"  # the row's condition is in the table but could not be read
 
 _HEADER_ALIASES = {
     "字段": FIELDS,
@@ -72,6 +73,7 @@ _SECTOR_ALL = {"", "全部行业", "全部行业领域", "所有行业", "所有
 _SCENARIO_ALL = {"", "全部", "所有", "全部场景", "所有场景", "全部业务场景", "所有业务场景"}
 _NO_THRESHOLD = {"", "-", "—", "–", "/", "无", "不适用", "n/a"}
 _ANY_AMOUNT = {"不限", "不限数量", "任意数量", "不论数量"}
+_UNREADABLE = {"未能读取", "无法辨认", "不详", "未知", "unreadable", "unknown"}
 _NOTE = re.compile(r"^(注|备注|说明)\s*\d*\s*[:：]")
 
 _PATHWAY_LABELS = {
@@ -568,6 +570,8 @@ class _Importer:
     ) -> tuple[dict[str, Any], str | None]:
         """The trigger keys of the entry, and the threshold as the entry's text gives it."""
         text = row.get(THRESHOLD)
+        if _normal(text) in _UNREADABLE:
+            return {"trigger": "unknown"}, UNREADABLE
         hint = _row_hint(category, row.get(CATEGORY), sub_class)
         try:
             threshold = parse_threshold(text, hint)
@@ -787,7 +791,7 @@ def _entry_row(entry: Entry, sector: str, note: str, names: Mapping[str, str]) -
         else "；".join(names.get(s, s) for s in entry.scenarios)
     )
     category = _CATEGORY_LABELS[entry.category]
-    threshold = ANY_AMOUNT if entry.trigger == "scenario" else ""
+    threshold = {"scenario": ANY_AMOUNT, "unknown": UNREADABLE}.get(entry.trigger, "")
     if entry.threshold is not None:
         hint = _row_hint(entry.category, category, entry.sub_class.zh)
         threshold = format_threshold(entry.threshold, hint)

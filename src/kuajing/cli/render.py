@@ -24,6 +24,9 @@ HEAD = {
         "missing": "待确认事项",
         "fields": "字段归属",
         "national": "全国规则",
+        "incorporating": "纳入",
+        "readings": "按各种理解分别判断",
+        "guidance": "参考（非本结论）：上一版清单 {list}（施行至 {until}）的判断",
     },
     "en": {
         "overall": "Overall pathway",
@@ -42,6 +45,10 @@ HEAD = {
         "missing": "Open questions",
         "fields": "Fields",
         "national": "national rules",
+        "incorporating": "incorporating",
+        "readings": "Under each reading",
+        "guidance": "Guidance, not the decision: what the earlier edition {list} (in force until "
+        "{until}) said",
     },
 }
 
@@ -67,6 +74,8 @@ def _transfer(t: TransferDecision, lang: Lang, explain: bool) -> list[str]:
     h = HEAD[lang]
     regime = h["national"] if t.regime == "national" else t.regime
     scope = f" ({t.scenario})" if t.scenario else ""
+    if t.incorporated_from:
+        scope = f", {h['incorporating']} {t.incorporated_from}"
     lines = [
         f"{h['transfer']} {t.id}: {PATHWAYS[t.pathway.value].get(lang)} — "
         f"{STATUS[t.status].get(lang)}; {h['via']} {regime}{scope}",
@@ -86,6 +95,18 @@ def _transfer(t: TransferDecision, lang: Lang, explain: bool) -> list[str]:
     if t.missing:
         lines.append(f"  {h['missing']}:")
         lines += [f"  ? {m}" for m in t.missing]
+    if t.readings:
+        lines.append(f"  {h['readings']}:")
+        lines += [
+            f"  ~ {r.reading}: {PATHWAYS[r.pathway.value].get(lang)} ({STATUS[r.status].get(lang)})"
+            for r in t.readings
+        ]
+    if t.guidance:
+        g = t.guidance
+        until = g.in_force_until or "…"
+        lines.append(f"  {h['guidance'].format(list=g.edition, until=until)}:")
+        lines.append(f"  » {PATHWAYS[g.pathway.value].get(lang)} ({STATUS[g.status].get(lang)})")
+        lines += [f"  » {r.rule}: {r.facts or r.text}" for r in g.reasons if r.pathway]
     if t.obligations:
         lines.append(f"  {h['obligations']}:")
         lines += [f"  * {o.rule}: {o.text}" for o in t.obligations]

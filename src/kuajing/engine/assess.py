@@ -1,30 +1,38 @@
-"""assess(): a validated request and the catalogue in, a typed decision out. Pure: no I/O."""
+"""assess(): a validated request and the catalogue in, a typed decision out. Pure: no I/O.
+
+Where the rules leave a fact open (a list's applicability test, a CIIO exclusion, an adoption's
+conditions) and the request's facts do not settle it, the request is assessed under each reading
+(`readings.explore`) and the answers are combined (`combine.py`)."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
 
-from kuajing.catalog.base import Cite, Lang, Pathway, strictest
-from kuajing.catalog.catalog import Catalog
-from kuajing.catalog.models import Obligation, Rule
-from kuajing.engine.counting import Tally
+from kuajing.catalog.base import Cite, Counter, Lang, Pathway, strictest
+from kuajing.catalog.catalog import Catalog, ScopeRef
+from kuajing.catalog.models import NationalRegime, Obligation, Rule
+from kuajing.engine.counting import Span, Tally, new_spans
 from kuajing.engine.decision import (
     Counts,
     CountsOut,
     Decision,
     FieldPlacement,
+    Guidance,
     ObligationOut,
     Reason,
     SourceRef,
     TransferDecision,
 )
+from kuajing.engine.evaluate import COVERAGE as _COVERAGE
 from kuajing.engine.evaluate import Context, exemption_status, outcome, place_fields
 from kuajing.engine.findings import Finding, Outcome
+from kuajing.engine.guidance import earlier_placement
 from kuajing.engine.obligations import obligations_for
-from kuajing.engine.placement import Placement, place
+from kuajing.engine.placement import Placement, Where, place
+from kuajing.engine.readings import Readings, explore
 from kuajing.engine.request import Request, Transfer
-from kuajing.engine.resolve import resolve
+from kuajing.engine.resolve import Resolved, resolve
 from kuajing.errors import RequestError
 from kuajing.i18n import fmt
 
@@ -41,24 +49,52 @@ def assess(
             loc=("date",),
         )
     resolved = resolve(request, catalog)
+    render = _Render(catalog, lang)
+
+    def once(readings: Readings) -> Decision:
+        return _assess(request, catalog, regime, resolved, readings, render, explain)
+
+    runs = explore(once)
+    if len(runs) == 1:
+        return runs[0][1]
+    from kuajing.engine.combine import combine  # noqa: PLC0415  (only where facts are open)
+
+    return combine(runs, render)
+
+
+def _assess(
+    request: Request,
+    catalog: Catalog,
+    regime: NationalRegime,
+    resolved: Resolved,
+    readings: Readings,
+    render: _Render,
+    explain: bool,
+) -> Decision:
+    where = Where(
+        request.processor, resolved.registered, resolved.exports, request.date, catalog, readings
+    )
     placements: dict[str, Placement] = {}
     exemptions: dict[str, tuple[bool, list[Finding]]] = {}
     for t in request.transfers:
         refs = resolved.scopes.get(t.id, [])
-        placements[t.id] = place(
-            t, refs, request.processor, resolved.zone, request.date, catalog, regime.ftz_uncovered
-        )
-        exemptions[t.id] = exemption_status(regime, t)
+        placements[t.id] = place(t, refs, where, regime.ftz_uncovered)
+        exemptions[t.id] = exemption_status(regime, t, request.date)
     tally = _count(request, resolved.prior_scopes, placements, exemptions)
     ctx = Context(catalog, regime, request, tally)
     transfers = []
     memo: dict[tuple[object, ...], list[Obligation]] = catalog.cache("obligations")
-    render = _Render(catalog, lang)
     for t in request.transfers:
         pl, (exempt, notes) = placements[t.id], exemptions[t.id]
         out = outcome(ctx, t, pl, exempt, notes)
-        obligations = obligations_for(catalog, request.date, t, pl, out, exempt, memo)
-        transfers.append(render.transfer(t, pl, exempt, out, obligations))
+        obligations = obligations_for(
+            catalog, request.date, t, pl, out, exempt, memo, request.processor.sector
+        )
+        decided = render.transfer(t, pl, exempt, out, obligations)
+        if not out.determined and not exempt:
+            guide = _guidance(ctx, t, pl, resolved.scopes.get(t.id, []), placements, render)
+            decided = decided.model_copy(update={"guidance": guide}) if guide else decided
+        transfers.append(decided)
     # Everything below was built from validated input and catalogue data: skip re-validation.
     return Decision(
         pathway=strictest([d.pathway for d in transfers]),
@@ -78,27 +114,91 @@ def assess(
 
 def _count(
     request: Request,
-    prior_scopes: dict[str, list],  # type: ignore[type-arg]
+    prior_scopes: dict[str, list[ScopeRef]],
     placements: dict[str, Placement],
     exemptions: dict[str, tuple[bool, list[Finding]]],
 ) -> Tally:
     """Exempt transfers leave the counters (AMB-4). A transfer under a list counts in its list
     scope; where the list's entries are not fully encoded it also counts nationally (the
-    stricter fallback)."""
+    stricter fallback). Scopes of two editions that count the same persons (an incorporated
+    scenario) share one pool, so each name adds to it once."""
     tally = Tally()
     tally.add("national", request.prior)
     for name, refs in prior_scopes.items():
-        for ref in refs:
-            tally.add(ref.key, request.prior.scenarios[name])
-    for t in request.transfers:
+        for pool in dict.fromkeys(ref.pool for ref in refs):
+            tally.add(pool, request.prior.scenarios[name])
+    for i, t in enumerate(request.transfers):
         pl = placements[t.id]
         if not t.has_pi or exemptions[t.id][0]:
             continue
+        added = new_spans(t)
         if pl.zone_list is not None:
-            tally.add(pl.pool, t)
-        if pl.zone_list is None or pl.coverage("personal_information") != "complete":
-            tally.add("national", t)
+            _check_already(tally, pl.pool, t, i, added)
+            tally.add_spans(pl.pool, added)
+        national = _national_part(pl, added)
+        if national:
+            _check_already(tally, "national", t, i, national)
+            tally.add_spans("national", national)
     return tally
+
+
+def _national_part(pl: Placement, added: dict[Counter, Span]) -> dict[Counter, Span]:
+    """What of a transfer counts nationally: all of it outside a list; under a list, the kinds
+    of PI whose entries are not fully encoded (they fall back to the national rules)."""
+    if pl.zone_list is None:
+        return added
+    open_ = {c for c in ("personal", "sensitive") if pl.coverage(_COVERAGE[c]) != "complete"}
+    if not open_:
+        return {}
+    return {c: span for c, span in added.items() if c in open_ or c == "persons"}
+
+
+def _check_already(
+    tally: Tally, pool: str, t: Transfer, index: int, added: dict[Counter, Span]
+) -> None:
+    """Persons a transfer says are already counted must have been counted before it, in each
+    counter it adds to."""
+    if t.already_counted is None:
+        return
+    for counter in ("personal", "sensitive"):
+        if counter not in added:
+            continue
+        n = getattr(t.already_counted, counter)
+        had = tally.total([pool], counter).low
+        if n > had:
+            where = ("transfers", index, "already_counted", counter)
+            text = fmt("already_too_many", n=f"{n:,}", had=f"{had:,}", pool=pool).en
+            raise RequestError(text, path=".".join(map(str, where)), loc=where)
+
+
+def _guidance(
+    ctx: Context,
+    t: Transfer,
+    pl: Placement,
+    refs: list[ScopeRef],
+    placements: dict[str, Placement],
+    render: _Render,
+) -> Guidance | None:
+    """What the nearest earlier edition said, where the edition in force leaves the transfer
+    to review because its rows are unknown."""
+    earlier = earlier_placement(ctx.catalog, pl, refs)
+    if earlier is None or earlier.zone_list is None:
+        return None
+    tally = ctx.tally.copy()
+    for other in ctx.request.transfers:  # the request's exports in this scope, in the earlier one
+        if placements[other.id].pool == pl.pool and other.has_pi:
+            tally.add_spans(earlier.pool, new_spans(other))
+    out = outcome(Context(ctx.catalog, ctx.regime, ctx.request, tally), t, earlier, False, [])
+    zl = earlier.zone_list
+    return Guidance(
+        edition=zl.id,
+        title=zl.title.get(render.lang),
+        in_force_until=zl.in_force.until,
+        scenario=earlier.ref.key if earlier.ref else None,
+        pathway=out.pathway,
+        status="determined" if out.determined else "needs_review",
+        reasons=[render.reason(f) for f in out.findings if f.pathway is not None or f.facts],
+    )
 
 
 class _Render:
@@ -121,11 +221,12 @@ class _Render:
         pl: Placement,
         exempt: bool,
         out: Outcome,
-        obligations: Sequence[Rule],
+        obligations: Sequence[Obligation],
     ) -> TransferDecision:
         tid = t.id
         regime = pl.zone_list.id if pl.zone_list is not None and not exempt else "national"
         fields, warnings = self.fields(t, pl) if regime != "national" else ([], [])
+        warnings += [self.warning(o) for o in obligations if o.warning]
         return TransferDecision(
             id=tid,
             pathway=out.pathway,
@@ -133,8 +234,9 @@ class _Render:
             regime=regime,
             origin=self.catalog.origins.get(regime, "shipped"),
             scenario=pl.ref.key if pl.ref else None,
+            incorporated_from=pl.ref.pool if pl.incorporation and pl.ref else None,
             reasons=[self.reason(f) for f in out.findings],
-            obligations=[self.obligation(o) for o in obligations],
+            obligations=[self.obligation(o) for o in obligations if not o.warning],
             missing=self.missing(out),
             fields=fields,
             warnings=warnings,
@@ -190,6 +292,10 @@ class _Render:
             )
             self._obligations[id(o)] = found
         return found
+
+    def warning(self, o: Rule) -> str:
+        """An advisory in one line, with its rule and the grade of its source."""
+        return f"{o.text.get(self.lang)} [{o.rule}, {o.confidence}]"
 
     def source(self, cite: Cite) -> SourceRef:
         found = self._sources.get(id(cite))

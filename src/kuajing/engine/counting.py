@@ -4,12 +4,13 @@ when only bounds are known (high None = no upper bound known)."""
 
 from __future__ import annotations
 
+import copy
 from collections import defaultdict
 from collections.abc import Iterable
 from typing import NamedTuple
 
 from kuajing.catalog.base import Counter
-from kuajing.engine.request import Counts
+from kuajing.engine.request import Counts, Transfer
 
 
 class Span(NamedTuple):
@@ -43,6 +44,28 @@ def spans(c: Counts) -> dict[Counter, Span]:
     }
 
 
+def new_spans(t: Transfer) -> dict[Counter, Span]:
+    """What a transfer adds to the counters: its persons less those `already_counted` (in
+    `prior` or an earlier transfer). New distinct persons lie between the transfer's persons
+    less the most that can already be counted, and the fewest, and never exceed the new
+    persons of the two counters together."""
+    own, a = spans(t), t.already_counted
+    if a is None:
+        return own
+    before = spans(a)
+    personal = t.personal - a.personal
+    sensitive = t.sensitive - a.sensitive
+    tl, th = own["persons"]
+    al, ah = before["persons"]
+    low = max(0, tl - (ah if ah is not None else tl))
+    high = None if th is None or al is None else min(th - al, personal + sensitive)
+    return {
+        "personal": Span(personal, personal),
+        "sensitive": Span(sensitive, sensitive),
+        "persons": Span(low, high if high is None else max(high, low)),
+    }
+
+
 class Tally:
     """Counters keyed by counting pool: 'national', or a list scope key such as
     'beijing-2024/pharmaceuticals/clinical_trial'."""
@@ -52,10 +75,18 @@ class Tally:
         self._totals: dict[tuple[tuple[str, ...], Counter], Span] = {}
 
     def add(self, pool: str, counts: Counts) -> None:
+        self.add_spans(pool, spans(counts))
+
+    def add_spans(self, pool: str, added: dict[Counter, Span]) -> None:
         self._totals.clear()
         bucket = self._pools[pool]
-        for counter, span in spans(counts).items():
+        for counter, span in added.items():
             bucket[counter] = bucket.get(counter, ZERO) + span
+
+    def copy(self) -> Tally:
+        twin = Tally()
+        twin._pools.update(copy.deepcopy(dict(self._pools)))
+        return twin
 
     def total(self, pools: Iterable[str], counter: Counter) -> Span:
         """Sum over every pool equal to, or under, one of `pools`."""

@@ -61,6 +61,29 @@ class FieldPlacement(BaseModel):
     entries: list[str] = Field(default_factory=list)
 
 
+class ReadingOut(BaseModel):
+    """The answer under one reading of the facts no source states (see `readings`)."""
+
+    reading: str  # how a person says it: "beijing-2025 by registration"
+    facts: dict[str, str]  # fact -> the reading taken ("beijing-2025:test": "registration")
+    pathway: Pathway
+    status: Status
+    regime: str
+
+
+class Guidance(BaseModel):
+    """What the nearest earlier edition of the governing list said of this transfer, where the
+    edition in force cannot decide it. Guidance for the reader, never the decision."""
+
+    edition: str  # the earlier edition's list id
+    title: str
+    in_force_until: dt.date | None
+    scenario: str | None
+    pathway: Pathway
+    status: Status
+    reasons: list[Reason]
+
+
 class TransferDecision(BaseModel):
     id: str
     pathway: Pathway
@@ -68,11 +91,17 @@ class TransferDecision(BaseModel):
     regime: str
     origin: str = "shipped"  # where the governing list came from: shipped, or an overlay dir
     scenario: str | None = None
+    # The earlier edition's scope that the governing edition incorporates, when it does:
+    # "beijing-2025, incorporating beijing-2024/pharmaceuticals/clinical_trial".
+    incorporated_from: str | None = None
     reasons: list[Reason]
     obligations: list[ObligationOut]
     missing: list[str]
     fields: list[FieldPlacement] = Field(default_factory=list)
     warnings: list[str] = Field(default_factory=list)
+    # Each reading of the facts no source states, where the answer was tried under several.
+    readings: list[ReadingOut] = Field(default_factory=list)
+    guidance: Guidance | None = None
 
 
 class Decision(BaseModel):

@@ -3,6 +3,7 @@ the national rules or of the zone list that governs it."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -27,13 +28,22 @@ class Context:
     tally: Tally
 
 
-def exemption_status(regime: NationalRegime, t: Transfer) -> tuple[bool, list[Finding]]:
-    """Whether the transfer's claimed exemption takes its PI out of the counters."""
-    if t.exemption is None or not t.has_pi:
+def exemption_status(
+    regime: NationalRegime, t: Transfer, day: dt.date
+) -> tuple[bool, list[Finding]]:
+    """Whether the transfer's claimed exemption takes its PI out of the counters. A candidate
+    exemption (debated, or from a weak source) never does: it only asks a person to judge."""
+    if t.exemption is None or not (t.has_pi or t.important_data):
         return False, []
-    if t.exemption not in regime.exemptions:
+    exemption = regime.exemptions.get(t.exemption)
+    if exemption is None or (exemption.in_force and not exemption.in_force.covers(day)):
         rule = regime.exemption_unavailable
         return False, [Finding(rule)] if rule else []
+    if exemption.candidate:
+        why = fmt("candidate_exemption", rule=exemption.rule)
+        return False, [Finding(exemption, missing=(why,))]
+    if not t.has_pi:
+        return False, []
     if t.important_data:
         rule = regime.exemption_not_for_important_data
         return False, [Finding(rule)] if rule else []
@@ -48,6 +58,7 @@ def outcome(
     _important_data(ctx, t, pl, out)
     if pl.zone_list is not None:
         _list_data(t, pl, out)
+        _sensitive_by_list(t, pl, out)
     if not t.has_pi:
         if not t.important_data and not t.core_data:
             out.add(Finding(ctx.regime.no_pi, ctx.regime.no_pi.pathway))
@@ -97,12 +108,39 @@ def _list_data(t: Transfer, pl: Placement, out: Outcome) -> None:
     for entry, _ in entries:
         if entry.trigger == "scenario":
             out.add(Finding(entry, entry.pathway))
+        if entry.trigger == "unknown" and _concerns(entry, t):
+            assert pl.zone_list is not None
+            why = fmt(
+                "unknown_entry", list=pl.zone_list.id, rule=entry.rule, sub_class=entry.sub_class.zh
+            )
+            out.add(Finding(entry, missing=(why,)))
         if entry.category != "important_data" or entry.trigger != "declared":
             continue
         for field in t.fields:
             if normalise(canonical(field)) not in pi_fields and field_matches(field, entry.fields):
                 why = fmt("field_match", field=field, rule=entry.rule, sub_class=entry.sub_class.zh)
                 out.add(Finding(entry, SA, missing=(why,)))
+
+
+def _concerns(entry: Entry, t: Transfer) -> bool:
+    """Whether an entry whose condition is unknown could concern this transfer."""
+    if entry.category == "personal_information":
+        return t.has_pi
+    return any(field_matches(f, entry.fields) for f in t.fields)
+
+
+def _sensitive_by_list(t: Transfer, pl: Placement, out: Outcome) -> None:
+    """The governing list counts more kinds of PI as sensitive than the national rules (ID
+    numbers, plates): a transfer naming such fields but declaring no sensitive PI is asked to
+    count as the list does."""
+    found = pl.sensitive_definition()
+    if found is None or t.sensitive > 0 or t.personal == 0:
+        return
+    list_id, definition = found
+    named = [f for f in t.fields if field_matches(f, definition.fields)]
+    if named:
+        why = fmt("sensitive_by_list", list=list_id, fields="、".join(named))
+        out.add(Finding(definition, missing=(why,)))
 
 
 def place_fields(t: Transfer, pl: Placement) -> tuple[list[tuple[str, list[Entry]]], list[str]]:
@@ -134,7 +172,15 @@ def _normalised(names: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(normalise(n) for n in names)
 
 
-def _national_pi(ctx: Context, t: Transfer, out: Outcome, doubt: Text | None) -> None:
+def _national_pi(
+    ctx: Context,
+    t: Transfer,
+    out: Outcome,
+    doubt: Text | None,
+    counters: tuple[Counter, ...] | None = None,
+) -> None:
+    """The national thresholds; `counters` limits them to the kinds of PI a list leaves open
+    (thresholds on any PI, such as the 2022 regime's, always apply)."""
     regime, missing = ctx.regime, (doubt,) if doubt else ()
     if ctx.request.processor.ciio:
         out.add(Finding(regime.ciio, regime.ciio.pathway, missing=missing))
@@ -142,7 +188,10 @@ def _national_pi(ctx: Context, t: Transfer, out: Outcome, doubt: Text | None) ->
     out.add(Finding(regime.window_rule))
     reached = False
     for th in regime.thresholds:
-        if _carries(t, th.threshold.counter):
+        counter = th.threshold.counter
+        if counters is not None and counter in _KINDS and counter not in counters:
+            continue
+        if _carries(t, counter):
             span = _national_span(ctx, th.threshold.counter)
             found = _threshold(th, th.pathway, th.threshold, span, missing)
             if found:
@@ -152,16 +201,24 @@ def _national_pi(ctx: Context, t: Transfer, out: Outcome, doubt: Text | None) ->
         out.add(Finding(regime.floor, regime.floor.pathway, missing=missing))
 
 
+_KINDS: tuple[Counter, ...] = ("personal", "sensitive")
+COVERAGE = {"personal": "personal_information", "sensitive": "sensitive_pi"}
+
+
 def _list_pi(ctx: Context, t: Transfer, pl: Placement, out: Outcome) -> None:
-    complete = pl.coverage("personal_information") == "complete"
-    doubt = None if complete else _gap(pl)
+    """The list's bands decide the kinds of PI whose entries are fully encoded; for the others
+    the national rules apply as the stricter fallback, and the answer needs review."""
+    carried = tuple(c for c in _KINDS if _carries(t, c))
+    unknown = tuple(c for c in carried if pl.coverage(COVERAGE[c]) != "complete")
+    doubt = _gap(pl) if unknown else None
     pi_hits, sure_sa = 0, False
     for entry, pools in pl.entries():
         th = entry.threshold
         if th is None or not _carries(t, th.counter):
             continue
         light = entry.pathway != SA and entry.category == "personal_information"
-        missing = (doubt,) if doubt and light else ()
+        counters = (th.counter,) if th.counter in _KINDS else carried
+        missing = (doubt,) if doubt and light and set(counters) & set(unknown) else ()
         found = _threshold(entry, entry.pathway, th, ctx.tally.total(pools, th.counter), missing)
         if found:
             matched = [f for f in t.fields if field_matches(f, entry.fields)]
@@ -170,14 +227,14 @@ def _list_pi(ctx: Context, t: Transfer, pl: Placement, out: Outcome) -> None:
             out.add(found)
             pi_hits += entry.category == "personal_information"
             sure_sa = sure_sa or (found.pathway == SA and found.certain)
-    if complete and not pi_hits:
+    if not unknown and not pi_hits:
         off_list = ctx.regime.ftz_off_list
         if off_list is not None:
             out.add(Finding(off_list, off_list.pathway))
             return
-        doubt = _gap(pl)
+        doubt, unknown = _gap(pl), carried
     if doubt and not sure_sa:
-        _national_pi(ctx, t, out, doubt)
+        _national_pi(ctx, t, out, doubt, unknown)
 
 
 def _with_fields(facts: Text, matched: list[str]) -> Text:
@@ -190,8 +247,10 @@ def _gap(pl: Placement) -> Text:
     scope = pl.ref.key if pl.ref else pl.zone_list.id
     if pl.scenario_specific_entries():
         return fmt("name_scenario", list=pl.zone_list.id, scope=scope)
-    coverage = pl.coverage("personal_information")
-    return fmt("not_encoded", list=pl.zone_list.id, scope=scope, coverage=coverage)
+    personal, sensitive = pl.coverage("personal_information"), pl.coverage("sensitive_pi")
+    if personal == "complete" and sensitive != "complete":
+        return fmt("sensitive_not_encoded", list=pl.zone_list.id, scope=scope)
+    return fmt("not_encoded", list=pl.zone_list.id, scope=scope, coverage=personal)
 
 
 def _threshold(

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from kuajing.catalog.base import Pathway
-from kuajing.catalog.catalog import Catalog
+from kuajing.catalog.catalog import Catalog, normalise
 from kuajing.catalog.models import Condition, Entry, Obligation
 from kuajing.engine.findings import Outcome
 from kuajing.engine.placement import Placement
@@ -21,7 +21,10 @@ def obligations_for(
     out: Outcome,
     exempt: bool,
     memo: dict[tuple[object, ...], list[Obligation]],
+    sector: str | None = None,
 ) -> list[Obligation]:
+    """`sector` is the processor's declared sector (conditions on sectors also match the
+    governing list's sector)."""
     pathway = out.pathway
     if pathway == Pathway.PROHIBITED:
         return []  # the export must not happen; no filing makes it lawful
@@ -32,11 +35,25 @@ def obligations_for(
         "list_regime": (pl.zone_list is not None or pl.general is not None) and not exempt,
     }
     scenario = pl.ref.scenario.id if pl.ref and pl.ref.scenario else None
-    general = pl.general.id if pl.general else None
-    key = (pl.pool, general, scenario, pathway, tuple(facts.values()), t.exemption, exempt, day)
+    general = pl.general_ref.key if pl.general_ref else None
+    listed = pl.zone_list.id if pl.zone_list else None
+    sectors = _sector_names(pl, sector)
+    key: tuple[object, ...] = (listed, pl.pool, general, scenario, pathway, t.exemption)
+    key = (*key, tuple(facts.values()), exempt, day, sectors)
     if key not in memo:
-        memo[key] = _select(catalog, day, t, pl, pathway, facts, exempt)
+        memo[key] = _select(catalog, day, t, pl, pathway, facts, exempt, sectors)
     return memo[key]
+
+
+def _sector_names(pl: Placement, declared: str | None) -> frozenset[str]:
+    """The names a `sectors` condition may match: the processor's declared sector and the
+    governing (or general) list sector's id, names and aliases, as people type them."""
+    names = [declared] if declared else []
+    ref = pl.ref or pl.general_ref
+    if ref is not None:
+        s = ref.sector
+        names += [s.id, s.name.zh, s.name.en, *s.aliases]
+    return frozenset(normalise(n) for n in names)
 
 
 def _select(
@@ -47,10 +64,11 @@ def _select(
     pathway: Pathway,
     facts: dict[str, bool],
     exempt: bool,
+    sectors: frozenset[str] = frozenset(),
 ) -> list[Obligation]:
     candidates = list(catalog.obligations)
-    if pl.general is not None:
-        candidates += pl.general.obligations
+    if pl.general_ref is not None:
+        candidates += pl.general_ref.zone_list.obligations + pl.general_ref.sector.obligations
     if pl.zone_list is not None and not exempt:
         candidates += pl.zone_list.obligations
         candidates += pl.sector.obligations if pl.sector else []
@@ -60,13 +78,15 @@ def _select(
         if o.in_force.covers(day)
         and _holds(o.when, pathway, facts, t, exempt)
         and _in_scenarios(o.when, pl)
+        and (o.when.sectors is None or bool(sectors & {normalise(n) for n in o.when.sectors}))
     ]
 
 
 def _in_scenarios(when: Condition, pl: Placement) -> bool:
     if when.scenarios is None:
         return True
-    scenario = pl.ref.scenario if pl.ref else None
+    ref = pl.ref or pl.general_ref
+    scenario = ref.scenario if ref else None
     return scenario is not None and scenario.id in when.scenarios
 
 

@@ -1,17 +1,32 @@
 """Which regime governs a transfer: a zone list (own or adopted) or the national rules.
 
-A processor registered in a zone (and not excluded, e.g. as a CIIO) exporting data of a scenario
-that a list its zone has, or has adopted, covers on that date is governed by that list. A
-comprehensive list covers every export of the zone. Anything else is national."""
+A list applies to a processor whose place of registration or of export (as the list's test
+says) lies in its area: its zones, or the whole city for a city-wide list, and that it does not
+exclude (CIIOs, for most lists). Such a processor exporting data of a scenario the list covers
+on that date is governed by the list; so is one whose zone has adopted another zone's list for
+a sector of its own list does not cover. A comprehensive list covers every export of its zone.
+Anything else is national. Facts the sources leave open are read through `Readings`."""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
 
-from kuajing.catalog.catalog import Catalog, ScopeRef
-from kuajing.catalog.models import Adoption, Entry, Knowledge, Rule, Scenario, Sector, ZoneList
+from kuajing.catalog.base import Text
+from kuajing.catalog.catalog import Catalog, ScopeRef, Site
+from kuajing.catalog.models import (
+    Adoption,
+    Entry,
+    Incorporation,
+    Knowledge,
+    Rule,
+    Scenario,
+    Sector,
+    SensitiveDefinition,
+    ZoneList,
+)
 from kuajing.engine.findings import Finding
+from kuajing.engine.readings import Readings, adoption_fact, ciio_fact, test_fact
 from kuajing.engine.request import Processor, Transfer
 from kuajing.i18n import PHRASES, fmt
 
@@ -23,29 +38,51 @@ class Placement:
     ref: ScopeRef | None = None
     adoption: Adoption | None = None
     notes: list[Finding] = field(default_factory=list)
-    general: ZoneList | None = None  # a general (positive) list covering the scenario
+    general_ref: ScopeRef | None = None  # the scope of a general (positive) list naming it
+    list_pools: tuple[str, ...] = ()  # what the list-wide entries count (see `_list_pools`)
+
+    @property
+    def general(self) -> ZoneList | None:
+        """A general (positive) list covering the scenario."""
+        return self.general_ref.zone_list if self.general_ref else None
 
     @property
     def pool(self) -> str:
         if self.zone_list is None:
             return "national"
-        return self.ref.key if self.ref else self.zone_list.id
+        return self.ref.pool if self.ref else self.zone_list.id
+
+    @property
+    def incorporation(self) -> Incorporation | None:
+        """The incorporation through which the governing edition holds this scope's sector."""
+        if self.zone_list is None or self.ref is None or not self.ref.incorporated:
+            return None
+        return self.zone_list.incorporation_of(self.ref.sector.id)
 
     def coverage(self, what: str) -> Knowledge:
-        """How completely the list's entries for this scope are encoded."""
+        """How completely the list's entries for this scope are encoded (`what`: a field of
+        `Coverage`): complete when the list, the sector or the scenario says so."""
         zl = self.zone_list
-        if zl is None or zl.encoded == "headers_only" or self.sector is None:
+        if zl is None or zl.encoded == "headers_only":
             return "unknown"
-        levels = [getattr(self.sector.coverage, what)]
-        if self.ref and self.ref.scenario:
-            levels.append(getattr(self.ref.scenario.coverage, what))
-        return (
-            "complete" if "complete" in levels else "partial" if "partial" in levels else "unknown"
-        )
+        found = [
+            c.of(what)
+            for c in (
+                zl.coverage,
+                self.sector.coverage if self.sector else None,
+                self.ref.scenario.coverage if self.ref and self.ref.scenario else None,
+            )
+            if c is not None
+        ]
+        if "complete" in found:
+            return "complete"
+        return "partial" if "partial" in found else "unknown"
 
     def entries(self) -> list[tuple[Entry, list[str]]]:
         """Entries that apply to this scope, each with the counting pools its threshold sums."""
-        return _entries(self.zone_list, self.sector, self.ref.scenario if self.ref else None)
+        scenario = self.ref.scenario if self.ref else None
+        origin = self.ref.origin if self.ref else ""
+        return _entries(self.zone_list, self.sector, scenario, origin, self.list_pools)
 
     def scenario_specific_entries(self) -> bool:
         """The scope names a sector whose entries depend on the scenario."""
@@ -53,34 +90,55 @@ class Placement:
             return False
         return any(e.scenarios != "all" for e in self.sector.entries)
 
+    def sensitive_definition(self) -> tuple[str, SensitiveDefinition] | None:
+        """The governing list's own definition of sensitive PI for this scope (the sector's,
+        else the list's), with the id of the list that gives it."""
+        if self.zone_list is None:
+            return None
+        if self.sector is not None and self.sector.sensitive_pi is not None:
+            origin = self.ref.origin if self.ref and self.ref.origin else self.zone_list.id
+            return origin, self.sector.sensitive_pi
+        if self.zone_list.sensitive_pi is not None:
+            return self.zone_list.id, self.zone_list.sensitive_pi
+        return None
 
-_ENTRIES: dict[tuple[int, int, int], tuple[object, list[tuple[Entry, list[str]]]]] = {}
+
+_ENTRIES: dict[tuple[object, ...], tuple[object, list[tuple[Entry, list[str]]]]] = {}
 
 
 def _entries(
-    zl: ZoneList | None, sector: Sector | None, scenario: Scenario | None
+    zl: ZoneList | None,
+    sector: Sector | None,
+    scenario: Scenario | None,
+    origin: str,
+    list_pools: tuple[str, ...],
 ) -> list[tuple[Entry, list[str]]]:
     """Memoised by object identity; the cached value keeps the objects alive, so ids stay
     unique while they are keys."""
-    key = (id(zl), id(sector), id(scenario))
+    key = (id(zl), id(sector), id(scenario), origin, list_pools)
     hit = _ENTRIES.get(key)
     if hit is None:
         if len(_ENTRIES) > 4096:
             _ENTRIES.clear()
-        hit = ((zl, sector, scenario), _compute_entries(zl, sector, scenario))
+        found = _compute_entries(zl, sector, scenario, origin, list_pools)
+        hit = ((zl, sector, scenario), found)
         _ENTRIES[key] = hit
     return hit[1]
 
 
 def _compute_entries(
-    zl: ZoneList | None, sector: Sector | None, scenario: Scenario | None
+    zl: ZoneList | None,
+    sector: Sector | None,
+    scenario: Scenario | None,
+    origin: str,
+    list_pools: tuple[str, ...],
 ) -> list[tuple[Entry, list[str]]]:
     if zl is None:
         return []
-    out = [(e, [zl.id]) for e in zl.entries]
+    out = [(e, list(list_pools or (zl.id,))) for e in zl.entries]
     if sector is None:
         return out
-    prefix = f"{zl.id}/{sector.id}"
+    prefix = f"{origin or zl.id}/{sector.id}"
     for e in sector.entries:
         if e.scenarios == "all":
             out.append((e, [prefix]))
@@ -90,121 +148,240 @@ def _compute_entries(
     return out
 
 
-def place(
-    t: Transfer,
-    refs: list[ScopeRef],
-    processor: Processor,
-    zone: str | None,
-    day: dt.date,
-    catalog: Catalog,
-    uncovered: Rule | None,
-) -> Placement:
-    if zone is None:
+def _list_pools(zl: ZoneList, catalog: Catalog) -> tuple[str, ...]:
+    """List-wide entries count every scope of the list: its own (`zl.id/…`) and the sectors it
+    incorporates, which keep counting under the edition that wrote them."""
+    pools = [zl.id]
+    for sector in zl.sectors:
+        origin = catalog.origin(zl, sector.id)
+        if origin != zl.id:
+            pools.append(f"{origin}/{sector.id}")
+    return tuple(pools)
+
+
+@dataclass(frozen=True)
+class Where:
+    """What placement needs to know of the processor and the day."""
+
+    processor: Processor
+    registered: Site
+    exports: Site
+    day: dt.date
+    catalog: Catalog
+    readings: Readings
+
+    @property
+    def sites(self) -> tuple[Site, ...]:
+        return (self.registered, self.exports)
+
+
+def place(t: Transfer, refs: list[ScopeRef], where: Where, uncovered: Rule | None) -> Placement:
+    catalog, notes = where.catalog, list[Finding]()
+    if not any(s.zone or s.city for s in where.sites):
         return Placement()
-    notes: list[Finding] = []
-    own = [zl for zl in catalog.lists_in_force(zone, day) if zl.kind == "negative"]
-    own = [zl for zl in own if _applies(zl, processor, notes)]
+    own = [zl for zl in catalog.lists_at(where.sites, where.day) if zl.kind == "negative"]
     for zl in own:
-        found = _in_list(zl, t, refs, notes)
-        if found:
-            return found
+        found = _in_list(zl, t, refs, catalog)
+        if found is not None and _applies(zl, where, notes):
+            return found.with_notes(notes, _list_pools(zl, catalog))
     own_sectors = {s.id for zl in own for s in zl.sectors}
-    for adoption in catalog.adoptions_in_force(zone, day):
-        found = _adopted(adoption, refs, own_sectors, processor, zone, day, notes)
-        if found:
-            return found
-    if own and uncovered is not None:
+    for adoption in catalog.adoptions_at(where.sites, where.day):
+        adopted = _adopted(adoption, refs, own_sectors, where, notes)
+        if adopted is not None:
+            adopted_list = adopted.placement.zone_list
+            assert adopted_list is not None
+            return adopted.with_notes(notes, _list_pools(adopted_list, catalog))
+    if uncovered is not None and any(_may_apply(zl, where) for zl in own):
         key = "scope_national_no_scenario" if t.scenario is None else "scope_out"
         notes.append(Finding(uncovered, facts=PHRASES[key]))
-    return Placement(notes=notes, general=_general(catalog, zone, day, refs, processor, notes))
+    return Placement(notes=notes, general_ref=_general(refs, where, notes))
 
 
-def _general(
-    catalog: Catalog,
-    zone: str,
-    day: dt.date,
-    refs: list[ScopeRef],
-    processor: Processor,
-    notes: list[Finding],
-) -> ZoneList | None:
+def _general(refs: list[ScopeRef], where: Where, notes: list[Finding]) -> ScopeRef | None:
     """A general data list (positive list) of the zone naming the scenario: listed general data
     flows freely once filed; PI and important data still follow the rules that govern them."""
     for ref in refs:
         zl = ref.zone_list
-        if zl.kind == "general" and zone in zl.zones and zl.in_force.covers(day):
-            if processor.ciio and ref.sector.coverage and _excludes_ciio(zl):
-                continue
-            notes.append(
-                Finding(
-                    zl.applicability.registered_in_zone,
-                    facts=fmt("scope_general", list=zl.id, scope=ref.key),
-                )
-            )
-            return zl
+        if zl.kind != "general" or not zl.in_force.covers(where.day):
+            continue
+        if not _applies(zl, where, notes):
+            continue
+        scope = fmt("scope_general", list=zl.id, scope=ref.key)
+        notes.append(Finding(zl.applicability.registered_in_zone, facts=scope))
+        return ref
     return None
 
 
-def _excludes_ciio(zl: ZoneList) -> bool:
-    return zl.applicability.excludes_ciio is not None
+# -- who a list applies to -----------------------------------------------------------------------
+def _test_holds(test: str, area: str, zones: list[str], where: Where) -> bool | None:
+    """Whether the processor meets a scope test; None when the test is unknown and its two
+    readings (registration, activity) disagree for this processor."""
+    registered = where.catalog.in_area(zones, area, where.registered)
+    exports = where.catalog.in_area(zones, area, where.exports)
+    if test == "registration":
+        return registered
+    if test == "activity":
+        return exports
+    if test == "registration_and_activity":
+        return registered and exports
+    return registered if registered == exports else None
 
 
-def _applies(zl: ZoneList, processor: Processor, notes: list[Finding]) -> bool:
-    rule = zl.applicability.excludes_ciio
-    if processor.ciio and rule is not None:
-        notes.append(Finding(rule, facts=fmt("scope_ciio", list=zl.id)))
+def _applies(zl: ZoneList, where: Where, notes: list[Finding]) -> bool:
+    a = zl.applicability
+    scope_rule = a.registered_in_zone
+    holds = _test_holds(a.test, a.area, zl.zones, where)
+    if holds is None:
+        fact = test_fact(zl.id, scope_rule)
+        reading = where.readings.pick(fact)
+        holds = where.catalog.in_area(
+            zl.zones, a.area, where.registered if reading == "registration" else where.exports
+        )
+        notes.append(Finding(scope_rule, facts=_reading_note(zl.id, fact.label(reading), holds)))
+    elif a.test == "unknown" and holds:
+        notes.append(Finding(scope_rule, facts=fmt("readings_agree", list=zl.id)))
+    return holds and _admits(zl, where, notes)
+
+
+def _may_apply(zl: ZoneList, where: Where) -> bool:
+    a = zl.applicability
+    return _test_holds(a.test, a.area, zl.zones, where) is not False
+
+
+def _admits(zl: ZoneList, where: Where, notes: list[Finding]) -> bool:
+    """Whether the list admits this processor as a CIIO (every list admits a non-CIIO)."""
+    a = zl.applicability
+    if not where.processor.ciio:
+        return True
+    if a.ciio_rule == "excluded" and a.excludes_ciio is not None:
+        notes.append(Finding(a.excludes_ciio, facts=fmt("scope_ciio", list=zl.id)))
         return False
+    if a.ciio_rule == "unknown":
+        fact = ciio_fact(zl.id, a.registered_in_zone)
+        reading = where.readings.pick(fact)
+        admitted = reading == "admitted"
+        facts = _reading_note(zl.id, fact.label(reading), admitted)
+        notes.append(Finding(a.registered_in_zone, facts=facts))
+        return admitted
     return True
 
 
-def _in_list(
-    zl: ZoneList, t: Transfer, refs: list[ScopeRef], notes: list[Finding]
-) -> Placement | None:
+def _reading_note(what: str, label: Text, holds: bool) -> Text:
+    key = "reading_applies" if holds else "reading_not"
+    return fmt(key, what=what, reading_zh=label.zh, reading_en=label.en)
+
+
+# -- which scope of a list ---------------------------------------------------------------------
+def _in_list(zl: ZoneList, t: Transfer, refs: list[ScopeRef], catalog: Catalog) -> _Found | None:
     scope_rule = zl.applicability.registered_in_zone
     if t.scenario is None:
         if zl.scope != "comprehensive":
             return None
-        notes.append(Finding(scope_rule, facts=fmt("scope_list", list=zl.id, scope=zl.id)))
-        return Placement(zl, notes=notes)
+        return _Found(Placement(zl), Finding(scope_rule, facts=_scope(zl, zl.id)))
     exact = [r for r in refs if r.zone_list.id == zl.id]
     if exact:
         ref = exact[0]
-        notes.append(Finding(scope_rule, facts=fmt("scope_list", list=zl.id, scope=ref.key)))
-        return Placement(zl, ref.sector, ref, notes=notes)
+        return _Found(Placement(zl, ref.sector, ref), _scope_finding(zl, ref))
     # The scenario is named in another edition: this edition's same sector governs it.
     by_id = {s.id: s for s in zl.sectors}
     for ref in refs:
         if ref.sector.id in by_id:
             sector = by_id[ref.sector.id]
-            same = ScopeRef(zl, sector, None)
-            notes.append(Finding(scope_rule, facts=fmt("scope_list", list=zl.id, scope=same.key)))
-            return Placement(zl, sector, same, notes=notes)
+            same = ScopeRef(zl, sector, None, catalog.origin(zl, sector.id))
+            return _Found(Placement(zl, sector, same), _scope_finding(zl, same))
     if zl.scope == "comprehensive":
-        notes.append(Finding(scope_rule, facts=fmt("scope_list", list=zl.id, scope=zl.id)))
-        return Placement(zl, notes=notes)
+        return _Found(Placement(zl), Finding(scope_rule, facts=_scope(zl, zl.id)))
     return None
+
+
+def _scope(zl: ZoneList, scope: str) -> Text:
+    return fmt("scope_list", list=zl.id, scope=scope)
+
+
+def _scope_finding(zl: ZoneList, ref: ScopeRef) -> Finding:
+    return Finding(zl.applicability.registered_in_zone, facts=_scope(zl, ref.key))
+
+
+@dataclass(frozen=True)
+class _Found:
+    """A scope of a list that covers the transfer, before the list is known to apply."""
+
+    placement: Placement
+    scope: Finding
+
+    def with_notes(self, notes: list[Finding], list_pools: tuple[str, ...]) -> Placement:
+        p = self.placement
+        found = _merged([*notes, self.scope, *_carried(p)])
+        return Placement(p.zone_list, p.sector, p.ref, p.adoption, found, list_pools=list_pools)
+
+
+def _merged(findings: list[Finding]) -> list[Finding]:
+    """Notes of one rule (the scope rule: which readings were tried, which scope applies) as
+    one finding whose facts join theirs."""
+    out: list[Finding] = []
+    for f in findings:
+        same = next((o for o in out if o.rule is f.rule and o.pathway is None), None)
+        if same is None or f.pathway is not None or not (same.facts and f.facts):
+            out.append(f)
+            continue
+        same.facts = Text(zh=f"{same.facts.zh}；{f.facts.zh}", en=f"{same.facts.en}; {f.facts.en}")
+        same.missing = (*same.missing, *f.missing)
+    return out
+
+
+def _carried(p: Placement) -> list[Finding]:
+    inc = p.incorporation
+    if inc is None or p.ref is None or p.zone_list is None:
+        return []
+    facts = fmt("incorporated", list=p.zone_list.id, scope=p.ref.pool)
+    return [Finding(inc, facts=facts)]
 
 
 def _adopted(
     adoption: Adoption,
     refs: list[ScopeRef],
     own_sectors: set[str],
-    processor: Processor,
-    zone: str,
-    day: dt.date,
+    where: Where,
     notes: list[Finding],
-) -> Placement | None:
-    for ref in refs:
-        zl = ref.zone_list
-        if zone in zl.zones or zl.kind != "negative" or not zl.in_force.covers(day):
-            continue
-        if zl.confidence not in "HM":  # only officially released lists can be adopted
-            continue
-        if adoption.lists != "any" and zl.id not in adoption.lists:
-            continue
-        if adoption.only_uncovered_sectors and ref.sector.id in own_sectors:
-            continue
-        if not _applies(zl, processor, notes):
-            continue
-        notes.append(Finding(adoption, facts=fmt("scope_adopted", list=zl.id, scope=ref.key)))
-        return Placement(zl, ref.sector, ref, adoption, notes)
+) -> _Found | None:
+    candidates = [ref for ref in refs if _adoptable(adoption, ref, own_sectors, where.day)]
+    if not candidates or not _adoption_holds(adoption, where, notes):
+        return None
+    for ref in candidates:
+        if _admits(ref.zone_list, where, notes):
+            facts = fmt("scope_adopted", list=ref.zone_list.id, scope=ref.key)
+            found = Placement(ref.zone_list, ref.sector, ref, adoption)
+            return _Found(found, Finding(adoption, facts=facts))
     return None
+
+
+def _adoptable(adoption: Adoption, ref: ScopeRef, own_sectors: set[str], day: dt.date) -> bool:
+    zl = ref.zone_list
+    return (
+        adoption.zone not in zl.zones
+        and zl.kind == "negative"
+        and zl.in_force.covers(day)
+        and zl.confidence in "HM"  # officially released lists only
+        and adoption.covers(zl)
+        and not (adoption.only_uncovered_sectors and ref.sector.id in own_sectors)
+    )
+
+
+def _adoption_holds(adoption: Adoption, where: Where, notes: list[Finding]) -> bool:
+    holds = _test_holds(adoption.test, adoption.area, [adoption.zone], where)
+    if holds is None:
+        fact = test_fact(adoption.rule, adoption)
+        reading = where.readings.pick(fact)
+        site = where.registered if reading == "registration" else where.exports
+        holds = where.catalog.in_area([adoption.zone], adoption.area, site)
+        notes.append(
+            Finding(adoption, facts=_reading_note(adoption.rule, fact.label(reading), holds))
+        )
+    if holds and adoption.conditions == "unknown":
+        fact = adoption_fact(adoption.rule, adoption)
+        reading = where.readings.pick(fact)
+        holds = reading == "adopted"
+        notes.append(
+            Finding(adoption, facts=_reading_note(adoption.rule, fact.label(reading), holds))
+        )
+    return holds

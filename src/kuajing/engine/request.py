@@ -38,12 +38,36 @@ class Prior(Counts):
     scenarios: dict[str, Counts] = Field(default_factory=dict)
 
 
+class Place(_Input):
+    """Where a processor is registered, or carries out an export: a city and, optionally, the
+    free trade zone (or special area) within it. Names as the catalogue knows them."""
+
+    city: str | None = None
+    zone: str | None = None
+
+
 class Processor(_Input):
+    """`zone` is the short form: registered in that zone and exporting from it. `registered`
+    and `exports_from` say each place apart (`exports_from` defaults to `registered`)."""
+
     name: str = Field(min_length=1)
     ciio: bool = False
     zone: str | None = None
+    registered: Place | None = None
+    exports_from: Place | None = None
     sector: str | None = None
     persons_processed: int | None = Field(default=None, ge=0)
+
+    @model_validator(mode="after")
+    def _one_registration(self) -> Processor:
+        if self.zone is not None and self.registered is not None:
+            raise ValueError("give processor.zone or processor.registered, not both")
+        return self
+
+    @property
+    def home_zone(self) -> str | None:
+        """The zone where the processor is registered, as given (a name, not yet resolved)."""
+        return self.zone if self.zone is not None else (self.registered or Place()).zone
 
 
 class Recipient(_Input):
@@ -51,6 +75,12 @@ class Recipient(_Input):
     country: str | None = None
     foreign_authority: bool = False  # a foreign judicial or law-enforcement body
     restricted_list: bool = False  # on the CAC restriction or prohibition list (PIPL Art. 42)
+
+
+class AlreadyCounted(Counts):
+    """How many of a transfer's persons are already counted before it: in `prior` or in an
+    earlier transfer of the request (the same customers sent to a second recipient). They do
+    not count again."""
 
 
 class Transfer(Counts):
@@ -64,6 +94,25 @@ class Transfer(Counts):
     # How long the recipient keeps the data abroad. Not used by the pathway decision; a longer
     # period than the one filed calls for a supplementary filing (SCC Measures Art 8).
     retention_months: int | None = Field(default=None, ge=1, le=1200)
+    already_counted: AlreadyCounted | None = None
+
+    @model_validator(mode="after")
+    def _already_within(self) -> Transfer:
+        a = self.already_counted
+        if a is None:
+            return self
+        for counter in ("personal", "sensitive"):
+            if getattr(a, counter) > getattr(self, counter):
+                raise ValueError(
+                    f"already_counted.{counter}: {getattr(a, counter):,} is more than the "
+                    f"transfer's {getattr(self, counter):,}"
+                )
+        if a.persons is not None and self.persons is not None and a.persons > self.persons:
+            raise ValueError(
+                f"already_counted.persons: {a.persons:,} is more than the transfer's "
+                f"{self.persons:,}"
+            )
+        return self
 
     @property
     def has_pi(self) -> bool:

@@ -6,25 +6,44 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass
 
-from kuajing.catalog.catalog import Catalog, ScopeRef, normalise
-from kuajing.engine.request import Request
+from kuajing.catalog.catalog import Catalog, ScopeRef, Site, normalise
+from kuajing.engine.request import Place, Request
 from kuajing.errors import RequestError
 from kuajing.yamlio import format_path
 
 
 @dataclass(frozen=True)
 class Resolved:
-    zone: str | None
+    registered: Site  # where the processor is registered
+    exports: Site  # where it carries out the export
     scopes: dict[str, list[ScopeRef]]  # transfer id -> every list scope its scenario names
     prior_scopes: dict[str, list[ScopeRef]]  # prior.scenarios key -> scopes
 
+    @property
+    def zone(self) -> str | None:
+        return self.registered.zone
+
+    @property
+    def sites(self) -> tuple[Site, ...]:
+        return (
+            (self.registered,)
+            if self.exports == self.registered
+            else (
+                self.registered,
+                self.exports,
+            )
+        )
+
 
 def resolve(request: Request, catalog: Catalog) -> Resolved:
-    zone = None
-    if request.processor.zone is not None:
-        zone = catalog.zone_id(request.processor.zone)
-        if zone is None:
-            _unknown(("processor", "zone"), request.processor.zone, _zone_display(catalog))
+    p = request.processor
+    if p.zone is not None:
+        registered = _site(catalog, Place(zone=p.zone), ("processor", "zone"))
+    else:
+        registered = _site(catalog, p.registered or Place(), ("processor", "registered"))
+    exports = registered
+    if p.exports_from is not None:
+        exports = _site(catalog, p.exports_from, ("processor", "exports_from"))
     scopes: dict[str, list[ScopeRef]] = {}
     for i, t in enumerate(request.transfers):
         if t.scenario is not None:
@@ -33,7 +52,41 @@ def resolve(request: Request, catalog: Catalog) -> Resolved:
         name: scopes_named(catalog, name, ("prior", "scenarios", name))
         for name in request.prior.scenarios
     }
-    return Resolved(zone=zone, scopes=scopes, prior_scopes=prior)
+    _one_pool_per_name(prior)
+    return Resolved(registered, exports, scopes=scopes, prior_scopes=prior)
+
+
+def _site(catalog: Catalog, place: Place, field: tuple[str | int, ...]) -> Site:
+    """Catalogue ids for a place; a zone implies its city, and a city that contradicts the
+    zone is an error."""
+    zone = city = None
+    if place.zone is not None:
+        zone = catalog.zone_id(place.zone)
+        if zone is None:
+            where = field if field[-1] == "zone" else (*field, "zone")
+            _unknown(where, place.zone, _zone_display(catalog))
+    if place.city is not None:
+        city = catalog.city_id(place.city)
+        if city is None:
+            _unknown((*field, "city"), place.city, _city_display(catalog))
+    zone_city = catalog.zones[zone].city if zone else None
+    if city is not None and zone_city is not None and city != zone_city:
+        name = catalog.cities[zone_city].name
+        message = f"zone {place.zone!r} lies in {name.en} ({name.zh}), not in {place.city!r}"
+        raise RequestError(message, path=format_path((*field, "city")), loc=(*field, "city"))
+    return Site(city=city or zone_city, zone=zone)
+
+
+def _one_pool_per_name(prior: dict[str, list[ScopeRef]]) -> None:
+    """Two names of prior.scenarios that count the same persons would count them twice."""
+    owner: dict[str, str] = {}
+    for name, refs in prior.items():
+        for pool in {r.pool for r in refs}:
+            if pool in owner and owner[pool] != name:
+                field = ("prior", "scenarios", name)
+                message = f"names the same counting scope ({pool}) as {owner[pool]!r}"
+                raise RequestError(message, path=format_path(field), loc=field)
+            owner[pool] = name
 
 
 def scopes_named(catalog: Catalog, name: str, field: tuple[str | int, ...]) -> list[ScopeRef]:
@@ -55,6 +108,14 @@ def _zone_display(catalog: Catalog) -> dict[str, str]:
     out: dict[str, str] = {}
     for zone in catalog.zones.values():
         for n in (zone.id, zone.name.zh, zone.name.en, *zone.aliases):
+            out.setdefault(normalise(n), n)
+    return out
+
+
+def _city_display(catalog: Catalog) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for city in catalog.cities.values():
+        for n in (city.id, city.name.zh, city.name.en, *city.aliases):
             out.setdefault(normalise(n), n)
     return out
 

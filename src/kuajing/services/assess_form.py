@@ -40,8 +40,7 @@ def scenario_choices(catalog: Catalog, zone: str | None, day: dt.date) -> list[S
     lists = list(catalog.lists_in_force(zone, day))
     for adoption in catalog.adoptions_in_force(zone, day):
         for zl in catalog.lists.values():
-            adopted = adoption.lists == "any" or zl.id in adoption.lists
-            if adopted and zl.in_force.covers(day) and zl not in lists:
+            if adoption.covers(zl) and zl.in_force.covers(day) and zl not in lists:
                 lists.append(zl)
     return [
         ScenarioGroup(zl.id, zl.title, sector.name, [(s.name.zh, s.name) for s in sector.scenarios])

@@ -1,0 +1,110 @@
+"""One decision from the runs of `assess` under each reading of the facts no source states.
+
+A transfer whose pathway is the same under every reading is decided (if each run decided it),
+with a reason naming the readings tried. One whose readings disagree needs review: its pathway
+is the strictest any reading gives, and the decision shows each reading's pathway. The counts
+and reasons shown are those of the strictest run."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from kuajing.catalog.base import Text, strictest
+from kuajing.engine.decision import Decision, ReadingOut, TransferDecision
+from kuajing.engine.findings import Finding
+from kuajing.engine.readings import Readings, Unknown
+from kuajing.i18n import PATHWAYS, PHRASES
+
+if TYPE_CHECKING:
+    from kuajing.engine.assess import _Render
+
+
+def combine(runs: list[tuple[Readings, Decision]], render: _Render) -> Decision:
+    primary = max(runs, key=lambda run: run[1].pathway.rank)[1]
+    transfers = [_transfer(t.id, runs, render) for t in primary.transfers]
+    trace = None
+    if primary.trace is not None:
+        trace = [*primary.trace, *(f"reading {_label(r).en}" for r, _ in runs)]
+    return primary.model_copy(
+        update={
+            "pathway": strictest([t.pathway for t in transfers]),
+            "status": "needs_review"
+            if any(t.status == "needs_review" for t in transfers)
+            else "determined",
+            "transfers": transfers,
+            "missing": [f"{t.id}: {m}" for t in transfers for m in t.missing],
+            "trace": trace,
+        }
+    )
+
+
+def _transfer(tid: str, runs: list[tuple[Readings, Decision]], render: _Render) -> TransferDecision:
+    each = [(r, next(t for t in d.transfers if t.id == tid)) for r, d in runs]
+    primary = max(each, key=lambda pair: pair[1].pathway.rank)[1]
+    if len({(t.pathway, t.regime, t.status) for _, t in each}) == 1:
+        return primary  # the open facts do not touch this transfer
+    lang = render.lang
+    readings = [
+        ReadingOut(
+            reading=_label(r).get(lang),
+            facts=dict(r.chosen),
+            pathway=t.pathway,
+            status=t.status,
+            regime=t.regime,
+        )
+        for r, t in each
+    ]
+    facts = _facts(each)
+    question = Text(
+        zh="；".join(f.question.zh for f in facts), en="; ".join(f.question.en for f in facts)
+    )
+    listed = Text(
+        zh="；".join(f"{_label(r).zh}：{PATHWAYS[t.pathway.value].zh}" for r, t in each),
+        en="; ".join(f"{_label(r).en}: {PATHWAYS[t.pathway.value].en}" for r, t in each),
+    )
+    if len({t.pathway for _, t in each}) == 1:
+        note = _phrase("readings_tried", question, listed)
+        reason = render.reason(Finding(facts[0].rule, facts=note))
+        determined = all(t.status == "determined" for _, t in each)
+        return primary.model_copy(
+            update={
+                "reasons": [*primary.reasons, reason],
+                "readings": readings,
+                "status": "determined" if determined else "needs_review",
+            }
+        )
+    why = _phrase("readings_differ", question, listed).get(lang)
+    return primary.model_copy(
+        update={
+            "pathway": strictest([t.pathway for _, t in each]),
+            "status": "needs_review",
+            "missing": [why, *primary.missing],
+            "readings": readings,
+        }
+    )
+
+
+def _facts(each: list[tuple[Readings, TransferDecision]]) -> list[Unknown]:
+    found: dict[str, Unknown] = {}
+    for r, _ in each:
+        for key in r.chosen:
+            found.setdefault(key, r.facts[key])
+    return list(found.values())
+
+
+def _phrase(key: str, question: Text, listed: Text) -> Text:
+    t = PHRASES[key]
+    return Text(
+        zh=t.zh.format(question=question.zh, readings=listed.zh),
+        en=t.en.format(question=question.en, readings=listed.en),
+    )
+
+
+def _label(r: Readings) -> Text:
+    """'beijing-2025 by registration; BJ-ADOPT-2026 no adoption'."""
+    zh, en = [], []
+    for key, reading in r.chosen.items():
+        label, subject = r.facts[key].label(reading), key.split(":")[0]
+        zh.append(f"{subject}{label.zh}")
+        en.append(f"{subject} {label.en}")
+    return Text(zh="；".join(zh), en="; ".join(en))
