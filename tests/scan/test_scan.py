@@ -219,8 +219,38 @@ def test_zone_list_entries(tmp_path: Path) -> None:
     assert {"bj24-pharma-pi-sa-2", "bj24-pharma-pi-scc-2"} <= set(by_name["不良事件描述"].entries)
     assert by_name["受试者编号"].entries == []
     assert report.zone == "beijing"
-    later = _scan(path, zone="beijing", scenario="药物警戒")  # the 2025 list: headers only
-    assert {c.name: c.entries for c in later.columns}["不良事件描述"] == []
+    # The 2025 edition incorporates the 2024 pharmaceutical sector: the same entries.
+    later = _scan(path, zone="beijing", scenario="药物警戒")
+    entries = {c.name: c.entries for c in later.columns}["不良事件描述"]
+    assert "bj24-pharma-pi-sa-2" in entries
+    medical = _scan(path, zone="beijing", scenario="医疗器械")  # a new sector: headers only
+    assert {c.name: c.entries for c in medical.columns}["不良事件描述"] == []
+
+
+def test_a_zone_list_own_definition_of_sensitive_pi(tmp_path: Path) -> None:
+    """Chongqing's ICV list counts ID numbers and vehicle licence numbers as sensitive PI
+    (CQ25-SPI); nationally ID numbers are ordinary PI. Given that zone and scenario, the scan
+    follows the list and says so per column."""
+    path = tmp_path / "owners.csv"
+    path.write_text(
+        "车主姓名,身份证号,车牌号\n张三,11010519491231002X,渝A12345\n李四,110105194912310021,渝B67890\n",
+        encoding="utf-8",
+    )
+    national = scan_datasets([str(path)], as_of=dt.date(2026, 12, 6))
+    assert not {c.name: c for c in national.columns}["身份证号"].sensitive
+    assert national.persons.sensitive == 0
+    report = scan_datasets(
+        [str(path)], default_catalog(), as_of=dt.date(2026, 12, 6), zone="chongqing",
+        scenario="智能网联汽车",
+    )  # fmt: skip
+    by_name = {c.name: c for c in report.columns}
+    assert by_name["身份证号"].sensitive and by_name["身份证号"].sensitive_by == (
+        "chongqing-2025: CQ25-SPI"
+    )
+    assert by_name["车牌号"].sensitive and by_name["车牌号"].review is not None  # read as L
+    assert not by_name["车主姓名"].sensitive and by_name["车主姓名"].sensitive_by is None
+    assert report.persons.sensitive == 2
+    assert any("CQ25-SPI" in n.en and "身份证号" in n.en for n in report.notes)
 
 
 @pytest.mark.parametrize(

@@ -60,7 +60,9 @@ def _table(columns: list[Column], data: PersonalData, lang: Lang) -> list[str]:
     for c in columns:
         kind = data.kinds[c.kind].name.get(lang) if c.kind in data.kinds else "—"
         sensitive = (
-            pick(lang, "是", "yes")
+            pick(lang, "是（清单）", "yes (list)")
+            if c.sensitive and c.sensitive_by
+            else pick(lang, "是", "yes")
             if c.sensitive
             else pick(lang, "否", "no")
             if c.personal

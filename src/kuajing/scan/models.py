@@ -59,6 +59,9 @@ class Column(_Model):
     filled: int = Field(default=0, ge=0)  # non-empty values in every row
     evidence: Evidence = Field(default_factory=Evidence)
     review: Text | None = None
+    # "chongqing-2025: CQ25-SPI" when `sensitive` follows the governing list's own definition of
+    # sensitive PI rather than the national one (scans given --zone and --scenario).
+    sensitive_by: str | None = None
 
 
 class Persons(_Model):

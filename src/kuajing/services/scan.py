@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from kuajing.catalog import Catalog, default_catalog
 from kuajing.catalog.base import Text
 from kuajing.catalog.loader import default_personal_data
-from kuajing.catalog.models import Entry, PersonalData
+from kuajing.catalog.models import Entry, PersonalData, SensitiveDefinition
 from kuajing.errors import RequestError
-from kuajing.scan.models import ScanReport
+from kuajing.scan.models import Column, ScanReport
 from kuajing.scan.scanner import SAMPLE, Options, scan
 
 
@@ -41,17 +42,27 @@ def scan_datasets(
     if zone and catalog is None:
         catalog = default_catalog()
     data = personal_data(catalog) if catalog else default_personal_data()
-    entries = _entries(catalog, zone, scenario, day) if catalog and zone and scenario else None
+    placed = _placement(catalog, zone, scenario, day) if catalog and zone and scenario else None
     options = Options(keys=keys, sample=sample or None, as_of=day, table=table)
+    if placed is None:
+        return scan(locations, data, options)
+    entries, definition = placed
+    if definition is not None:
+        data = _following(data, definition)
     report = scan(locations, data, options)
-    if catalog is None or entries is None:
-        return report
-    return _placed(report, catalog, entries, zone, scenario)
+    assert catalog is not None
+    return _placed(report, catalog, entries, zone, scenario, definition)
 
 
-def _entries(catalog: Catalog, zone: str, scenario: str, day: dt.date) -> list[Entry]:
+def _placement(
+    catalog: Catalog, zone: str, scenario: str, day: dt.date
+) -> tuple[list[Entry], ListDefinition | None]:
+    """The entries of the list that governs `scenario` for a processor registered and exporting
+    in `zone` on `day`, and that list's own definition of sensitive PI, if it has one."""
     # The engine only for --zone: a scan without one starts faster.
-    from kuajing.engine.placement import place  # noqa: PLC0415
+    from kuajing.catalog.catalog import Site  # noqa: PLC0415
+    from kuajing.engine.placement import Where, place  # noqa: PLC0415
+    from kuajing.engine.readings import Readings  # noqa: PLC0415
     from kuajing.engine.request import Processor, Transfer  # noqa: PLC0415
     from kuajing.engine.resolve import scopes_named  # noqa: PLC0415
 
@@ -61,11 +72,47 @@ def _entries(catalog: Catalog, zone: str, scenario: str, day: dt.date) -> list[E
     refs = scopes_named(catalog, scenario, ("scenario",))
     regime = catalog.regime_on(day)
     uncovered = regime.ftz_uncovered if regime else None
-    transfer = Transfer(id="scan", scenario=scenario)
-    placement = place(
-        transfer, refs, Processor(name="scan", zone=zone_id), zone_id, day, catalog, uncovered
+    site = Site(city=catalog.zones[zone_id].city, zone=zone_id)
+    where = Where(Processor(name="scan", zone=zone_id), site, site, day, catalog, Readings())
+    placement = place(Transfer(id="scan", scenario=scenario), refs, where, uncovered)
+    found = placement.sensitive_definition()
+    definition = ListDefinition(*found) if found else None
+    return [entry for entry, _ in placement.entries()], definition
+
+
+@dataclass(frozen=True)
+class ListDefinition:
+    """A list's own definition of sensitive PI, and the list that gives it."""
+
+    list_id: str
+    definition: SensitiveDefinition
+
+
+def _following(data: PersonalData, found: ListDefinition) -> PersonalData:
+    """The personal-data kinds with those the list defines as sensitive made sensitive, their
+    basis the list's rule (and a review note where reading the list's word as the kind is
+    graded L or U)."""
+    rule, kinds = found.definition, dict(data.kinds)
+    for kind, grade in found.definition.kinds.items():
+        item = kinds[kind]
+        basis = fmt_list(found.list_id, rule.rule, item.basis)
+        review = item.review
+        if grade in "LU":
+            review = Text(
+                zh=f"将清单所列字段读作此类数据的依据置信度为 {grade}，请对照清单原文核实",
+                en=f"reading the list's word as this kind is graded {grade}; check it against "
+                "the official list",
+            )
+        kinds[kind] = item.model_copy(update={"sensitive": True, "basis": basis, "review": review})
+    return data.model_copy(update={"kinds": kinds})
+
+
+def fmt_list(list_id: str, rule: str, national: Text) -> Text:
+    return Text(
+        zh=f"{list_id} 自行将其列为敏感个人信息（{rule}）；全国口径：{national.zh}",
+        en=f"{list_id} counts it as sensitive personal information ({rule}); nationally: "
+        f"{national.en}",
     )
-    return [entry for entry, _ in placement.entries()]
 
 
 def _placed(
@@ -74,16 +121,23 @@ def _placed(
     entries: list[Entry],
     zone: str | None,
     scenario: str | None,
+    definition: ListDefinition | None,
 ) -> ScanReport:
-    from kuajing.engine.evaluate import field_matches  # noqa: PLC0415  (as in _entries)
+    from kuajing.engine.evaluate import field_matches  # noqa: PLC0415  (as in _placement)
 
     kinds = personal_data(catalog).kinds
+    defined = definition.definition.kinds if definition else {}
     columns = []
     for column in report.columns:
         names = [column.name, *(kinds[column.kind].fields if column.kind in kinds else [])]
         hits = [e.id for e in entries if any(field_matches(n, e.fields) for n in names)]
-        columns.append(column.model_copy(update={"entries": hits}))
+        update: dict[str, object] = {"entries": hits}
+        if definition and column.kind in defined:
+            update["sensitive_by"] = f"{definition.list_id}: {definition.definition.rule}"
+        columns.append(column.model_copy(update=update))
     notes = list(report.notes)
+    if definition is not None:
+        notes += _definition_notes(columns, definition)
     if not entries:
         notes.append(
             Text(
@@ -95,3 +149,27 @@ def _placed(
     return report.model_copy(
         update={"columns": columns, "zone": zone, "scenario": scenario, "notes": notes}
     )
+
+
+def _definition_notes(columns: list[Column], found: ListDefinition) -> list[Text]:
+    """One line per column the list's own definition makes (or keeps) sensitive, with the grade
+    of reading the list's word as the column's kind where it is L or U."""
+    rule, notes = found.definition, []
+    for c in columns:
+        if not (c.sensitive_by and c.filled):
+            continue
+        grade = rule.kinds.get(c.kind, "M")
+        doubt = grade in "LU"
+        notes.append(
+            Text(
+                zh=f"列“{c.name}”：按 {found.list_id} 自身的敏感个人信息定义（{rule.rule}）"
+                "计为敏感个人信息"
+                + (f"（该读法置信度为 {grade}，请对照清单原文核实）" if doubt else ""),
+                en=f"Column '{c.name}': sensitive under {found.list_id}'s own definition of "
+                f"sensitive personal information ({rule.rule})"
+                + (
+                    f" (this reading is graded {grade}: check it against the list)" if doubt else ""
+                ),
+            )
+        )
+    return notes
