@@ -32,14 +32,28 @@ def test_list_names_every_zone_list_with_dates_and_status() -> None:
 
 
 def test_coverage_reports_unencoded_scenarios_and_grades() -> None:
-    rows = {r["id"]: r for r in _json("coverage")}  # type: ignore[union-attr]
+    report = _json("coverage")
+    rows = {r["id"]: r for r in report["lists"]}  # type: ignore[index]
     sh = rows["shanghai-2024"]
     assert "shanghai-2024/international_shipping/crew_management" in sh["unencoded_scenarios"]
     assert (
         "shanghai-2024/reinsurance/personal_insurance_reinsurance" not in sh["unencoded_scenarios"]
     )
     assert abs(sum(sh["grades"].values()) - 1) < 0.01
-    assert rows["tianjin-2024"]["encoded"] == "headers_only"
+    assert rows["hainan-2024"]["encoded"] == "headers_only"
+    figure = report["in_force"]  # type: ignore[index]
+    # the lists in force today: how many published scenarios decide (pinned in
+    # test_catalog_counts for a fixed date; here only its shape, as "today" moves)
+    assert figure["published"] >= figure["decide"] > 0
+    assert {x["id"] for x in figure["lists"]} >= {"beijing-2025", "shanghai-2025"}
+
+
+def test_coverage_opens_with_the_in_force_line() -> None:
+    run = kuajing("catalog", "coverage", "--lang", "en")
+    first = run.stdout.splitlines()[0]
+    assert first.startswith("Lists in force: ") and "published scenarios" in first
+    run = kuajing("catalog", "coverage", "--lang", "zh")
+    assert run.stdout.startswith("现行清单：")
 
 
 def test_search_in_chinese_and_english() -> None:
@@ -100,9 +114,11 @@ def test_overlay_changes_assess_and_says_so(tmp_path: Path) -> None:
 def test_diff_shows_changed_bands_and_decisions(tmp_path: Path) -> None:
     overlay = _overlay(tmp_path)
     out = _json("diff", str(RULES_DIR), str(overlay), "--requests", str(EXAMPLE))
-    [changes] = out["lists"]  # type: ignore[index]
-    assert changes["a"] == "beijing-2024"
-    assert any("at_least': 20000" in c["after"] for c in changes["changed"])
+    by_list = {c["a"]: c for c in out["lists"]}  # type: ignore[index]
+    # The 2025 edition incorporates the 2024 pharmaceutical sector: it changes with it.
+    assert set(by_list) == {"beijing-2024", "beijing-2025"}
+    for changes in by_list.values():
+        assert any("at_least': 20000" in c["after"] for c in changes["changed"])
     [decision] = out["decisions"]  # type: ignore[index]
     assert decision["transfer"] == "trial-data"
     assert decision["after"].startswith("security_assessment")

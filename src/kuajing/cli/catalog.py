@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+if TYPE_CHECKING:
+    from kuajing.services.in_force import ListInForce
+
+from kuajing.catalog.base import Lang
 from kuajing.cli.state import LangOpt, catalog, echo_json, language
 from kuajing.errors import KuajingError
 from kuajing.services import catalog as svc
@@ -50,12 +54,19 @@ def list_cmd(lang: LangOpt = None, fmt: FormatOpt = "text") -> None:
 
 @app.command("coverage")
 def coverage_cmd(lang: LangOpt = None, fmt: FormatOpt = "text") -> None:
-    """Per list: published and encoded counts, unencoded scenarios, entries per confidence grade."""
+    """How many published scenarios of the lists in force decide; per list: published and
+    encoded counts, unencoded scenarios, entries per confidence grade."""
     _check_format(fmt)
-    rows = svc.coverage(catalog(), language(lang), dt.date.today())
+    today, chosen = dt.date.today(), language(lang)
+    report = svc.coverage_report(catalog(), chosen, today)
     if fmt == "json":
-        echo_json(list(rows))
+        echo_json(report)
         return
+    summary, rows = report.in_force, report.lists
+    typer.echo(summary.line(chosen))
+    for x in summary.lists:
+        typer.echo(f"  {x.id}: {_decided(x, chosen)}")
+    typer.echo("")
     for r in rows:
         pub, enc = r.published_counts, r.encoded_counts
         grades = " ".join(f"{g}:{v:.0%}" for g, v in r.grades.items()) or "no entries"
@@ -70,6 +81,23 @@ def coverage_cmd(lang: LangOpt = None, fmt: FormatOpt = "text") -> None:
         )
         if r.unencoded_scenarios:
             typer.echo(f"  not encoded (answers needs_review): {', '.join(r.unencoded_scenarios)}")
+
+
+def _decided(x: ListInForce, lang: Lang) -> str:
+    from kuajing.i18n import pick
+
+    of = "?" if x.published is None else str(x.published)
+    part = [s for s in x.scopes if s.in_part]
+    stops = sorted({n for s in part for n in (s.personal_from, s.sensitive_from) if n})
+    more = ""
+    if part:
+        upto = ", ".join(f"{n:,}" for n in stops)
+        more = pick(
+            lang,
+            f"，{len(part)} 个部分判定" + (f"（自 {upto} 人起须审查）" if upto else ""),
+            f", {x.in_part} in part" + (f" (review from {upto} persons)" if upto else ""),
+        )
+    return pick(lang, f"{x.decide}/{of} 可判定{more}", f"{x.decide} of {of} decide{more}")
 
 
 @app.command("show")

@@ -17,6 +17,7 @@ from kuajing.catalog.loader import RULES_DIR, load_catalog
 from kuajing.catalog.models import Entry, Sizes, ZoneList
 from kuajing.catalog.vocabulary import canonical
 from kuajing.errors import CatalogError, CatalogInvalid, KuajingError, NotFound
+from kuajing.services.in_force import InForce, in_force
 
 
 class ListSummary(BaseModel):
@@ -39,6 +40,19 @@ class ListSummary(BaseModel):
 class ListCoverage(ListSummary):
     unencoded_scenarios: list[str] = Field(default_factory=list)
     grades: dict[str, float] = Field(default_factory=dict)  # share of entries per grade
+
+
+class CoverageReport(BaseModel):
+    """`catalog coverage`: the lists in force at a glance, then each list."""
+
+    in_force: InForce
+    lists: list[ListCoverage]
+
+
+def coverage_report(catalog: Catalog, lang: Lang, today: dt.date) -> CoverageReport:
+    return CoverageReport(
+        in_force=in_force(catalog, today, lang), lists=coverage(catalog, lang, today)
+    )
 
 
 def summaries(catalog: Catalog, lang: Lang, today: dt.date) -> list[ListSummary]:
