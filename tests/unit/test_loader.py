@@ -203,3 +203,94 @@ def test_personal_data_alone_checks_its_citations(rules: Path) -> None:
         default_personal_data(rules)
     [err] = [str(e) for e in info.value.errors]
     assert err.startswith("personal_data.yaml:") and "unknown source 'S01X'" in err
+
+
+# -- editions that incorporate others (BJ25-CARRY) -----------------------------------------------
+BJ25 = "lists/beijing/2025.yaml"
+CARRIED = (
+    "sectors: [automotive, pharmaceuticals, civil_aviation, retail_modern_services, "
+    "ai_training_data]"
+)
+
+
+def test_incorporation_gives_the_edition_the_same_sectors() -> None:
+    catalog = load_catalog()
+    old, new = catalog.lists["beijing-2024"], catalog.lists["beijing-2025"]
+    carried = {s.id: s for s in new.sectors}
+    for sector in old.sectors:  # the same objects, not copies
+        assert carried[sector.id] is sector
+    assert {"medical_devices", "banking"} <= set(carried)
+    assert catalog.origin(new, "pharmaceuticals") == "beijing-2024"
+    assert catalog.origin(new, "banking") == "beijing-2025"
+    inc = new.incorporation_of("pharmaceuticals")
+    assert inc is not None and inc.rule == "BJ25-CARRY" and inc.edition == "beijing-2024"
+
+
+def test_incorporating_an_unknown_edition_fails(rules: Path) -> None:
+    _edit(rules / BJ25, "edition: beijing-2024", "edition: beijing-2023")
+    [err] = _errors(rules)
+    assert err.startswith(f"{BJ25}:") and "incorporates[0].edition" in err
+    assert "unknown list 'beijing-2023'" in err
+
+
+def test_incorporating_an_unknown_sector_or_scenario_fails(rules: Path) -> None:
+    _edit(rules / BJ25, CARRIED, "sectors: [automotive, pharma, pharmaceuticals/trials]")
+    errs = _errors(rules)
+    assert any("sectors[1]" in e and "no sector 'pharma'" in e for e in errs), errs
+    assert any("sectors[2]" in e and "no scenario 'trials'" in e for e in errs), errs
+
+
+def test_a_sector_both_defined_and_incorporated_fails(rules: Path) -> None:
+    _edit(rules / BJ25, "  - id: medical_devices\n", "  - id: automotive\n")
+    [err] = _errors(rules)
+    assert f"{BJ25}:" in err and "incorporates[0].sectors[0]" in err
+    assert "sector 'automotive' is both defined here and incorporated" in err
+
+
+def test_editions_incorporating_each_other_fail(rules: Path) -> None:
+    _edit(
+        rules / "lists/beijing/2024.yaml",
+        "encoded: entries",
+        "incorporates:\n  - {rule: X-1, edition: beijing-2025, sectors: [banking],"
+        " text: {zh: x, en: x}, cite: {source: S08, confidence: H}}\nencoded: entries",
+    )
+    errs = _errors(rules)
+    assert any("incorporates itself through others" in e for e in errs), errs
+
+
+def test_a_single_scenario_can_be_incorporated(rules: Path) -> None:
+    _edit(rules / BJ25, CARRIED, "sectors: [pharmaceuticals/clinical_trial]")
+    catalog = load_catalog(rules)
+    pharma = next(s for s in catalog.lists["beijing-2025"].sectors if s.id == "pharmaceuticals")
+    assert [sc.id for sc in pharma.scenarios] == ["clinical_trial"]
+    assert {e.rule for e in pharma.entries} >= {"BJ24-PHARMA-PI-SCC-1", "BJ24-PHARMA-ID-1"}
+    assert "BJ24-PHARMA-PI-SA-2" not in {e.rule for e in pharma.entries}  # pharmacovigilance
+
+
+# -- the list's own facts -------------------------------------------------------------------------
+def test_a_sensitive_definition_naming_an_unknown_kind_fails(rules: Path) -> None:
+    _edit(rules / "lists/chongqing/2025.yaml", "license_plate: L", "number_plate: L")
+    [err] = _errors(rules)
+    assert "lists/chongqing/2025.yaml:" in err and "unknown data kind 'number_plate'" in err
+
+
+def test_a_zone_in_an_unknown_city_fails(rules: Path) -> None:
+    _edit(rules / "zones.yaml", "    city: tianjin\n", "    city: tianjinn\n")
+    [err] = _errors(rules)
+    assert err.startswith("zones.yaml:") and "unknown city 'tianjinn'" in err
+
+
+def test_ciio_excluded_needs_its_rule(rules: Path) -> None:
+    _edit(rules / BJ25, "  ciio: unknown\n", "  ciio: excluded\n")
+    [err] = _errors(rules)
+    assert f"{BJ25}:" in err and "needs the excludes_ciio rule" in err
+
+
+def test_list_wide_personal_bands_are_checked_too(rules: Path) -> None:
+    _edit(
+        rules / "lists/chongqing/2025.yaml",
+        "{counter: personal, at_least: 100000, below: 1000000}",
+        "{counter: personal, at_least: 100000, below: 900000}",
+    )
+    [err] = _errors(rules)
+    assert "lists/chongqing/2025.yaml:" in err and "gap between bands of 'personal'" in err

@@ -8,7 +8,7 @@ import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from kuajing.catalog.incorporation import origin as origin_of
 from kuajing.catalog.models import (
@@ -67,10 +67,9 @@ class ScopeRef:
         return f"/{self.scenario.id}" if self.scenario else "/*"  # "*": the sector as a whole
 
 
-@dataclass(frozen=True)
-class Site:
+class Site(NamedTuple):
     """Where a processor is registered, or carries out an export: a city and, optionally, a
-    free trade zone (ids of the catalogue)."""
+    free trade zone (ids of the catalogue). A tuple: it keys memo tables."""
 
     city: str | None = None
     zone: str | None = None
@@ -155,19 +154,29 @@ class Catalog:
     def lists_at(self, sites: tuple[Site, ...], day: dt.date) -> list[ZoneList]:
         """Lists in force on `day` whose area holds one of the sites (the processor's place of
         registration or of export); whether each applies is the list's own test."""
-        return [
-            zl
-            for zl in self.lists.values()
-            if zl.in_force.covers(day)
-            and any(self.in_area(zl.zones, zl.applicability.area, s) for s in sites)
-        ]
+        memo = self.cache("lists_at", limit=4096)
+        found: list[ZoneList] | None = memo.get((sites, day))
+        if found is None:
+            found = [
+                zl
+                for zl in self.lists.values()
+                if zl.in_force.covers(day)
+                and any(self.in_area(zl.zones, zl.applicability.area, s) for s in sites)
+            ]
+            memo[(sites, day)] = found
+        return found
 
     def adoptions_at(self, sites: tuple[Site, ...], day: dt.date) -> list[Adoption]:
-        return [
-            a
-            for a in self.adoptions
-            if a.in_force.covers(day) and any(self.in_area([a.zone], a.area, s) for s in sites)
-        ]
+        memo = self.cache("adoptions_at", limit=4096)
+        found: list[Adoption] | None = memo.get((sites, day))
+        if found is None:
+            found = [
+                a
+                for a in self.adoptions
+                if a.in_force.covers(day) and any(self.in_area([a.zone], a.area, s) for s in sites)
+            ]
+            memo[(sites, day)] = found
+        return found
 
     def scopes(self, name: str) -> list[ScopeRef]:
         return self._scopes.get(normalise(name), [])

@@ -65,12 +65,18 @@ def _transfer(tid: str, runs: list[tuple[Readings, Decision]], render: _Render) 
     if len({t.pathway for _, t in each}) == 1:
         note = _phrase("readings_tried", question, listed)
         reason = render.reason(Finding(facts[0].rule, facts=note))
-        determined = all(t.status == "determined" for _, t in each)
+        open_ = [
+            f"{_label(r).get(lang)}: {m}"
+            for r, t in each
+            if t.status != "determined"
+            for m in t.missing
+        ]
         return primary.model_copy(
             update={
                 "reasons": [*primary.reasons, reason],
                 "readings": readings,
-                "status": "determined" if determined else "needs_review",
+                "status": "needs_review" if open_ else "determined",
+                "missing": list(dict.fromkeys(open_)),
             }
         )
     why = _phrase("readings_differ", question, listed).get(lang)

@@ -102,9 +102,7 @@ def _list_data(t: Transfer, pl: Placement, out: Outcome) -> None:
     item. A field the list names under a personal-information entry of this scope is PI, and is
     not also matched against important-data items."""
     entries = pl.entries()
-    pi_fields = {
-        normalise(f) for e, _ in entries if e.category == "personal_information" for f in e.fields
-    }
+    pi_fields = _pi_fields(entries) if t.fields else frozenset()
     for entry, _ in entries:
         if entry.trigger == "scenario":
             out.add(Finding(entry, entry.pathway))
@@ -120,6 +118,26 @@ def _list_data(t: Transfer, pl: Placement, out: Outcome) -> None:
             if normalise(canonical(field)) not in pi_fields and field_matches(field, entry.fields):
                 why = fmt("field_match", field=field, rule=entry.rule, sub_class=entry.sub_class.zh)
                 out.add(Finding(entry, SA, missing=(why,)))
+
+
+_PI_FIELDS: dict[int, tuple[object, frozenset[str]]] = {}
+
+
+def _pi_fields(entries: list[tuple[Entry, list[str]]]) -> frozenset[str]:
+    """The fields personal-information entries name, memoised by the identity of the (memoised)
+    entries list, which the value keeps alive."""
+    hit = _PI_FIELDS.get(id(entries))
+    if hit is None:
+        if len(_PI_FIELDS) > 4096:
+            _PI_FIELDS.clear()
+        names = frozenset(
+            normalise(f)
+            for e, _ in entries
+            if e.category == "personal_information"
+            for f in e.fields
+        )
+        hit = _PI_FIELDS[id(entries)] = (entries, names)
+    return hit[1]
 
 
 def _concerns(entry: Entry, t: Transfer) -> bool:

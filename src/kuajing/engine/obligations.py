@@ -7,7 +7,7 @@ import datetime as dt
 
 from kuajing.catalog.base import Pathway
 from kuajing.catalog.catalog import Catalog, normalise
-from kuajing.catalog.models import Condition, Entry, Obligation
+from kuajing.catalog.models import Condition, Entry, Obligation, Sector
 from kuajing.engine.findings import Outcome
 from kuajing.engine.placement import Placement
 from kuajing.engine.request import Transfer
@@ -48,12 +48,25 @@ def obligations_for(
 def _sector_names(pl: Placement, declared: str | None) -> frozenset[str]:
     """The names a `sectors` condition may match: the processor's declared sector and the
     governing (or general) list sector's id, names and aliases, as people type them."""
-    names = [declared] if declared else []
     ref = pl.ref or pl.general_ref
-    if ref is not None:
-        s = ref.sector
-        names += [s.id, s.name.zh, s.name.en, *s.aliases]
-    return frozenset(normalise(n) for n in names)
+    return _names(ref.sector if ref else None, declared)
+
+
+_NAMES: dict[tuple[int, str | None], tuple[object, frozenset[str]]] = {}
+
+
+def _names(sector: Sector | None, declared: str | None) -> frozenset[str]:
+    """Memoised by the sector's identity; the value keeps the sector alive."""
+    key = (id(sector), declared)
+    hit = _NAMES.get(key)
+    if hit is None:
+        if len(_NAMES) > 4096:
+            _NAMES.clear()
+        names = [declared] if declared else []
+        if sector is not None:
+            names += [sector.id, sector.name.zh, sector.name.en, *sector.aliases]
+        hit = _NAMES[key] = (sector, frozenset(normalise(n) for n in names))
+    return hit[1]
 
 
 def _select(

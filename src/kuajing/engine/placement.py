@@ -151,12 +151,16 @@ def _compute_entries(
 def _list_pools(zl: ZoneList, catalog: Catalog) -> tuple[str, ...]:
     """List-wide entries count every scope of the list: its own (`zl.id/…`) and the sectors it
     incorporates, which keep counting under the edition that wrote them."""
-    pools = [zl.id]
-    for sector in zl.sectors:
-        origin = catalog.origin(zl, sector.id)
-        if origin != zl.id:
-            pools.append(f"{origin}/{sector.id}")
-    return tuple(pools)
+    memo: dict[str, tuple[str, ...]] = catalog.cache("list_pools")
+    found = memo.get(zl.id)
+    if found is None:
+        pools = [zl.id]
+        for sector in zl.sectors:
+            origin = catalog.origin(zl, sector.id)
+            if origin != zl.id:
+                pools.append(f"{origin}/{sector.id}")
+        found = memo[zl.id] = tuple(pools)
+    return found
 
 
 @dataclass(frozen=True)

@@ -38,12 +38,14 @@ class Resolved:
 def resolve(request: Request, catalog: Catalog) -> Resolved:
     p = request.processor
     if p.zone is not None:
-        registered = _site(catalog, Place(zone=p.zone), ("processor", "zone"))
+        registered = _site(catalog, None, p.zone, ("processor", "zone"))
     else:
-        registered = _site(catalog, p.registered or Place(), ("processor", "registered"))
+        where = p.registered or _NOWHERE
+        registered = _site(catalog, where.city, where.zone, ("processor", "registered"))
     exports = registered
     if p.exports_from is not None:
-        exports = _site(catalog, p.exports_from, ("processor", "exports_from"))
+        where, field = p.exports_from, ("processor", "exports_from")
+        exports = _site(catalog, where.city, where.zone, field)
     scopes: dict[str, list[ScopeRef]] = {}
     for i, t in enumerate(request.transfers):
         if t.scenario is not None:
@@ -56,23 +58,28 @@ def resolve(request: Request, catalog: Catalog) -> Resolved:
     return Resolved(registered, exports, scopes=scopes, prior_scopes=prior)
 
 
-def _site(catalog: Catalog, place: Place, field: tuple[str | int, ...]) -> Site:
+_NOWHERE = Place()
+
+
+def _site(
+    catalog: Catalog, city_name: str | None, zone_name: str | None, field: tuple[str | int, ...]
+) -> Site:
     """Catalogue ids for a place; a zone implies its city, and a city that contradicts the
     zone is an error."""
     zone = city = None
-    if place.zone is not None:
-        zone = catalog.zone_id(place.zone)
+    if zone_name is not None:
+        zone = catalog.zone_id(zone_name)
         if zone is None:
             where = field if field[-1] == "zone" else (*field, "zone")
-            _unknown(where, place.zone, _zone_display(catalog))
-    if place.city is not None:
-        city = catalog.city_id(place.city)
+            _unknown(where, zone_name, _zone_display(catalog))
+    if city_name is not None:
+        city = catalog.city_id(city_name)
         if city is None:
-            _unknown((*field, "city"), place.city, _city_display(catalog))
+            _unknown((*field, "city"), city_name, _city_display(catalog))
     zone_city = catalog.zones[zone].city if zone else None
     if city is not None and zone_city is not None and city != zone_city:
         name = catalog.cities[zone_city].name
-        message = f"zone {place.zone!r} lies in {name.en} ({name.zh}), not in {place.city!r}"
+        message = f"zone {zone_name!r} lies in {name.en} ({name.zh}), not in {city_name!r}"
         raise RequestError(message, path=format_path((*field, "city")), loc=(*field, "city"))
     return Site(city=city or zone_city, zone=zone)
 
