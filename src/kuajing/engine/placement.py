@@ -10,6 +10,7 @@ Anything else is national. Facts the sources leave open are read through `Readin
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from kuajing.catalog.base import Text
@@ -26,7 +27,7 @@ from kuajing.catalog.models import (
     ZoneList,
 )
 from kuajing.engine.findings import Finding
-from kuajing.engine.readings import Readings, adoption_fact, ciio_fact, test_fact
+from kuajing.engine.readings import Readings, fact
 from kuajing.engine.request import Processor, Transfer
 from kuajing.i18n import PHRASES, fmt
 
@@ -233,18 +234,32 @@ def _test_holds(test: str, area: str, zones: list[str], where: Where) -> bool | 
 
 def _applies(zl: ZoneList, where: Where, notes: list[Finding]) -> bool:
     a = zl.applicability
-    scope_rule = a.registered_in_zone
-    holds = _test_holds(a.test, a.area, zl.zones, where)
-    if holds is None:
-        fact = test_fact(zl.id, scope_rule)
-        reading = where.readings.pick(fact)
-        holds = where.catalog.in_area(
-            zl.zones, a.area, where.registered if reading == "registration" else where.exports
-        )
-        notes.append(Finding(scope_rule, facts=_reading_note(zl.id, fact.label(reading), holds)))
-    elif a.test == "unknown" and holds:
-        notes.append(Finding(scope_rule, facts=fmt("readings_agree", list=zl.id)))
+    holds = _meets(a.test, a.area, zl.zones, zl.id, a.registered_in_zone, where, notes)
     return holds and _admits(zl, where, notes)
+
+
+def _meets(
+    test: str,
+    area: str,
+    zones: list[str],
+    subject: str,
+    rule: Rule,
+    where: Where,
+    notes: list[Finding],
+) -> bool:
+    """Whether the processor meets a scope test, reading an unknown test both ways where the
+    two readings disagree for it (and noting that they agree where they do)."""
+    holds = _test_holds(test, area, zones, where)
+    if holds is None:
+
+        def by(reading: str) -> bool:
+            site = where.registered if reading == "registration" else where.exports
+            return where.catalog.in_area(zones, area, site)
+
+        return _read(where, notes, "test", subject, rule, by)
+    if test == "unknown" and holds:
+        notes.append(Finding(rule, facts=fmt("readings_agree", list=subject)))
+    return holds
 
 
 def _may_apply(zl: ZoneList, where: Where) -> bool:
@@ -261,18 +276,28 @@ def _admits(zl: ZoneList, where: Where, notes: list[Finding]) -> bool:
         notes.append(Finding(a.excludes_ciio, facts=fmt("scope_ciio", list=zl.id)))
         return False
     if a.ciio_rule == "unknown":
-        fact = ciio_fact(zl.id, a.registered_in_zone)
-        reading = where.readings.pick(fact)
-        admitted = reading == "admitted"
-        facts = _reading_note(zl.id, fact.label(reading), admitted)
-        notes.append(Finding(a.registered_in_zone, facts=facts))
-        return admitted
+        rule = a.registered_in_zone
+        return _read(where, notes, "ciio", zl.id, rule, lambda reading: reading == "admitted")
     return True
 
 
-def _reading_note(what: str, label: Text, holds: bool) -> Text:
-    key = "reading_applies" if holds else "reading_not"
-    return fmt(key, what=what, reading_zh=label.zh, reading_en=label.en)
+def _read(
+    where: Where,
+    notes: list[Finding],
+    kind: str,
+    subject: str,
+    rule: Rule,
+    holds: Callable[[str], bool],
+) -> bool:
+    """The answer under this run's reading of an open fact, noted with the reading taken."""
+    open_fact = fact(kind, subject, rule)
+    reading = where.readings.pick(open_fact)
+    found = holds(reading)
+    label = open_fact.label(reading)
+    key = "reading_applies" if found else "reading_not"
+    facts = fmt(key, what=subject, reading_zh=label.zh, reading_en=label.en)
+    notes.append(Finding(rule, facts=facts))
+    return found
 
 
 # -- which scope of a list ---------------------------------------------------------------------
@@ -372,20 +397,8 @@ def _adoptable(adoption: Adoption, ref: ScopeRef, own_sectors: set[str], day: dt
 
 
 def _adoption_holds(adoption: Adoption, where: Where, notes: list[Finding]) -> bool:
-    holds = _test_holds(adoption.test, adoption.area, [adoption.zone], where)
-    if holds is None:
-        fact = test_fact(adoption.rule, adoption)
-        reading = where.readings.pick(fact)
-        site = where.registered if reading == "registration" else where.exports
-        holds = where.catalog.in_area([adoption.zone], adoption.area, site)
-        notes.append(
-            Finding(adoption, facts=_reading_note(adoption.rule, fact.label(reading), holds))
-        )
+    subject = adoption.rule
+    holds = _meets(adoption.test, adoption.area, [adoption.zone], subject, adoption, where, notes)
     if holds and adoption.conditions == "unknown":
-        fact = adoption_fact(adoption.rule, adoption)
-        reading = where.readings.pick(fact)
-        holds = reading == "adopted"
-        notes.append(
-            Finding(adoption, facts=_reading_note(adoption.rule, fact.label(reading), holds))
-        )
+        return _read(where, notes, "conditions", subject, adoption, lambda r: r == "adopted")
     return holds

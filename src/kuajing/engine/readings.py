@@ -73,46 +73,38 @@ def explore(run: Callable[[Readings], T]) -> list[tuple[Readings, T]]:
 
 
 # -- the facts -----------------------------------------------------------------------------------
-def test_fact(list_id: str, rule: Rule) -> Unknown:
-    return Unknown(
-        key=f"{list_id}:test",
-        rule=rule,
-        question=Text(
-            zh=f"{list_id} 按注册地还是按数据出境活动地适用",
-            en=f"whether {list_id} applies by place of registration or of activity",
-        ),
-        readings=(
-            ("registration", Text(zh="按注册地", en="by registration")),
-            ("activity", Text(zh="按出境活动地", en="by activity")),
-        ),
-    )
+_QUESTIONS = {
+    "test": Text(
+        zh="{subject} 按注册地还是按数据出境活动地适用",
+        en="whether {subject} applies by place of registration or of activity",
+    ),
+    "ciio": Text(
+        zh="{subject} 是否适用于关键信息基础设施运营者",
+        en="whether {subject} admits critical information infrastructure operators",
+    ),
+    "conditions": Text(
+        zh="跨区参照适用机制（{subject}）的条件是否满足",
+        en="whether the conditions of the cross-zone adoption ({subject}) are met",
+    ),
+}
+_READINGS = {
+    "test": (
+        ("registration", Text(zh="按注册地", en="by registration")),
+        ("activity", Text(zh="按出境活动地", en="by activity")),
+    ),
+    "ciio": (
+        ("excluded", Text(zh="不适用于关键信息基础设施运营者", en="CIIOs excluded")),
+        ("admitted", Text(zh="适用于关键信息基础设施运营者", en="CIIOs admitted")),
+    ),
+    "conditions": (
+        ("adopted", Text(zh="可参照适用", en="adoption available")),
+        ("not_adopted", Text(zh="不可参照适用", en="no adoption")),
+    ),
+}
 
 
-def ciio_fact(list_id: str, rule: Rule) -> Unknown:
-    return Unknown(
-        key=f"{list_id}:ciio",
-        rule=rule,
-        question=Text(
-            zh=f"{list_id} 是否适用于关键信息基础设施运营者",
-            en=f"whether {list_id} admits critical information infrastructure operators",
-        ),
-        readings=(
-            ("excluded", Text(zh="不适用于关键信息基础设施运营者", en="CIIOs excluded")),
-            ("admitted", Text(zh="适用于关键信息基础设施运营者", en="CIIOs admitted")),
-        ),
-    )
-
-
-def adoption_fact(rule_id: str, rule: Rule) -> Unknown:
-    return Unknown(
-        key=f"{rule_id}:conditions",
-        rule=rule,
-        question=Text(
-            zh=f"跨区参照适用机制（{rule.rule}）的条件是否满足",
-            en=f"whether the conditions of the cross-zone adoption ({rule.rule}) are met",
-        ),
-        readings=(
-            ("adopted", Text(zh="可参照适用", en="adoption available")),
-            ("not_adopted", Text(zh="不可参照适用", en="no adoption")),
-        ),
-    )
+def fact(kind: str, subject: str, rule: Rule) -> Unknown:
+    """The open fact `kind` ("test", "ciio", "conditions") of a list or an adoption rule."""
+    q = _QUESTIONS[kind]
+    question = Text(zh=q.zh.format(subject=subject), en=q.en.format(subject=subject))
+    return Unknown(f"{subject}:{kind}", rule, question, _READINGS[kind])

@@ -4,9 +4,11 @@ nearest names the catalogue knows."""
 from __future__ import annotations
 
 import difflib
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from kuajing.catalog.catalog import Catalog, ScopeRef, Site, normalise
+from kuajing.catalog.models import City, Zone
 from kuajing.engine.request import Place, Request
 from kuajing.errors import RequestError
 from kuajing.yamlio import format_path
@@ -112,17 +114,18 @@ def _unknown(field: tuple[str | int, ...], name: str, display: dict[str, str]) -
 
 
 def _zone_display(catalog: Catalog) -> dict[str, str]:
-    out: dict[str, str] = {}
-    for zone in catalog.zones.values():
-        for n in (zone.id, zone.name.zh, zone.name.en, *zone.aliases):
-            out.setdefault(normalise(n), n)
-    return out
+    return _display(catalog.zones.values())
 
 
 def _city_display(catalog: Catalog) -> dict[str, str]:
+    return _display(catalog.cities.values())
+
+
+def _display(items: Iterable[Zone | City]) -> dict[str, str]:
+    """Every name of the items, as people type them, to the name as written."""
     out: dict[str, str] = {}
-    for city in catalog.cities.values():
-        for n in (city.id, city.name.zh, city.name.en, *city.aliases):
+    for item in items:
+        for n in (item.id, item.name.zh, item.name.en, *item.aliases):
             out.setdefault(normalise(n), n)
     return out
 
