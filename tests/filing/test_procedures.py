@@ -13,10 +13,14 @@ import pytest
 from kuajing.catalog import default_catalog, load_catalog
 from kuajing.catalog.loader import RULES_DIR
 from kuajing.catalog.procedures import Procedure
+from kuajing.engine import Request, assess
 from kuajing.errors import CatalogInvalid, InvalidTransition
 from kuajing.filing.deadlines import statuses
 from kuajing.filing.machine import advance
 from kuajing.filing.models import DeadlineStatus, Event
+from kuajing.filing.required import required
+from kuajing.services.documents import _zone
+from kuajing.services.filings import Source
 from kuajing.workdays import add_working_days, default_calendar, working_days_between
 
 D = dt.date
@@ -161,3 +165,22 @@ def test_a_change_text_naming_a_value_the_change_does_not_give_is_refused(tmp_pa
     path.write_text(text.replace("的{what}已变化", "的{whom}已变化", 1), encoding="utf-8")
     with pytest.raises(CatalogInvalid, match=r"\{whom\} is not given for facts_changed"):
         load_catalog(rules)
+
+
+def test_a_company_registered_in_the_city_follows_its_citys_zone_procedures() -> None:
+    """Beijing's 2025 edition covers the whole city: a company registered in Beijing outside the
+    FTZ, governed by it, needs the 2025 edition's list-use procedure as an FTZ company does."""
+    catalog = default_catalog()
+    request = Request.model_validate(
+        {
+            "date": "2026-08-01",
+            "processor": {"name": "P", "registered": {"city": "北京"}},
+            "transfers": [{"id": "t1", "scenario": "临床试验", "sensitive": 30000}],
+        }
+    )
+    source = Source(assess(request, catalog), request, None)
+    zone = _zone(source, None, catalog)
+    assert zone == "beijing"
+    needed = {r.procedure.id for r in required(source.decision, zone, catalog)}
+    assert "beijing-2025-list-use" in needed
+    assert "beijing-list-use" not in needed  # the 2024 edition's procedure ended on 2026-05-10

@@ -97,7 +97,7 @@ def document_input(
     return DocumentInput(
         organisation=company,
         processor=name,
-        zone=processor.zone if processor else organisation.zone if organisation else None,
+        zone=processor.home_zone if processor else organisation.zone if organisation else None,
         sector=processor.sector if processor else organisation.sector if organisation else None,
         ciio=processor.ciio if processor else organisation.ciio if organisation else None,
         decision_id=source.decision_id,
@@ -157,7 +157,9 @@ def write_all(
     """Every planned document in every language and format, by file name, built in memory so
     that a failure leaves nothing half-written."""
     out = {}
-    for planned in plan(source, _zone(source, organisation), catalog, filings, route, kinds):
+    for planned in plan(
+        source, _zone(source, organisation, catalog), catalog, filings, route, kinds
+    ):
         inp = document_input(source, organisation, planned, catalog, now)
         for lang in langs:
             for fmt in formats:
@@ -173,7 +175,7 @@ def listed(
     route: Route = "standard_contract",
 ) -> list[str]:
     """The file names `write_all` would write, in every language and format, without writing."""
-    zone = _zone(source, organisation)
+    zone = _zone(source, organisation, catalog)
     return [
         p.name(lang, fmt)
         for p in plan(source, zone, catalog, filings, route)
@@ -192,7 +194,7 @@ def one(
     route: Route = "standard_contract",
 ) -> bytes:
     """The document called `name` (as `listed` names it); NotFound for any other name."""
-    for planned in plan(source, _zone(source, organisation), catalog, filings, route):
+    for planned in plan(source, _zone(source, organisation, catalog), catalog, filings, route):
         for lang in LANGS:
             for fmt in FORMATS:
                 if planned.name(lang, fmt) == name:
@@ -201,8 +203,16 @@ def one(
     raise NotFound(f"no document {name!r} for this decision")
 
 
-def _zone(source: Source, organisation: Organisation | None) -> str | None:
+def _zone(source: Source, organisation: Organisation | None, catalog: Catalog) -> str | None:
+    """The zone whose procedures the company follows: its organisation's, else the zone the
+    request says it is registered in, else a zone of the city it is registered in (city-wide
+    lists have their procedures under that city's zone)."""
     zone = organisation.zone if organisation else None
-    if zone is None and source.request is not None:
-        zone = source.request.processor.zone
-    return zone
+    if zone is not None or source.request is None:
+        return zone
+    processor = source.request.processor
+    name = processor.home_zone
+    if name is not None:
+        return catalog.zone_id(name) or name
+    city = catalog.city_id(processor.registered.city or "") if processor.registered else None
+    return next((z.id for z in catalog.zones.values() if city and z.city == city), None)
