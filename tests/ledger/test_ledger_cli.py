@@ -139,6 +139,33 @@ def test_scenarios_are_checked_against_the_catalogue_and_counted(cli: CLI, tmp_p
     }
 
 
+def test_a_scenario_counts_on_across_a_change_of_edition(cli: CLI, tmp_path: Path) -> None:
+    """A batch recorded in February under Beijing's 2024 edition counts, in August, toward the
+    same scenario of the 2025 edition, which incorporates it (BJ25-CARRY)."""
+    cli.record(
+        write_csv(tmp_path / "feb.csv", people(0, 40)), "--sensitive", "--scenario", "临床试验",
+        date="2026-02-01",
+    )  # fmt: skip
+    request = tmp_path / "august.yaml"
+    request.write_text(
+        "date: '2026-08-01'\nprocessor: {name: Acme, zone: beijing}\n"
+        "transfers:\n  - {id: trial, scenario: 临床试验, sensitive: 9970}\n",
+        encoding="utf-8",
+    )
+    alone = json.loads(cli("assess", str(request), "--format", "json").stdout)
+    assert alone["pathway"] == "exempt"  # 9,970 < 10,000: off the list
+    run = cli("assess", str(request), "--ledger", "Acme", "--format", "json")
+    decision = json.loads(run.stdout)
+    [trial] = decision["transfers"]
+    assert trial["regime"] == "beijing-2025"
+    assert trial["incorporated_from"] == "beijing-2024/pharmaceuticals/clinical_trial"
+    assert trial["pathway"] == "standard_contract_or_certification"  # 40 + 9,970 ≥ 10,000
+    assert decision["counts"]["scenarios"]["beijing-2024/pharmaceuticals/clinical_trial"] == {
+        "personal": 40,
+        "sensitive": 10010,
+    }
+
+
 def test_assess_takes_prior_from_the_ledger(cli: CLI, tmp_path: Path) -> None:
     cli.record(write_csv(tmp_path / "a.csv", people(0, 50)), "--sensitive", date="2026-02-01")
     request = tmp_path / "request.yaml"

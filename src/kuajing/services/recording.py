@@ -42,7 +42,10 @@ def record_file(
         )
     if catalog.regime_on(date) is None:
         raise RequestError(f"no national regime in the catalogue on {date}", path="date")
-    scopes = [r.key for r in scopes_named(catalog, scenario, ("scenario",))] if scenario else []
+    # Counting scopes: an edition's scope that incorporates an earlier one counts in the earlier
+    # one's pool, so a batch is recorded once per pool whichever edition names it.
+    refs = scopes_named(catalog, scenario, ("scenario",)) if scenario else []
+    scopes = list(dict.fromkeys(r.pool for r in refs))
     decided = None
     if not _given(key) or sensitive is None:
         decided, sensitive = _scan(catalog, path, key, sensitive, date)
