@@ -3,6 +3,7 @@ with stable codes, and tenants that cannot see each other's objects."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 import tempfile
@@ -19,6 +20,7 @@ from kuajing.catalog import default_catalog
 from kuajing.errors import TooLarge
 from kuajing.ledger import schema as ledger_schema
 from kuajing.services import uploads
+from kuajing.services.in_force import in_force
 from tests.tenants import api_token
 
 SAMPLE = Path(__file__).resolve().parents[2] / "examples" / "trial-batch.csv"
@@ -128,6 +130,27 @@ def test_the_catalogue(client: TestClient, db_url: str) -> None:
     assert empty.status_code == 422 and empty.json()["error"]["field"] == "query.q"
     coverage = client.get("/v1/catalog/coverage", headers=_auth(token)).json()
     assert {row["id"] for row in coverage} == {row["id"] for row in lists}
+
+
+def test_the_lists_in_force(client: TestClient, db_url: str) -> None:
+    token = _token(db_url, "pharma", "v@pharma.example", "viewer")
+    assert client.get("/v1/catalog/in-force").status_code == 401
+    answer = client.get("/v1/catalog/in-force", headers=_auth(token), params={"lang": "en"})
+    assert answer.status_code == 200, answer.text
+    body, today = answer.json(), dt.date.today()
+    expected = in_force(default_catalog(), today, "en")
+    assert body["date"] == today.isoformat()
+    assert (body["published"], body["decide"], body["in_part"]) == (
+        expected.published,
+        expected.decide,
+        expected.in_part,
+    )
+    assert body["published"] > body["decide"] > 0
+    assert [x["id"] for x in body["lists"]] == [x.id for x in expected.lists]
+    assert body["lists"][0]["title"] == expected.lists[0].title
+    chinese = client.get("/v1/catalog/in-force", headers=_auth(token), params={"lang": "zh"})
+    zh = in_force(default_catalog(), today, "zh")
+    assert chinese.json()["lists"][0]["title"] == zh.lists[0].title != expected.lists[0].title
 
 
 def test_scan_an_upload(client: TestClient, db_url: str, tmp_path: Path) -> None:

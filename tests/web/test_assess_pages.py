@@ -1,13 +1,19 @@
 """The guided assessment form and the decision pages, through the test client: the decision
 matches the API's for the same request, bad input names the field, every decision is logged
-and can be exported, printed, compared and assessed again; other organisations see nothing."""
+and can be exported, printed, compared and assessed again; other organisations see nothing. A
+transfer names the earlier edition its list incorporates, shows each reading's pathway where a
+fact no source states was tried both ways, and the earlier edition's answer as guidance apart
+from the decision."""
 
 from __future__ import annotations
 
+import json
 import re
 
 from fastapi.testclient import TestClient
+from markupsafe import escape
 
+from kuajing.accounts.store import Accounts
 from kuajing.catalog import default_catalog
 from kuajing.engine import Request, assess
 from tests.web.support import add_user, form_csrf, sign_in
@@ -39,11 +45,12 @@ def test_the_form_offers_the_zones_scenarios(client: TestClient, web_db: str) ->
     # The scenarios are those of the lists in force on the export date: the 2024 edition's …
     march = client.post("/assess", data={**FORM, "action": "refresh", "csrf": csrf}).text
     assert 'value="临床试验"' in march and 'value="药物警戒"' in march
-    # … and in November the 2025 edition's sectors, whose scenarios are not encoded.
+    # … and in November the 2025 edition's: the scenarios it incorporates from 2024, and its
+    # new sectors, whose scenarios are not encoded, as whole sectors.
     november = {**FORM, "date": "2026-11-21", "action": "refresh", "csrf": csrf}
     later = client.post("/assess", data=november).text
-    assert 'value="临床试验"' not in later
-    assert re.search(r'value="医药行业"[^>]*>Pharmaceuticals \(the whole sector', later)
+    assert 'value="临床试验"' in later
+    assert re.search(r'value="医疗器械"[^>]*>Medical devices \(the whole sector', later)
     # No zone: no list scenarios, and the form says national rules apply.
     redrawn = client.post(
         "/assess", data={**FORM, "processor.zone": "", "action": "refresh", "csrf": csrf}
@@ -188,3 +195,163 @@ def test_the_dashboard_shows_obligations_in_the_readers_language(
     obligations = client.get("/dashboard").text.split('data-testid="obligations"')[1]
     assert "SCC-7-1" in obligations and "standard contract" in obligations
     assert not re.search(r"[\u4e00-\u9fff]{6,}", obligations.split("<small>")[0])
+
+
+# -- what the engine adds to a transfer: incorporation, readings, guidance -------------------------
+AUGUST = {
+    **FORM,
+    "date": "2026-08-01",  # beijing-2025 and shanghai-2025 in force
+    "transfers.0.personal": "",
+}
+
+
+def _transfer_card(page: str) -> str:
+    """The first transfer's section of a decision page."""
+    return page.split('data-testid="transfer-decision"', 1)[1].split("</section>", 1)[0]
+
+
+def _part(html: str, testid: str, tag: str) -> str:
+    """The element `<tag … data-testid="testid">…</tag>` (not nested in its own kind)."""
+    found = re.search(rf'<{tag}[^>]*data-testid="{testid}".*?</{tag}>', html, re.S)
+    assert found, testid
+    return found.group(0)
+
+
+def test_a_decision_names_both_editions_where_one_incorporates_the_other(
+    client: TestClient, web_db: str
+) -> None:
+    add_user(web_db, "pharma", "m@pharma.example", "member")
+    add_user(web_db, "pharma", "zh@pharma.example", "member", lang="zh")
+    sign_in(client, "m@pharma.example")
+    trial = {**AUGUST, "transfers.0.sensitive": "30000"}
+    decision_id = _assess(client, **trial)
+    card = _transfer_card(client.get(f"/decisions/{decision_id}").text)
+    incorporated = _part(card, "incorporated", "p")
+    assert (
+        "Governed by beijing-2025, incorporating beijing-2024/pharmaceuticals/clinical_trial"
+        in incorporated
+    )
+    printable = client.get(f"/decisions/{decision_id}", params={"print": 1}).text
+    assert "incorporating beijing-2024/pharmaceuticals/clinical_trial" in printable
+    client.cookies.clear()
+    sign_in(client, "zh@pharma.example")
+    chinese = _transfer_card(client.get(f"/decisions/{decision_id}").text)
+    assert "适用 beijing-2025，纳入 beijing-2024/pharmaceuticals/clinical_trial" in chinese
+    # Under the 2024 edition itself nothing is incorporated, and the page says nothing of it.
+    march = _assess(client, **{**trial, "date": "2026-03-01"})
+    assert 'data-testid="incorporated"' not in client.get(f"/decisions/{march}").text
+
+
+def _readings(card: str) -> list[list[str]]:
+    """[reading, pathway, status] of each row of the readings table."""
+    rows = re.findall(r'<tr data-testid="reading">(.*?)</tr>', _part(card, "readings", "div"))
+    return [re.findall(r"<td[^>]*>(.*?)</td>", row)[:3] for row in rows]
+
+
+def test_a_decision_shows_each_readings_pathway_where_they_differ(
+    client: TestClient, web_db: str
+) -> None:
+    add_user(web_db, "pharma", "m@pharma.example", "member")
+    add_user(web_db, "pharma", "zh@pharma.example", "member", lang="zh")
+    sign_in(client, "m@pharma.example")
+    # Registered in Beijing, exporting from Shanghai: whether beijing-2025 applies by place of
+    # registration or of activity is stated nowhere, and the two readings disagree.
+    split = {
+        **AUGUST,
+        "processor.zone": "",
+        "processor.registered.city": "beijing",
+        "processor.exports_from.city": "shanghai",
+        "transfers.0.sensitive": "9999",
+    }
+    decision_id = _assess(client, **split)
+    card = _transfer_card(client.get(f"/decisions/{decision_id}").text)
+    assert 'class="status-needs_review">needs review<' in card
+    assert _readings(card) == [
+        ["beijing-2025 by registration", "exempt", "determined"],
+        ["beijing-2025 by activity", "standard contract filing or certification", "determined"],
+    ]
+    assert "The readings give different pathways" in _part(card, "readings", "div")
+    client.cookies.clear()
+    sign_in(client, "zh@pharma.example")
+    chinese = _transfer_card(client.get(f"/decisions/{decision_id}").text)
+    assert _readings(chinese) == [
+        ["beijing-2025按注册地", "免予申报（可自由出境）", "已确定"],
+        ["beijing-2025按出境活动地", "个人信息出境标准合同备案或个人信息保护认证", "已确定"],
+    ]
+    # Where the processor is registered and exports in Beijing, there is one reading only.
+    whole = _assess(client, **{**AUGUST, "transfers.0.sensitive": "9999"})
+    assert 'data-testid="readings"' not in client.get(f"/decisions/{whole}").text
+
+
+def test_guidance_from_the_earlier_edition_is_shown_apart_from_the_decision(
+    client: TestClient, web_db: str
+) -> None:
+    add_user(web_db, "reinsurer", "m@reinsurer.example", "member", zone="shanghai")
+    sign_in(client, "m@reinsurer.example")
+    reinsurance = {
+        **AUGUST,
+        "processor.name": "Example Reinsurance (Shanghai) Co., Ltd.",
+        "processor.zone": "shanghai",
+        "transfers.0.scenario": "人身险再保险",
+        "transfers.0.personal": "2000000",
+    }
+    decision_id = _assess(client, **reinsurance)
+    page = client.get(f"/decisions/{decision_id}").text
+    expected = assess(
+        Request.model_validate(
+            {
+                "date": "2026-08-01",
+                "processor": {"name": reinsurance["processor.name"], "zone": "shanghai"},
+                "transfers": [{"id": "t1", "scenario": "人身险再保险", "personal": 2_000_000}],
+            }
+        ),
+        default_catalog(),
+        lang="en",
+    )
+    guidance = expected.transfers[0].guidance
+    assert guidance is not None and guidance.edition == "shanghai-2024"
+    # The decision stays the engine's: the 2025 edition's rows are unknown, so it needs review.
+    verdict = _part(page, "verdict", "section")
+    assert "security assessment" in verdict and "standard contract" not in verdict
+    box = _part(_transfer_card(page), "guidance", "aside")
+    assert "Guidance, not the decision: what the earlier edition shanghai-2024 said" in box
+    assert str(escape(guidance.title)) in box
+    assert f'data-testid="guidance-until">{guidance.in_force_until}<' in box
+    assert "standard contract filing or certification" in _part(box, "guidance-pathway", "dd")
+    assert guidance.reasons and all(r.rule in box for r in guidance.reasons)
+    assert all(str(escape(r.facts)) in box for r in guidance.reasons if r.facts)
+    printable = client.get(f"/decisions/{decision_id}", params={"print": 1}).text
+    assert 'data-testid="guidance"' in printable
+    # A decision the edition in force decides has no guidance.
+    decided = _assess(client, **{**reinsurance, "date": "2026-03-01"})
+    assert 'data-testid="guidance"' not in client.get(f"/decisions/{decided}").text
+
+
+def test_a_decision_logged_before_these_fields_is_still_shown(
+    client: TestClient, web_db: str
+) -> None:
+    """A decision logged under other rules is shown as logged, and one logged before the engine
+    gave incorporated_from, readings and guidance has none of them."""
+    add_user(web_db, "pharma", "m@pharma.example", "member")
+    sign_in(client, "m@pharma.example")
+    request = Request.model_validate(
+        {
+            "date": "2026-03-01",
+            "processor": {"name": FORM["processor.name"], "zone": "beijing"},
+            "transfers": [{"id": "t1", "scenario": "临床试验", "personal": 12000}],
+        }
+    )
+    decision = assess(request, default_catalog(), lang="en").model_dump(mode="json")
+    for transfer in decision["transfers"]:
+        for key in ("incorporated_from", "readings", "guidance"):
+            del transfer[key]
+    with Accounts.open(web_db) as store:
+        who = store.principal_by_email("m@pharma.example")
+        record = store.log_decision(
+            who, request.model_dump_json(), json.dumps(decision), "old", "0" * 64
+        )
+    for params in ({}, {"print": 1}):
+        page = client.get(f"/decisions/{record.id}", params=params)
+        assert page.status_code == 200, page.text
+        assert "standard contract filing or certification" in page.text
+        assert 'data-testid="readings"' not in page.text

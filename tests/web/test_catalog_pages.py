@@ -13,11 +13,12 @@ from fastapi.testclient import TestClient
 from markupsafe import escape
 
 from kuajing.catalog import Catalog, default_catalog
-from kuajing.catalog.base import Confidence, Threshold
+from kuajing.catalog.base import Confidence, Lang, Threshold
 from kuajing.catalog.models import Category, Entry, Exemption, Knowledge, Prohibition, ZoneList
 from kuajing.i18n import bound
 from kuajing.services import catalog_pages as pages
 from kuajing.services.catalog import show
+from kuajing.services.in_force import in_force, measured
 from kuajing.web.i18n import phrases
 from tests.web.support import add_user, sign_in
 
@@ -293,12 +294,49 @@ def test_coverage_page(reader: TestClient, catalog: Catalog) -> None:
     assert 'data-testid="grades"' in section and "79%" in section  # 22 of 28 entries are M
 
 
+# -- the lists in force ----------------------------------------------------------------------------
+def _opening(html: str) -> str:
+    """The text of the first paragraph of the page's main part, which must follow its heading."""
+    main = html[html.index("<main>") : html.index("</main>")]
+    first = re.search(r"<p[ >].*?</p>", main, re.S)
+    assert first and main.index("</h1>") < first.start()
+    assert 'data-testid="in-force"' in first.group(0)
+    return re.sub(r"<[^>]+>", "", first.group(0))
+
+
+@pytest.mark.parametrize("path", ["/catalog", "/catalog/coverage"])
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_catalogue_pages_open_with_the_lists_in_force(
+    client: TestClient, web_db: str, catalog: Catalog, path: str, lang: Lang
+) -> None:
+    add_user(web_db, "pharma", VIEWER, "viewer", lang=lang)
+    sign_in(client, VIEWER)
+    expected = in_force(catalog, dt.date.today(), lang).line(lang)
+    assert expected.startswith("现行清单：" if lang == "zh" else "Lists in force: ")
+    assert _opening(client.get(path).text) == shown(expected)
+
+
+def test_the_lists_in_force_are_measured_once_a_day_and_language(catalog: Catalog) -> None:
+    day = dt.date(2026, 8, 1)
+    first = measured(catalog, day, "en")
+    assert first == in_force(catalog, day, "en") and first.published > first.decide > 0
+    assert measured(catalog, day, "en") is first  # kept with the catalogue
+    chinese = measured(catalog, day, "zh")
+    assert chinese is not first and chinese.lists[0].title != first.lists[0].title
+    march = measured(catalog, dt.date(2026, 3, 1), "en")
+    assert march.date == dt.date(2026, 3, 1) and "beijing-2024" in {x.id for x in march.lists}
+    assert "beijing-2024" not in {x.id for x in first.lists}
+    assert pages.in_force_line(catalog, "zh", day) == chinese.line("zh")
+
+
 # -- /catalog/search -------------------------------------------------------------------------------
 def test_search_finds_clinical_trials(reader: TestClient) -> None:
     html = reader.get("/catalog/search", params={"q": "临床试验"}).text
     assert 'href="/catalog/items/beijing-2024/pharmaceuticals/clinical_trial"' in html
     assert 'href="/catalog/items/lingang-2024-general/biomedicine/clinical_trials_research"' in html
-    assert html.count('data-testid="hit-group"') == 2
+    # the 2025 edition incorporates the 2024 scenario: found under both editions
+    assert 'href="/catalog/items/beijing-2025/pharmaceuticals/clinical_trial"' in html
+    assert html.count('data-testid="hit-group"') == 3
     assert 'value="临床试验"' in html
 
 

@@ -1,7 +1,8 @@
 """The catalogue shaped for the web pages: zones with their lists, one list by sectors and
 scenarios, any item with its surroundings (for breadcrumbs and links), the places that cite a
 source, the national rules, and search hits grouped by list. The lists' summaries, coverage and
-hits come from `services.catalog`, as for the CLI and the API."""
+hits come from `services.catalog`, as for the CLI and the API; how much of the lists in force
+kuajing decides from `services.in_force`."""
 
 from __future__ import annotations
 
@@ -26,6 +27,7 @@ from kuajing.catalog.models import (
 )
 from kuajing.errors import KuajingError, NotFound
 from kuajing.services.catalog import Hit, ListCoverage, ListSummary, coverage, search, summaries
+from kuajing.services.in_force import measured
 
 MAX_QUERY = 200  # as the API's search
 
@@ -35,6 +37,13 @@ def status(period: Period, today: dt.date) -> str:
     if today < period.start:
         return "not_yet_in_force"
     return "in_force" if period.covers(today) else "superseded"
+
+
+# -- the lists in force (/catalog, /catalog/coverage) ---------------------------------------------
+def in_force_line(catalog: Catalog, lang: Lang, today: dt.date) -> str:
+    """The line the catalogue's index and coverage pages open with: "Lists in force: 19 of 207
+    published scenarios and sub-classes decide, and 8 more in part"."""
+    return measured(catalog, today, lang).line(lang)
 
 
 # -- /catalog ------------------------------------------------------------------------------------
@@ -268,14 +277,18 @@ def _list_citings(zl: ZoneList) -> Iterator[Citing]:
             yield from _cites(f"{href}#applicability", zl.title, rule.rule, rule)
     for ob in zl.obligations:
         yield from _cites(f"{href}#obligations", zl.title, ob.rule, ob)
-    for sector in zl.sectors:
+    for inc in zl.incorporates:
+        yield from _cites(href, zl.title, inc.rule, inc)
+    # Sectors the list incorporates are cited where they are written (the earlier edition).
+    own = [s for s in zl.sectors if zl.incorporation_of(s.id) is None]
+    for sector in own:
         key = f"{zl.id}/{sector.id}"
         yield from _cites(f"/catalog/items/{key}", sector.name, None, sector)
         for sc in sector.scenarios:
             yield from _cites(f"/catalog/items/{key}/{sc.id}", sc.name, None, sc)
         for ob in sector.obligations:
             yield from _cites(f"/catalog/items/{key}", sector.name, ob.rule, ob)
-    for entry in Catalog.entries_of(zl):
+    for entry in [*zl.entries, *(e for s in own for e in s.entries)]:
         yield from _cites(f"/catalog/items/{entry.id}", entry.sub_class, entry.rule, entry)
 
 

@@ -96,6 +96,17 @@ def in_force(catalog: Catalog, day: dt.date, lang: Lang = "en") -> InForce:
     )
 
 
+def measured(catalog: Catalog, day: dt.date, lang: Lang = "en") -> InForce:
+    """`in_force`, kept with the catalogue per language and day: measuring asks the engine some
+    thousands of questions (about 0.4 s); the pages and the API ask often. A reloaded catalogue
+    measures afresh."""
+    memo: dict[dt.date, InForce] = catalog.cache(("in_force", lang))
+    found = memo.get(day)
+    if found is None:
+        found = memo[day] = in_force(catalog, day, lang)
+    return found
+
+
 def _list(catalog: Catalog, zl: ZoneList, day: dt.date, lang: Lang) -> ListInForce:
     comprehensive = zl.scope == "comprehensive"
     pc = zl.published_counts

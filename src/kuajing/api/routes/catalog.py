@@ -1,4 +1,5 @@
-"""`GET /v1/catalog/…`: the rules catalogue (lists, coverage, search, any item by its id)."""
+"""`GET /v1/catalog/…`: the rules catalogue (lists, coverage, how much of the lists in force
+kuajing decides, search, any item by its id)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from kuajing.api.auth import needs
 from kuajing.api.errors import responses
 from kuajing.catalog.base import Lang
 from kuajing.services import catalog as rules
+from kuajing.services.in_force import InForce, measured
 
 router = APIRouter(prefix="/v1/catalog", tags=["catalog"], responses=responses(401, 422))
 LangQuery = Annotated[Literal["zh", "en"] | None, Query(description="zh or en (default: yours)")]
@@ -35,6 +37,16 @@ def coverage(
 ) -> list[rules.ListCoverage]:
     """Each list with the scopes whose entries are not encoded (answered `needs_review`)."""
     return rules.coverage(http.app.state.catalog, _lang(lang, who), dt.date.today())
+
+
+@router.get("/in-force", response_model=InForce)
+def in_force(
+    http: Request, who: Annotated[Principal, Depends(needs("viewer"))], lang: LangQuery = None
+) -> InForce:
+    """How much of the lists in force today kuajing decides: of the scenarios (and sub-classes)
+    they publish, how many get a determined pathway at every line, and how many in part; per
+    list, each scope with the fewest persons from which an export needs review."""
+    return measured(http.app.state.catalog, dt.date.today(), _lang(lang, who))
 
 
 @router.get("/search", response_model=list[rules.Hit])

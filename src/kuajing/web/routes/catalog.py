@@ -47,9 +47,10 @@ def _show(request: Request, template: str, session: Session, **context: Any) -> 
 
 @router.get("", response_class=HTMLResponse)
 def index(request: Request, session: SignedIn) -> Response:
-    lang = session.principal.user.lang
-    view = pages.overview(_catalog(request), lang, dt.date.today())
-    return _show(request, "catalog.html", session, view=view)
+    lang, catalog, today = session.principal.user.lang, _catalog(request), dt.date.today()
+    view = pages.overview(catalog, lang, today)
+    in_force = pages.in_force_line(catalog, lang, today)
+    return _show(request, "catalog.html", session, view=view, in_force=in_force)
 
 
 @router.get("/lists/{list_id}", response_class=HTMLResponse)
@@ -70,9 +71,10 @@ def item(ident: str, request: Request, session: SignedIn) -> Response:
 
 @router.get("/coverage", response_class=HTMLResponse)
 def coverage(request: Request, session: SignedIn) -> Response:
-    lang = session.principal.user.lang
-    rows = pages.coverage_page(_catalog(request), lang, dt.date.today())
-    return _show(request, "catalog_coverage.html", session, rows=rows)
+    lang, catalog, today = session.principal.user.lang, _catalog(request), dt.date.today()
+    rows = pages.coverage_page(catalog, lang, today)
+    in_force = pages.in_force_line(catalog, lang, today)
+    return _show(request, "catalog_coverage.html", session, rows=rows, in_force=in_force)
 
 
 @router.get("/search", response_class=HTMLResponse)
