@@ -51,6 +51,20 @@ def test_the_form_offers_the_zones_scenarios(client: TestClient, web_db: str) ->
     later = client.post("/assess", data=november).text
     assert 'value="临床试验"' in later
     assert re.search(r'value="医疗器械"[^>]*>Medical devices \(the whole sector', later)
+    # Registered in Beijing outside the FTZ: the city-wide 2025 edition's scenarios, never the
+    # FTZ-only 2024 edition's.
+    assert 'name="processor.registered.city"' in form
+    assert 'name="processor.exports_from.city"' in form
+    city = {"processor.zone": "", "processor.registered.city": "beijing"}
+    in_city = client.post("/assess", data={**november, **city}).text
+    assert 'value="临床试验"' in in_city
+    march_city = {**FORM, **city, "action": "refresh", "csrf": csrf}
+    in_city = client.post("/assess", data=march_city).text
+    assert 'value="临床试验"' not in in_city and "national rules apply" in in_city
+    # A zone and a city it does not lie in are one place only in the user's mind.
+    both = {**FORM, "processor.registered.city": "shanghai", "csrf": csrf}
+    refused = client.post("/assess", data=both)
+    assert refused.status_code == 422 and "lies in Beijing" in refused.text
     # No zone: no list scenarios, and the form says national rules apply.
     redrawn = client.post(
         "/assess", data={**FORM, "processor.zone": "", "action": "refresh", "csrf": csrf}

@@ -13,6 +13,7 @@ from pydantic import ValidationError
 
 from kuajing.catalog import Catalog
 from kuajing.catalog.base import Text
+from kuajing.catalog.catalog import Site
 from kuajing.engine import Request
 from kuajing.errors import RequestError
 from kuajing.yamlio import format_path
@@ -33,12 +34,18 @@ class ScenarioGroup:
     whole_sector: bool = False  # the list's scenarios are not encoded: the sector is the scope
 
 
-def scenario_choices(catalog: Catalog, zone: str | None, day: dt.date) -> list[ScenarioGroup]:
-    """The scenarios of every list the zone applies on `day`, its own and adopted ones."""
-    if not zone:
+def scenario_choices(
+    catalog: Catalog, zone: str | None, day: dt.date, city: str | None = None
+) -> list[ScenarioGroup]:
+    """The scenarios of every list the zone (or, outside any zone, the city: city-wide lists)
+    applies on `day`, its own and adopted ones."""
+    zone = catalog.zone_id(zone) if zone else None
+    city = catalog.zones[zone].city if zone else catalog.city_id(city) if city else None
+    if not (zone or city):
         return []
-    lists = list(catalog.lists_in_force(zone, day))
-    for adoption in catalog.adoptions_in_force(zone, day):
+    sites = (Site(city=city, zone=zone),)
+    lists = list(catalog.lists_at(sites, day))
+    for adoption in catalog.adoptions_at(sites, day):
         for zl in catalog.lists.values():
             if adoption.covers(zl) and zl.in_force.covers(day) and zl not in lists:
                 lists.append(zl)
@@ -60,6 +67,7 @@ def build_request(fields: Iterable[tuple[str, str]]) -> Request:
         if value is not None:
             _put(data, name.split("."), value)
     data["transfers"] = _listed(data.get("transfers", {}))
+    _one_place(data.get("processor", {}))
     try:
         return Request.model_validate(data)
     except ValidationError as exc:
@@ -69,6 +77,14 @@ def build_request(fields: Iterable[tuple[str, str]]) -> Request:
         if err["type"] == "missing":
             message = "is required"
         raise RequestError(message, path=format_path(loc) or "request") from None
+
+
+def _one_place(processor: dict[str, Any]) -> None:
+    """The form offers the zone and, beside it, a city of registration: both chosen, they are
+    one place of registration (the request's short form `zone` is for the zone alone)."""
+    registered = processor.get("registered")
+    if isinstance(registered, dict) and processor.get("zone") is not None:
+        registered.setdefault("zone", processor.pop("zone"))
 
 
 def _value(name: str, raw: str) -> Any:
