@@ -20,6 +20,17 @@ def _signing_key(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("KUAJING_SIGNING_KEY_FILE", str(tmp_path / "keys" / "signing.key"))
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The slow suites carry markers, so the fast ones can run alone while working:
+    `pytest -m "not browser and not postgresql"`. `make test` runs everything."""
+    for item in items:
+        if item.path.name.endswith("_browser.py"):
+            item.add_marker(pytest.mark.browser)
+        params = getattr(getattr(item, "callspec", None), "params", {})
+        if "postgresql" in params.values():
+            item.add_marker(pytest.mark.postgresql)
+
+
 def pytest_collect_file(parent: pytest.Collector, file_path: Path) -> pytest.Collector | None:
     if file_path.suffix == ".yaml" and file_path.parent == CASES:
         return CaseFileItem.from_parent(parent, path=file_path)

@@ -148,6 +148,11 @@ PHRASES: dict[str, Text] = {
         zh="结论取决于{question}（未见规定）：{readings}",
         en="the answer depends on {question}, which no source states: {readings}",
     ),
+    "readings_untried": Text(
+        zh="未见规定的事项过多，未能逐一组合判断（{questions}），所示结论为已判断组合中最严格者",
+        en="too many facts no source states to try every combination ({questions}); the "
+        "answer shown is the strictest of those tried",
+    ),
     "unknown_entry": Text(
         zh="{list} 的条目 {rule}（{sub_class}）的适用条件未能读取，须对照清单原文确认",
         en="the condition of {list} entry {rule} ({sub_class}) could not be read; check it "

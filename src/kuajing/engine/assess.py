@@ -60,7 +60,8 @@ def assess(
         return decision
     from kuajing.engine.combine import combine  # noqa: PLC0415  (only where facts are open)
 
-    return combine(explore(once), render)
+    runs, untried = explore(once)
+    return combine(runs, untried, render)
 
 
 def _assess(
@@ -79,7 +80,10 @@ def _assess(
     exemptions: dict[str, tuple[bool, list[Finding]]] = {}
     for t in request.transfers:
         refs = resolved.scopes.get(t.id, [])
+        asked = len(readings.log)
         placements[t.id] = place(t, refs, where, regime.ftz_uncovered)
+        if len(readings.log) > asked:
+            readings.by_transfer[t.id] = set(readings.log[asked:])
         exemptions[t.id] = exemption_status(regime, t, request.date)
     tally = _count(request, resolved.prior_scopes, placements, exemptions)
     ctx = Context(catalog, regime, request, tally)

@@ -7,21 +7,28 @@ and reasons shown are those of the strictest run."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from kuajing.catalog.base import Text, strictest
 from kuajing.engine.decision import Decision, ReadingOut, TransferDecision
 from kuajing.engine.findings import Finding
 from kuajing.engine.readings import Readings, Unknown
-from kuajing.i18n import PATHWAYS, PHRASES
+from kuajing.i18n import PATHWAYS, PHRASES, fmt
 
 if TYPE_CHECKING:
     from kuajing.engine.assess import _Render
 
 
-def combine(runs: list[tuple[Readings, Decision]], render: _Render) -> Decision:
+def combine(
+    runs: list[tuple[Readings, Decision]], untried: list[Unknown], render: _Render
+) -> Decision:
+    """`untried`: open facts whose combinations were too many to try all; every transfer then
+    needs review, and says which."""
     primary = max(runs, key=lambda run: run[1].pathway.rank)[1]
     transfers = [_transfer(t.id, runs, render) for t in primary.transfers]
+    if untried:
+        transfers = [_untried(t, untried, render) for t in transfers]
     trace = None
     if primary.trace is not None:
         trace = [*primary.trace, *(f"reading {_label(r).en}" for r, _ in runs)]
@@ -44,29 +51,34 @@ def _transfer(tid: str, runs: list[tuple[Readings, Decision]], render: _Render) 
     if len({(t.pathway, t.regime, t.status) for _, t in each}) == 1:
         return primary  # the open facts do not touch this transfer
     lang = render.lang
-    readings = [
+    own = _own_facts(tid, each)
+    readings = _distinct(
         ReadingOut(
-            reading=_label(r).get(lang),
-            facts=dict(r.chosen),
+            reading=_label(r, own).get(lang),
+            facts={k: v for k, v in r.chosen.items() if k in own},
             pathway=t.pathway,
             status=t.status,
             regime=t.regime,
         )
         for r, t in each
-    ]
-    facts = _facts(each)
+    )
+    facts = [f for f in _facts(each) if f.key in own]
     question = Text(
         zh="；".join(f.question.zh for f in facts), en="; ".join(f.question.en for f in facts)
     )
     listed = Text(
-        zh="；".join(f"{_label(r).zh}：{PATHWAYS[t.pathway.value].zh}" for r, t in each),
-        en="; ".join(f"{_label(r).en}: {PATHWAYS[t.pathway.value].en}" for r, t in each),
+        zh="；".join(
+            f"{_label(r, own).zh}：{PATHWAYS[t.pathway.value].zh}" for r, t in _once(each, own)
+        ),
+        en="; ".join(
+            f"{_label(r, own).en}: {PATHWAYS[t.pathway.value].en}" for r, t in _once(each, own)
+        ),
     )
     if len({t.pathway for _, t in each}) == 1:
         note = _phrase("readings_tried", question, listed)
         reason = render.reason(Finding(facts[0].rule, facts=note))
         open_ = [
-            f"{_label(r).get(lang)}: {m}"
+            f"{_label(r, own).get(lang)}: {m}"
             for r, t in each
             if t.status != "determined"
             for m in t.missing
@@ -90,6 +102,36 @@ def _transfer(tid: str, runs: list[tuple[Readings, Decision]], render: _Render) 
     )
 
 
+def _own_facts(tid: str, each: list[tuple[Readings, TransferDecision]]) -> set[str]:
+    """The facts this transfer's own placement asked, in any run; all of them where it asked
+    none (its answer then moves with another transfer's, through the counts they share)."""
+    own = {k for r, _ in each for k in r.by_transfer.get(tid, ())}
+    return own or {k for r, _ in each for k in r.chosen}
+
+
+def _distinct(readings: Iterable[ReadingOut]) -> list[ReadingOut]:
+    return list({(x.reading, x.pathway, x.status, x.regime): x for x in readings}.values())
+
+
+def _once(
+    each: list[tuple[Readings, TransferDecision]], own: set[str]
+) -> list[tuple[Readings, TransferDecision]]:
+    """One run per distinct reading of the transfer's own facts and answer."""
+    seen: dict[tuple[object, ...], tuple[Readings, TransferDecision]] = {}
+    for r, t in each:
+        key = (_label(r, own).en, t.pathway)
+        seen.setdefault(key, (r, t))
+    return list(seen.values())
+
+
+def _untried(t: TransferDecision, untried: list[Unknown], render: _Render) -> TransferDecision:
+    questions = Text(
+        zh="；".join(f.question.zh for f in untried), en="; ".join(f.question.en for f in untried)
+    )
+    why = fmt("readings_untried", questions=questions.get(render.lang)).get(render.lang)
+    return t.model_copy(update={"status": "needs_review", "missing": [*t.missing, why]})
+
+
 def _facts(each: list[tuple[Readings, TransferDecision]]) -> list[Unknown]:
     found: dict[str, Unknown] = {}
     for r, _ in each:
@@ -106,10 +148,12 @@ def _phrase(key: str, question: Text, listed: Text) -> Text:
     )
 
 
-def _label(r: Readings) -> Text:
-    """'beijing-2025 by registration; BJ-ADOPT-2026 no adoption'."""
+def _label(r: Readings, only: set[str] | None = None) -> Text:
+    """'beijing-2025 by registration; BJ-ADOPT-2026 no adoption' (the facts in `only`)."""
     zh, en = [], []
-    for key, reading in r.chosen.items():
+    for key, reading in sorted(r.chosen.items()):
+        if only is not None and key not in only:
+            continue
         label, subject = r.facts[key].label(reading), key.split(":")[0]
         zh.append(f"{subject}{label.zh}")
         en.append(f"{subject} {label.en}")

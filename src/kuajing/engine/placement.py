@@ -10,7 +10,6 @@ Anything else is national. Facts the sources leave open are read through `Readin
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from kuajing.catalog.base import Text
@@ -233,33 +232,30 @@ def _test_holds(test: str, area: str, zones: list[str], where: Where) -> bool | 
 
 
 def _applies(zl: ZoneList, where: Where, notes: list[Finding]) -> bool:
+    """Whether the list applies to the processor: its test, then whether it admits a CIIO.
+    What no source states is one question per list, read through `Readings`."""
     a = zl.applicability
-    holds = _meets(a.test, a.area, zl.zones, zl.id, a.registered_in_zone, where, notes)
-    return holds and _admits(zl, where, notes)
+    holds = _test_holds(a.test, a.area, zl.zones, where)
+    if holds is False:
+        return False
+    ciio = where.processor.ciio
+    if ciio and a.ciio_rule == "excluded" and a.excludes_ciio is not None:
+        notes.append(Finding(a.excludes_ciio, facts=fmt("scope_ciio", list=zl.id)))
+        return False
+    open_ = _test_reading(zl.zones, a.area, where) if holds is None else []
+    open_ += ["admitted"] if ciio and a.ciio_rule == "unknown" else []
+    if open_:
+        return _read(where, notes, zl.id, a.registered_in_zone, open_)
+    if a.test == "unknown":
+        notes.append(Finding(a.registered_in_zone, facts=fmt("readings_agree", list=zl.id)))
+    return True
 
 
-def _meets(
-    test: str,
-    area: str,
-    zones: list[str],
-    subject: str,
-    rule: Rule,
-    where: Where,
-    notes: list[Finding],
-) -> bool:
-    """Whether the processor meets a scope test, reading an unknown test both ways where the
-    two readings disagree for it (and noting that they agree where they do)."""
-    holds = _test_holds(test, area, zones, where)
-    if holds is None:
-
-        def by(reading: str) -> bool:
-            site = where.registered if reading == "registration" else where.exports
-            return where.catalog.in_area(zones, area, site)
-
-        return _read(where, notes, "test", subject, rule, by)
-    if test == "unknown" and holds:
-        notes.append(Finding(rule, facts=fmt("readings_agree", list=subject)))
-    return holds
+def _test_reading(zones: list[str], area: str, where: Where) -> list[str]:
+    """The reading of an unknown test under which the processor is in the area (the other puts
+    it outside)."""
+    registered = where.catalog.in_area(zones, area, where.registered)
+    return ["registration" if registered else "activity"]
 
 
 def _may_apply(zl: ZoneList, where: Where) -> bool:
@@ -268,7 +264,7 @@ def _may_apply(zl: ZoneList, where: Where) -> bool:
 
 
 def _admits(zl: ZoneList, where: Where, notes: list[Finding]) -> bool:
-    """Whether the list admits this processor as a CIIO (every list admits a non-CIIO)."""
+    """Whether an adopted list admits this processor as a CIIO (every list admits a non-CIIO)."""
     a = zl.applicability
     if not where.processor.ciio:
         return True
@@ -276,23 +272,16 @@ def _admits(zl: ZoneList, where: Where, notes: list[Finding]) -> bool:
         notes.append(Finding(a.excludes_ciio, facts=fmt("scope_ciio", list=zl.id)))
         return False
     if a.ciio_rule == "unknown":
-        rule = a.registered_in_zone
-        return _read(where, notes, "ciio", zl.id, rule, lambda reading: reading == "admitted")
+        return _read(where, notes, zl.id, a.registered_in_zone, ["admitted"])
     return True
 
 
-def _read(
-    where: Where,
-    notes: list[Finding],
-    kind: str,
-    subject: str,
-    rule: Rule,
-    holds: Callable[[str], bool],
-) -> bool:
-    """The answer under this run's reading of an open fact, noted with the reading taken."""
-    open_fact = fact(kind, subject, rule)
+def _read(where: Where, notes: list[Finding], subject: str, rule: Rule, holding: list[str]) -> bool:
+    """Whether `subject` applies under this run's reading of what no source states about it,
+    noted with the reading taken."""
+    open_fact = fact(subject, rule, holding)
     reading = where.readings.pick(open_fact)
-    found = holds(reading)
+    found = reading == open_fact.holding
     label = open_fact.label(reading)
     key = "reading_applies" if found else "reading_not"
     facts = fmt(key, what=subject, reading_zh=label.zh, reading_en=label.en)
@@ -397,8 +386,12 @@ def _adoptable(adoption: Adoption, ref: ScopeRef, own_sectors: set[str], day: dt
 
 
 def _adoption_holds(adoption: Adoption, where: Where, notes: list[Finding]) -> bool:
-    subject = adoption.rule
-    holds = _meets(adoption.test, adoption.area, [adoption.zone], subject, adoption, where, notes)
-    if holds and adoption.conditions == "unknown":
-        return _read(where, notes, "conditions", subject, adoption, lambda r: r == "adopted")
-    return holds
+    holds = _test_holds(adoption.test, adoption.area, [adoption.zone], where)
+    if holds is False:
+        return False
+    zones = [adoption.zone]
+    open_ = _test_reading(zones, adoption.area, where) if holds is None else []
+    open_ += ["adopted"] if adoption.conditions == "unknown" else []
+    if open_:
+        return _read(where, notes, adoption.rule, adoption, open_)
+    return True
