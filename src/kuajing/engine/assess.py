@@ -35,6 +35,7 @@ from kuajing.engine.request import Request, Transfer
 from kuajing.engine.resolve import Resolved, resolve
 from kuajing.errors import RequestError
 from kuajing.i18n import fmt
+from kuajing.yamlio import format_path
 
 
 def assess(
@@ -172,8 +173,9 @@ def _check_already(
         had = tally.total([pool], counter).low
         if n > had:
             where = ("transfers", index, "already_counted", counter)
-            text = fmt("already_too_many", n=f"{n:,}", had=f"{had:,}", pool=pool).en
-            raise RequestError(text, path=".".join(map(str, where)), loc=where)
+            scope = "the national counters" if pool == "national" else f"counting scope {pool}"
+            text = fmt("already_too_many", n=f"{n:,}", had=f"{had:,}", pool=scope).en
+            raise RequestError(text, path=format_path(where), loc=where)
 
 
 def _guidance(
