@@ -26,6 +26,8 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if item.path.name.endswith("_browser.py"):
             item.add_marker(pytest.mark.browser)
+        if item.path.name.endswith("_ocr.py"):
+            item.add_marker(pytest.mark.ocr)
         params = getattr(getattr(item, "callspec", None), "params", {})
         if "postgresql" in params.values():
             item.add_marker(pytest.mark.postgresql)
