@@ -7,7 +7,7 @@ import locale
 import os
 from functools import lru_cache
 
-from kuajing.catalog.base import Lang, Text, Threshold
+from kuajing.catalog.base import Lang, Located, Text, Threshold
 
 COUNTERS: dict[str, Text] = {
     "personal": Text(zh="非敏感个人信息人数", en="persons whose non-sensitive PI left"),
@@ -50,6 +50,23 @@ def pick(lang: Lang, zh: str, en: str) -> str:
 
 def number(n: int) -> str:
     return f"{n:,}"
+
+
+def loaded_from(doc: Located, lang: Lang) -> str:
+    """Where an entry was read: "loaded from the official document (sha256 1a2b3c4d…, page 3,
+    table 1, row 12), reviewed by … on …" (or not yet reviewed)."""
+    short = f"sha256 {doc.sha256[:12]}…"
+    ocr = pick(lang, "，文字识别（OCR）读取", ", read by OCR") if doc.ocr else ""
+    if lang == "zh":
+        where = f"载自官方文件（{short}，第{doc.page}页第{doc.table}个表格第{doc.row}行{ocr}）"
+        if doc.reviewed_by:
+            return f"{where}，由{doc.reviewed_by}于{(doc.reviewed_at or '')[:10]}核对确认"
+        return f"{where}，尚未经人工核对"
+    where = f"loaded from the official document ({short}, page {doc.page}, table {doc.table},"
+    where += f" row {doc.row}{ocr})"
+    if doc.reviewed_by:
+        return f"{where}, reviewed by {doc.reviewed_by} on {(doc.reviewed_at or '')[:10]}"
+    return f"{where}, not yet reviewed"
 
 
 def bound(threshold: Threshold, lang: Lang) -> str:

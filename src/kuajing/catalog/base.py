@@ -53,13 +53,30 @@ class Text(Strict):
         return self.zh if lang == "zh" else self.en
 
 
+class Located(Strict):
+    """Where in an official document (PDF, scan, DOCX, HTML) a list entry was read: the
+    document's SHA-256, the page, the table and the row (1-based, header rows counted), the
+    row's text as read, and who confirmed it and when (None: as read, not yet reviewed)."""
+
+    sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
+    page: int = Field(ge=1)
+    table: int = Field(ge=1)
+    row: int = Field(ge=1)
+    raw: str | None = None
+    ocr: bool = False  # read from a page image
+    reviewed_by: str | None = None
+    reviewed_at: str | None = None  # ISO date and time
+
+
 class Cite(Strict):
-    """Where a value comes from: a source id from `sources.yaml`, the article, and a grade."""
+    """Where a value comes from: a source id from `sources.yaml`, the article, and a grade;
+    `document` when it was read from an official document."""
 
     source: str
     article: str | None = None
     confidence: Confidence
     note: str | None = None
+    document: Located | None = None
 
 
 class Cited(Strict):

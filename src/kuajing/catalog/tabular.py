@@ -26,55 +26,41 @@ import openpyxl  # type: ignore[import-untyped]
 from pydantic import ValidationError
 
 from kuajing.catalog.base import Cite, Counter, Pathway, Text, Threshold
-from kuajing.catalog.models import Category, Entry, Sector, ZoneList
-from kuajing.errors import CatalogError
-
-SECTOR = "行业领域"
-COMPANIES = "适用企业"
-SCENARIO = "场景"
-PATHWAY = "出境路径"
-CATEGORY = "数据类别"
-SUB_CLASS = "数据子类"
-DESCRIPTION = "基本特征与描述"
-FIELDS = "字段/数据项"
-THRESHOLD = "数量门槛"
-COLUMNS = (
-    SECTOR,
-    COMPANIES,
-    SCENARIO,
-    PATHWAY,
+from kuajing.catalog.documents.model import Document, DocumentError, Limits
+from kuajing.catalog.documents.read import SUFFIXES, format_of, read_document
+from kuajing.catalog.documents.report import COLUMN_NAMES, ImportReport
+from kuajing.catalog.documents.rows import SourceRow, document_rows
+from kuajing.catalog.layout import (
     CATEGORY,
-    SUB_CLASS,
+    COLUMNS,
+    COMPANIES,
+    DATA_COLUMNS,
     DESCRIPTION,
     FIELDS,
+    HEADER_MIN,
+    PATHWAY,
+    REQUIRED,
+    SCENARIO,
+    SECTOR,
+    SUB_CLASS,
     THRESHOLD,
+    TableError,
+    header_map,
+    is_note,
+    normal,
 )
-REQUIRED = (CATEGORY, SUB_CLASS, PATHWAY)
-DATA_COLUMNS = (PATHWAY, CATEGORY, SUB_CLASS, DESCRIPTION, FIELDS, THRESHOLD)
+from kuajing.catalog.models import Category, Entry, Sector, ZoneList
 
 ALL_SECTORS = "全部行业领域"
 ALL_SCENARIOS = "全部场景"
 ANY_AMOUNT = "不限"
 UNREADABLE = "未能读取"  # the row's condition is in the table but could not be read
 
-_HEADER_ALIASES = {
-    "字段": FIELDS,
-    "数据项": FIELDS,
-    "字段或数据项": FIELDS,
-    "字段、数据项": FIELDS,
-    "行业": SECTOR,
-    "业务场景": SCENARIO,
-    "基本特征和描述": DESCRIPTION,
-    "基本特征及描述": DESCRIPTION,
-    "门槛": THRESHOLD,
-}
-_HEADER_MIN = 4
 _SECTOR_ALL = {"", "全部行业", "全部行业领域", "所有行业", "所有行业领域", "各行业", "各行业领域"}
 _SCENARIO_ALL = {"", "全部", "所有", "全部场景", "所有场景", "全部业务场景", "所有业务场景"}
 _NO_THRESHOLD = {"", "-", "—", "–", "/", "无", "不适用", "n/a"}
 _ANY_AMOUNT = {"不限", "不限数量", "任意数量", "不论数量"}
 _UNREADABLE = {"未能读取", "无法辨认", "不详", "未知", "unreadable", "unknown"}
-_NOTE = re.compile(r"^(注|备注|说明)\s*\d*\s*[:：]")
 
 _PATHWAY_LABELS = {
     Pathway.SECURITY_ASSESSMENT: "数据出境安全评估",
@@ -97,11 +83,6 @@ _DEFAULT_SCOPE = Text(
     zh="适用于在本自由贸易试验区注册、开展数据出境活动的数据处理者。",
     en="Applies to data handlers registered in the free trade zone that export data.",
 )
-
-
-class TableError(CatalogError):
-    """A list table cannot be read or imported; names the file, the row (as `line`) and the
-    column (as `path`)."""
 
 
 # --- thresholds ----------------------------------------------------------------------------
@@ -147,15 +128,9 @@ _BOUND = re.compile(
 )
 
 
-def _normal(text: str) -> str:
-    """Full-width characters to ASCII, no whitespace, no thousands separators."""
-    text = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
-    return re.sub(r"(?<=\d),(?=\d{3}(?!\d))", "", text)
-
-
 def _words_counter(text: str) -> Counter | None:
     """The counter that words such as 敏感个人信息 name, if any."""
-    text = _normal(text)
+    text = normal(text)
     if re.search(r"不含敏感|非敏感|一般个人信息", text):
         return "personal"
     if re.search(r"(?<!不)含敏感", text):
@@ -166,7 +141,7 @@ def _words_counter(text: str) -> Counter | None:
 
 
 def _phrase_counter(text: str) -> Counter | None:
-    return "processed" if "处理" in _normal(text) else _words_counter(text)
+    return "processed" if "处理" in normal(text) else _words_counter(text)
 
 
 def _amount(num: str, mult: str) -> int | None:
@@ -179,9 +154,47 @@ def _amount(num: str, mult: str) -> int | None:
     return int(value) if value == value.to_integral_value() else None
 
 
+_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6}
+_CN_DIGITS |= {"七": 7, "八": 8, "九": 9}
+_CN_UNITS = {"十": 10, "百": 100, "千": 1_000}
+_CN_RUN = re.compile(
+    rf"(?P<pre>{_alternatives(_PRE)})?(?P<run>[零〇一二两三四五六七八九十百千万亿]+)"
+    r"(?P<post>人|名|位|以上|以下|及以|\(含\))?"
+)
+
+
+def _cn_number(run: str) -> int:
+    """一百五十万 → 1500000: sections closed by 万 and 亿, each of digits and 十/百/千."""
+    total, section, digit = 0, 0, 0
+    for char in run:
+        if char in _CN_DIGITS:
+            digit = _CN_DIGITS[char]
+        elif char in _CN_UNITS:
+            section += (digit or 1) * _CN_UNITS[char]
+            digit = 0
+        elif char == "万":
+            total += (section + digit) * 10_000
+            section, digit = 0, 0
+        else:  # 亿 scales everything before it
+            total = (total + section + digit) * 100_000_000
+            section, digit = 0, 0
+    return total + section + digit
+
+
+def _arabic(text: str) -> str:
+    """Amounts written in Chinese numerals (十万人以上, 不满一百万人) in digits."""
+
+    def digits(m: re.Match[str]) -> str:
+        if not (m["pre"] or m["post"]) or not re.search(r"[一二两三四五六七八九十]", m["run"]):
+            return m[0]  # words such as 一旦, 一定, not an amount
+        return f"{m['pre'] or ''}{_cn_number(m['run'])}{m['post'] or ''}"
+
+    return _CN_RUN.sub(digits, text)
+
+
 def _bounds(text: str) -> dict[str, int]:
     bounds: dict[str, int] = {}
-    for match in _BOUND.finditer(_normal(text)):
+    for match in _BOUND.finditer(_arabic(normal(text))):
         kinds = {_PRE[match["pre"]]} if match["pre"] else set()
         kinds |= {_POST[match["post"]]} if match["post"] else set()
         if len(kinds) > 1:
@@ -211,7 +224,7 @@ def parse_threshold(text: str, counter_hint: str | None = None) -> Threshold | N
     from `counter_hint`, else persons."""
     if counter_hint is not None and counter_hint not in get_args(Counter):
         raise TableError(f"unknown counter {counter_hint!r}: use {', '.join(get_args(Counter))}")
-    compact = _normal(text)
+    compact = normal(text)
     if compact.lower() in _NO_THRESHOLD or compact in _ANY_AMOUNT:
         return None
     bounds = _bounds(text)
@@ -266,8 +279,9 @@ def _first_error(exc: ValidationError) -> str:
 
 @dataclass(frozen=True)
 class _Row:
-    line: int  # the row number in the sheet or CSV file, 1-based
+    line: int  # the row number in the sheet or CSV file (in a document: in its table), 1-based
     values: dict[str, str]
+    source: SourceRow | None = None  # read from a document: where
 
     def get(self, column: str) -> str:
         return self.values.get(column, "")
@@ -283,41 +297,21 @@ def _cell(value: object) -> str:
     return str(value).replace("\r\n", "\n").strip()
 
 
-def _column_name(text: str) -> str | None:
-    name = _normal(text)
-    return name if name in COLUMNS else _HEADER_ALIASES.get(name)
-
-
-def _header_map(row: Sequence[str]) -> dict[str, int]:
-    found: dict[str, int] = {}
-    for i, text in enumerate(row):
-        name = _column_name(text)
-        if name is not None and name not in found:
-            found[name] = i
-    return found
-
-
-def _is_note(values: list[str]) -> bool:
-    """A footnote or title merged across the row, or a 注： line."""
-    distinct = set(values)
-    return len(distinct) == 1 and (len(values) >= 3 or bool(_NOTE.match(values[0])))
-
-
 def _rows(grid: list[list[str]], file: str) -> tuple[list[str], list[_Row]]:
     """The known columns and the data rows of a sheet's grid of cell texts."""
-    start = next((i for i, r in enumerate(grid) if len(_header_map(r)) >= _HEADER_MIN), None)
+    start = next((i for i, r in enumerate(grid) if len(header_map(r)) >= HEADER_MIN), None)
     if start is None:
         raise TableError(
-            f"no header row with at least {_HEADER_MIN} of {', '.join(COLUMNS)}", file=file
+            f"no header row with at least {HEADER_MIN} of {', '.join(COLUMNS)}", file=file
         )
-    columns = _header_map(grid[start])
+    columns = header_map(grid[start])
     rows = []
     for i, raw in enumerate(grid[start + 1 :], start=start + 2):
-        if len(_header_map(raw)) >= _HEADER_MIN:
+        if len(header_map(raw)) >= HEADER_MIN:
             continue  # a repeated or second header row
         values = {name: (raw[j] if j < len(raw) else "") for name, j in columns.items()}
         filled = [v for v in values.values() if v]
-        if filled and not _is_note(filled):
+        if filled and not is_note(filled):
             rows.append(_Row(i, values))
     return list(columns), rows
 
@@ -341,7 +335,7 @@ def _csv_grid(path: Path) -> list[list[str]]:
     for delimiter in (",", "\t", ";"):
         reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
         grid = [[_cell(v) for v in row] for row in reader]
-        if any(len(_header_map(r)) >= _HEADER_MIN for r in grid):
+        if any(len(header_map(r)) >= HEADER_MIN for r in grid):
             return grid
         grids.append(grid)
     return grids[0]
@@ -378,26 +372,48 @@ def _xlsx_grids(path: Path) -> list[list[list[str]]]:
         book.close()
 
 
-def _load(path: Path) -> tuple[list[str], list[_Row]]:
-    suffix = path.suffix.lower()
-    if suffix in {".csv", ".xlsx", ".xlsm"} and not path.is_file():
-        raise TableError("no such file", file=str(path))
-    if suffix == ".csv":
-        return _rows(_csv_grid(path), path.name)
-    if suffix in {".xlsx", ".xlsm"}:
+@dataclass
+class _Loaded:
+    columns: list[str]
+    rows: list[_Row]
+    document: Document | None = None  # None: a CSV or XLSX table
+    notes: list[str] = field(default_factory=list)
+
+
+def _load(path: Path, limits: Limits | None = None) -> _Loaded:
+    """The rows of a table (CSV, XLSX) or of an official document (PDF, page image, DOCX,
+    HTML); the format follows from the content, and a name that says otherwise is refused."""
+    if path.suffix.lower() not in SUFFIXES:
+        raise TableError(
+            f"unsupported table format {path.suffix!r}: use {', '.join(sorted(SUFFIXES))}",
+            file=path.name,
+        )
+    found = format_of(path, limits or Limits())
+    if found == "csv":
+        return _Loaded(*_rows(_csv_grid(path), path.name))
+    if found == "xlsx":
         grids = _xlsx_grids(path)
         for grid in grids:  # the first sheet that has a header row
-            if any(len(_header_map(r)) >= _HEADER_MIN for r in grid):
-                return _rows(grid, path.name)
-        return _rows(grids[0] if grids else [], path.name)
-    raise TableError(f"unsupported table format {suffix!r}: use .csv or .xlsx", file=path.name)
+            if any(len(header_map(r)) >= HEADER_MIN for r in grid):
+                return _Loaded(*_rows(grid, path.name))
+        return _Loaded(*_rows(grids[0] if grids else [], path.name))
+    document = read_document(path, limits)
+    columns, rows, notes = document_rows(document)
+    if not rows:
+        raise DocumentError(
+            f"holds no list table: no table has a header row with at least {HEADER_MIN} of"
+            f" {', '.join(COLUMNS)}",
+            file=path.name,
+        )
+    loaded = [_Row(r.row, r.values, r) for r in rows]
+    return _Loaded(columns, loaded, document, [*document.notes, *notes])
 
 
 def read_table(path: Path) -> list[dict[str, str]]:
     """The data rows of a CSV (UTF-8, UTF-8 with BOM, GB18030/GBK) or XLSX list table, keyed by
     the official column names present in its header row. Merged cells give every cell of the
     region the top-left value; empty rows and merged footnote rows are dropped."""
-    return [dict(row.values) for row in _load(path)[1]]
+    return [dict(row.values) for row in _load(path).rows]
 
 
 # --- import --------------------------------------------------------------------------------
@@ -414,7 +430,7 @@ def _name(text: str) -> str:
 
 
 def _pathway(text: str) -> Pathway | None:
-    compact = _normal(text)
+    compact = normal(text)
     if "禁止" in compact:
         return Pathway.PROHIBITED
     if any(w in compact for w in ("免予", "免于", "无需", "豁免", "自由流动")):
@@ -427,7 +443,7 @@ def _pathway(text: str) -> Pathway | None:
 
 
 def _category(text: str) -> Category | None:
-    compact = _normal(text)
+    compact = normal(text)
     if "重要数据" in compact:
         return "important_data"
     if "个人信息" in compact:
@@ -445,7 +461,7 @@ def _row_hint(category: Category, category_text: str, sub_class: str) -> Counter
 
 def _scenario_names(text: str) -> list[str] | None:
     """The scenario names of a cell; None for every scenario."""
-    if _normal(text) in _SCENARIO_ALL:
+    if normal(text) in _SCENARIO_ALL:
         return None
     names = [_name(part) for part in re.split(r"[；;]", text)]
     return list(dict.fromkeys(n for n in names if n)) or None
@@ -454,6 +470,30 @@ def _scenario_names(text: str) -> list[str] | None:
 def _fields(text: str) -> list[str]:
     parts = (p.strip() for p in re.split(r"[、，,;；\n]", text))
     return list(dict.fromkeys(p for p in parts if p))
+
+
+_LISTED = re.compile(r"包括(?:但不限于)?[:：]?(?P<fields>[^。]+?)(?:等(?:[。；;，,]|$)|[。；;]|$)")
+
+
+def fields_in(description: str) -> list[str]:
+    """The fields a description lists as 包括…等 (the last such list)."""
+    found = list(_LISTED.finditer(description.replace("\n", "")))
+    if not found:
+        return []
+    text = found[-1]["fields"].removesuffix("等")
+    return [f.removeprefix("及").removeprefix("和") for f in _fields(text)]
+
+
+def threshold_in(description: str) -> str:
+    """The part of a description that states its threshold, as in 自当年1月1日起累计向境外提供
+    10万人以上、不满50万人个人信息（不含敏感个人信息）的: the text before the fields it lists."""
+    head = re.split(r"包括", description, maxsplit=1)[0]
+    return head if _BOUND_WORDS.search(normal(head)) else ""
+
+
+_BOUND_WORDS = re.compile(
+    rf"(?:{_alternatives(_PRE)})\d|\d(?:\.\d+)?[十百千万亿]*(?:人|名|位)?(?:{_alternatives(_POST)})"
+)
 
 
 def _text(zh: str, english: Mapping[str, str]) -> dict[str, str]:
@@ -508,11 +548,14 @@ class _Importer:
     cite: list[dict[str, Any]]
     english: Mapping[str, str]
     complete: bool
+    document: Document | None = None  # rows that cannot be fully read become review entries
+    describe: bool = False  # thresholds and fields may be read out of the description
     groups: dict[str | None, _Group] = field(default_factory=dict)
+    report: ImportReport = field(default_factory=ImportReport)
 
     def add(self, row: _Row) -> None:
         sector = _name(row.get(SECTOR))
-        key = None if _normal(sector) in _SECTOR_ALL else sector
+        key = None if normal(sector) in _SECTOR_ALL else sector
         group = self.groups.setdefault(key, _Group(key))
         scenarios = _scenario_names(row.get(SCENARIO))
         if key is None and scenarios is not None:
@@ -524,7 +567,38 @@ class _Importer:
             group.notes.append(note)
         group.declare(scenarios)
         if any(row.get(c) for c in DATA_COLUMNS):
-            group.items.append(_Item(row, self.entry(row), scenarios))
+            group.items.append(_Item(row, self.read(row), scenarios))
+
+    def read(self, row: _Row) -> dict[str, Any]:
+        """The row's entry; from a document, a row that cannot be fully read is kept as an
+        entry that asks for review (its condition unknown), and the report says why."""
+        try:
+            data = self.entry(row)
+        except TableError as exc:
+            if self.document is None or row.source is None:
+                raise
+            return self.review(row, exc.path, exc.message)
+        self.report.read(row.source)
+        return data
+
+    def review(self, row: _Row, column: str, why: str) -> dict[str, Any]:
+        assert row.source is not None
+        self.report.review(row.source, column, why)
+        category = _category(row.get(CATEGORY)) or "personal_information"
+        pathway = _pathway(row.get(PATHWAY)) or Pathway.SECURITY_ASSESSMENT
+        sub_class = _name(row.get(SUB_CLASS)) or f"{UNREADABLE}（{row.source.raw[:24]}）"
+        raw = row.source.raw
+        data: dict[str, Any] = {
+            "category": category,
+            "pathway": pathway.value,
+            "trigger": "unknown",
+            "sub_class": _text(sub_class, self.english),
+            "description": {"zh": raw, "en": raw},
+            "text": _entry_text(sub_class, row.get(DESCRIPTION), UNREADABLE, pathway),
+            "review": _review_text(row.source, column, why),
+        }
+        fields = _fields(row.get(FIELDS)) or fields_in(row.get(DESCRIPTION))
+        return {**data, **({"fields": fields} if fields else {})}
 
     def entry(self, row: _Row) -> dict[str, Any]:
         category = _category(row.get(CATEGORY))
@@ -546,6 +620,8 @@ class _Importer:
         if description:
             data["description"] = {"zh": description, "en": description}
         fields = _fields(row.get(FIELDS))
+        if not fields and self.describe:
+            fields = fields_in(description)
         if fields:
             data["fields"] = fields
         data["text"] = _entry_text(sub_class, description, threshold_text, pathway)
@@ -570,7 +646,9 @@ class _Importer:
     ) -> tuple[dict[str, Any], str | None]:
         """The trigger keys of the entry, and the threshold as the entry's text gives it."""
         text = row.get(THRESHOLD)
-        if _normal(text) in _UNREADABLE:
+        if not text and self.describe:
+            text = threshold_in(row.get(DESCRIPTION))
+        if normal(text) in _UNREADABLE:
             return {"trigger": "unknown"}, UNREADABLE
         hint = _row_hint(category, row.get(CATEGORY), sub_class)
         try:
@@ -589,7 +667,7 @@ class _Importer:
                 f"personal-information row {sub_class!r} needs a threshold such as 1万人以上",
                 self.file,
             )
-        if _normal(text) in _ANY_AMOUNT:
+        if normal(text) in _ANY_AMOUNT:
             return {"trigger": "scenario"}, ANY_AMOUNT
         return {"trigger": "declared"}, None
 
@@ -628,18 +706,68 @@ class _Importer:
             "rule": entry_id.upper().replace("_", "-"),
             **item.data,
             "scenarios": scenarios,
-            "cite": self.cite,
+            "cite": self.located(item.row),
         }
         try:
             Entry.model_validate(data)
         except ValidationError as exc:
-            raise _fail(item.row, SUB_CLASS, _first_error(exc), self.file) from None
+            if self.document is None or item.row.source is None:
+                raise _fail(item.row, SUB_CLASS, _first_error(exc), self.file) from None
+            data.update(self.review(item.row, SUB_CLASS, _first_error(exc)))
+            data.pop("threshold", None)
         return data
 
+    def check_bands(self) -> None:
+        """Numbers read by OCR are checked before they can decide anything: a threshold whose
+        confidence is low, whose amount is not a round figure, or whose band does not meet its
+        neighbours' (a standard-contract band's upper bound is the assessment band's lower
+        bound) is kept for review instead."""
+        for group in self.groups.values():
+            bands: dict[tuple[object, ...], list[_Item]] = {}
+            for item in group.items:
+                src = item.row.source
+                if src is None or not src.ocr or item.data["trigger"] != "threshold":
+                    continue
+                why = _doubtful(item.data["threshold"], src.confidence)
+                if why:
+                    item.data = self.review(item.row, THRESHOLD, why)
+                    continue
+                threshold = item.data["threshold"]
+                key = (
+                    tuple(item.scenarios or ()),
+                    item.data["sub_class"]["zh"],
+                    threshold["counter"],
+                )
+                bands.setdefault(key, []).append(item)
+            for items in bands.values():
+                for item in _unmet(items):
+                    why = "its band does not meet the next band of the same data: a misread number?"
+                    item.data = self.review(item.row, THRESHOLD, why)
+
+    def located(self, row: _Row) -> list[dict[str, Any]]:
+        """The list's citation, with the page, table and row of the document it was read in."""
+        if self.document is None or row.source is None:
+            return self.cite
+        src = row.source
+        where: dict[str, Any] = {
+            "sha256": self.document.sha256,
+            "page": src.page,
+            "table": src.table,
+            "row": src.row,
+            "raw": src.raw,
+        }
+        if src.ocr:
+            where["ocr"] = True
+        return [{**c, "document": where} for c in self.cite]
+
     def knowledge(self, items: list[_Item], category: str) -> str:
-        if not any(item.data["category"] == category for item in items):
+        """What the table tells of a scope's category: partial where a row was not fully
+        read, so that the national rules stand in as the stricter fallback there."""
+        mine = [item for item in items if item.data["category"] == category]
+        if not mine:
             return "unknown"
-        return "complete" if self.complete else "partial"
+        unread = any(item.data["trigger"] == "unknown" for item in mine)
+        return "complete" if self.complete and not unread else "partial"
 
     def coverage(self, items: list[_Item]) -> dict[str, str]:
         return {
@@ -675,6 +803,51 @@ class _Importer:
         return out
 
 
+OCR_FLOOR = 60.0  # below this OCR confidence (0 to 100) a number read is not trusted
+
+
+def _doubtful(threshold: Mapping[str, int | str], confidence: float | None) -> str | None:
+    if confidence is not None and confidence < OCR_FLOOR:
+        return f"read by OCR with confidence {confidence:.0f} (below {OCR_FLOOR:.0f})"
+    for key in ("at_least", "more_than", "below", "at_most"):
+        amount = threshold.get(key)
+        if isinstance(amount, int) and len(str(amount).rstrip("0")) > 2:
+            return f"{amount:,} persons is not a round figure as lists write them: a misread?"
+    return None
+
+
+def _interval(threshold: Mapping[str, int | str]) -> tuple[int, int | None]:
+    """A band as [low, high) in persons."""
+    low = int(threshold.get("at_least", int(threshold.get("more_than", -1)) + 1))
+    high = threshold.get("below", None)
+    if high is None and "at_most" in threshold:
+        high = int(threshold["at_most"]) + 1
+    return low, None if high is None else int(high)
+
+
+def _unmet(items: list[_Item]) -> list[_Item]:
+    """The items whose bands leave a gap or overlap with the next band up."""
+    distinct = {_interval(i.data["threshold"]): i for i in items}  # a band given twice is one
+    ordered = sorted(distinct.values(), key=lambda i: _interval(i.data["threshold"])[0])
+    out: list[_Item] = []
+    for below, above in itertools.pairwise(ordered):
+        high = _interval(below.data["threshold"])[1]
+        if high != _interval(above.data["threshold"])[0]:
+            out += [i for i in (below, above) if i not in out]
+    return out
+
+
+def _review_text(source: SourceRow, column: str, why: str) -> dict[str, str]:
+    zh_col, en_col = COLUMN_NAMES.get(column, (column, column))
+    at_zh = f"官方文件第{source.page}页第{source.table}个表格第{source.row}行"
+    at_en = f"page {source.page}, table {source.table}, row {source.row} of the official document"
+    return {
+        "zh": f"{at_zh}的“{zh_col}”未能完整读取，须人工核对原文后确认（{why}）。",
+        "en": f"The {en_col} at {at_en} could not be fully read; confirm it against the"
+        f" document ({why}).",
+    }
+
+
 def _entry_text(
     sub_class: str, description: str, threshold: str | None, pathway: Pathway
 ) -> dict[str, str]:
@@ -698,7 +871,7 @@ def _counts(body: dict[str, Any], cite: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
-def import_table(
+def read_list(
     path: Path,
     list_id: str,
     zone: str,
@@ -715,21 +888,30 @@ def import_table(
     applicability: Text | None = None,
     english: Mapping[str, str] | None = None,
     complete: bool = True,
-) -> dict[str, Any]:
-    """A list table as the YAML-ready data of a `ZoneList` (validated). Every item cites `cite`.
+    limits: Limits | None = None,
+) -> Imported:
+    """A list table or document as the YAML-ready data of a `ZoneList` (validated), and the
+    report of what became of each row. Every item cites `cite`; from a document, with the page,
+    table and row it was read in, and a row that cannot be fully read is kept as an entry that
+    answers needs_review, its text kept (a CSV or XLSX table stops at such a row instead).
     `english` gives English names of sectors, scenarios and sub-classes by their Chinese text
     (lacking one, name.en repeats the Chinese). `complete` says the table is the whole list, so
     the scopes it gives rows for have complete coverage (else partial)."""
     if not re.fullmatch(r"[a-z0-9][a-z0-9_\-]*", list_id):
         raise TableError(f"list id {list_id!r} is not lower-case letters, digits, - and _")
-    columns, rows = _load(path)
-    missing = [c for c in REQUIRED if c not in columns]
+    loaded = _load(path, limits)
+    missing = [c for c in REQUIRED if c not in loaded.columns]
     if missing:
         raise TableError(f"the header row lacks {', '.join(missing)}", file=path.name)
     cites = [cite.model_dump(exclude_none=True)]
-    importer = _Importer(path.name, list_id, cites, english or {}, complete)
-    for row in rows:
+    document = loaded.document
+    importer = _Importer(
+        path.name, list_id, cites, english or {}, complete, document,
+        describe=document is not None or THRESHOLD not in loaded.columns,
+    )  # fmt: skip
+    for row in loaded.rows:
         importer.add(row)
+    importer.check_bands()
     body = importer.body()
     in_force = {"from": in_force_from.isoformat()}
     if in_force_until is not None:
@@ -761,7 +943,23 @@ def import_table(
         ZoneList.model_validate(data)
     except ValidationError as exc:
         raise TableError(_first_error(exc), file=path.name) from None
-    return data
+    report = importer.report
+    if document is not None:
+        report.format, report.sha256 = document.format, document.sha256
+        report.pages = document.pages
+    report.notes.extend(loaded.notes)
+    return Imported(data, report)
+
+
+@dataclass(frozen=True)
+class Imported:
+    data: dict[str, Any]  # the list, YAML-ready
+    report: ImportReport
+
+
+def import_table(path: Path, list_id: str, zone: str, **options: Any) -> dict[str, Any]:
+    """`read_list`'s list data alone."""
+    return read_list(path, list_id, zone, **options).data
 
 
 # --- export --------------------------------------------------------------------------------

@@ -180,7 +180,13 @@ def diff_cmd(
 
 @app.command("import")
 def import_cmd(
-    table: Annotated[Path, typer.Argument(help="Official list table: CSV (UTF-8 or GBK) or XLSX.")],
+    table: Annotated[
+        Path,
+        typer.Argument(
+            help="The official list: CSV (UTF-8 or GBK), XLSX, PDF (text or scanned), PNG/JPEG"
+            " page image, DOCX or HTML."
+        ),
+    ],
     list_id: Annotated[str, typer.Option("--list", help="Id of the list, e.g. hainan-2024.")],
     zone: Annotated[str, typer.Option(help="Zone id the list applies to.")],
     out: Annotated[Path, typer.Option("--out", help="Overlay directory to write into.")],
@@ -195,15 +201,19 @@ def import_cmd(
     source_url: Annotated[str | None, typer.Option(help="URL of a new source.")] = None,
     confidence: Annotated[str, typer.Option(help="H, M, L or U.")] = "H",
     supersedes: Annotated[str | None, typer.Option(help="List id this edition replaces.")] = None,
+    lang: LangOpt = None,
+    fmt: FormatOpt = "text",
 ) -> None:
-    """Turn an official list table into catalogue YAML in an overlay directory (use it with
-    --rules DIR or KUAJING_RULES)."""
+    """Turn an official list table or document into catalogue YAML in an overlay directory
+    (use it with --rules DIR or KUAJING_RULES), and report what became of each row."""
     from kuajing.catalog.base import Text
+    from kuajing.cli.import_render import report_json, report_lines
     from kuajing.services.tables import import_into_overlay
 
+    _check_format(fmt)
     if confidence not in ("H", "M", "L", "U"):
         raise KuajingError(f"--confidence: expected H, M, L or U, got {confidence!r}")
-    written = import_into_overlay(
+    written, report = import_into_overlay(
         table, list_id, out, zone=zone,
         title=Text(zh=title_zh, en=title_en or title_zh), edition=edition,
         published=_date("--published", published),
@@ -213,7 +223,11 @@ def import_cmd(
         confidence=confidence,  # type: ignore[arg-type]
         supersedes=supersedes,
     )  # fmt: skip
-    typer.echo(f"wrote {written}")
+    if fmt == "json":
+        echo_json(report_json(report, table.name, written))
+        return
+    for line in report_lines(report, table.name, written, language(lang)):
+        typer.echo(line)
 
 
 @app.command("export")

@@ -116,4 +116,5 @@ def _transfer(t: TransferDecision, lang: Lang, explain: bool) -> list[str]:
 def _cite(s: SourceRef) -> str:
     where = s.url or (f"seed {s.seed}" if s.seed else f"reference {s.reference}")
     article = f" {s.article}" if s.article else ""
-    return f"《{s.title}》{article} [{s.confidence}] {where}"
+    loaded = f"; {s.loaded}" if s.loaded else ""
+    return f"《{s.title}》{article} [{s.confidence}] {where}{loaded}"

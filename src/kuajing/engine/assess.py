@@ -34,7 +34,7 @@ from kuajing.engine.readings import Readings, explore
 from kuajing.engine.request import Request, Transfer
 from kuajing.engine.resolve import Resolved, resolve
 from kuajing.errors import RequestError
-from kuajing.i18n import fmt
+from kuajing.i18n import fmt, loaded_from
 from kuajing.yamlio import format_path
 
 
@@ -316,6 +316,8 @@ class _Render:
                 reference=src.reference,
                 confidence=cite.confidence,
                 note=cite.note,
+                document=cite.document,
+                loaded=loaded_from(cite.document, self.lang) if cite.document else None,
             )
             self._sources[id(cite)] = found
         return found

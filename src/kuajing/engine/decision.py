@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from kuajing.catalog.base import Confidence, Pathway
+from kuajing.catalog.base import Confidence, Located, Pathway
 
 Status = Literal["determined", "needs_review"]
 
@@ -22,6 +22,8 @@ class SourceRef(BaseModel):
     reference: str | None = None
     confidence: Confidence
     note: str | None = None
+    document: Located | None = None  # read from an official document: where
+    loaded: str | None = None  # the same, as a sentence in the decision's language
 
 
 class Reason(BaseModel):

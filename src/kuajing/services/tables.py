@@ -13,8 +13,9 @@ import yaml
 
 from kuajing.catalog import Catalog
 from kuajing.catalog.base import Cite, Confidence, Text
+from kuajing.catalog.documents.report import ImportReport
 from kuajing.catalog.loader import RULES_DIR, load_catalog
-from kuajing.catalog.tabular import export_table, import_table, write_table
+from kuajing.catalog.tabular import export_table, read_list, write_table
 from kuajing.errors import CatalogInvalid, KuajingError
 from kuajing.fileio import write_text_atomic
 
@@ -36,17 +37,17 @@ def import_into_overlay(
     confidence: Confidence,
     kind: Literal["negative", "general"] = "negative",
     supersedes: str | None = None,
-) -> Path:
+) -> tuple[Path, ImportReport]:
     """Write `overlay/lists/<zone>/<list_id>.yaml` (and the source into `overlay/sources.yaml`
-    when it is new); return the list file. Raises before writing anything if the result would
-    not validate together with the shipped catalogue."""
-    data = import_table(
+    when it is new); return the list file and what became of each row of a document. Raises
+    before writing anything if the result would not validate with the shipped catalogue."""
+    imported = read_list(
         table, list_id, zone,
         title=title, edition=edition, published=published, in_force_from=in_force_from,
         in_force_until=in_force_until, cite=Cite(source=source, confidence=confidence),
         kind=kind, supersedes=supersedes,
     )  # fmt: skip
-    files = {Path("lists") / zone / f"{list_id}.yaml": _dump(data)}
+    files = {Path("lists") / zone / f"{list_id}.yaml": _dump(imported.data)}
     sources = _sources_with(overlay, source, source_title, source_url, table.name)
     if sources is not None:
         files[Path("sources.yaml")] = _dump({"sources": sources})
@@ -62,7 +63,7 @@ def import_into_overlay(
                 err.file = (err.file or "").replace(str(trial), str(overlay))
             raise CatalogInvalid(exc.errors) from None
     _write(overlay, files)
-    return overlay / "lists" / zone / f"{list_id}.yaml"
+    return overlay / "lists" / zone / f"{list_id}.yaml", imported.report
 
 
 def _sources_with(

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-from kuajing.catalog.tabular import TableError
+from kuajing.catalog.layout import TableError
 
 Format = Literal["pdf", "scan", "image", "docx", "html", "csv", "xlsx"]
 
