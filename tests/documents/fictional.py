@@ -11,7 +11,15 @@ from __future__ import annotations
 TITLE = "【虚构测试清单，非法律依据】示例自由贸易试验区数据出境负面清单（测试版）"
 NOTICE = "本表为软件测试用虚构内容，不代表任何机关发布的清单。"
 
-HEADER = ("序号", "行业领域（适用企业）", "场景", "出境路径", "数据类别", "数据子类", "基本特征与描述")
+HEADER = (
+    "序号",
+    "行业领域（适用企业）",
+    "场景",
+    "出境路径",
+    "数据类别",
+    "数据子类",
+    "基本特征与描述",
+)
 # Columns whose equal neighbours are merged into one cell spanning rows, each within the span
 # of the column before it (a scenario never spans two sectors).
 MERGED_COLUMNS = (1, 2, 3, 4)
