@@ -373,14 +373,23 @@ def _xlsx_grids(path: Path) -> list[list[list[str]]]:
 
 
 @dataclass
-class _Loaded:
+class Loaded:
+    """A table's or document's rows, before they are made into a list."""
+
     columns: list[str]
     rows: list[_Row]
     document: Document | None = None  # None: a CSV or XLSX table
     notes: list[str] = field(default_factory=list)
 
+    @classmethod
+    def of_document(
+        cls, document: Document, columns: list[str], rows: list[SourceRow], notes: list[str]
+    ) -> Loaded:
+        """A document's rows, as read or as a reviewer corrected them."""
+        return cls(columns, [_Row(r.row, r.values, r) for r in rows], document, notes)
 
-def _load(path: Path, limits: Limits | None = None) -> _Loaded:
+
+def load_table(path: Path, limits: Limits | None = None) -> Loaded:
     """The rows of a table (CSV, XLSX) or of an official document (PDF, page image, DOCX,
     HTML); the format follows from the content, and a name that says otherwise is refused."""
     if path.suffix.lower() not in SUFFIXES:
@@ -390,13 +399,13 @@ def _load(path: Path, limits: Limits | None = None) -> _Loaded:
         )
     found = format_of(path, limits or Limits())
     if found == "csv":
-        return _Loaded(*_rows(_csv_grid(path), path.name))
+        return Loaded(*_rows(_csv_grid(path), path.name))
     if found == "xlsx":
         grids = _xlsx_grids(path)
         for grid in grids:  # the first sheet that has a header row
             if any(len(header_map(r)) >= HEADER_MIN for r in grid):
-                return _Loaded(*_rows(grid, path.name))
-        return _Loaded(*_rows(grids[0] if grids else [], path.name))
+                return Loaded(*_rows(grid, path.name))
+        return Loaded(*_rows(grids[0] if grids else [], path.name))
     document = read_document(path, limits)
     columns, rows, notes = document_rows(document)
     if not rows:
@@ -405,15 +414,14 @@ def _load(path: Path, limits: Limits | None = None) -> _Loaded:
             f" {', '.join(COLUMNS)}",
             file=path.name,
         )
-    loaded = [_Row(r.row, r.values, r) for r in rows]
-    return _Loaded(columns, loaded, document, [*document.notes, *notes])
+    return Loaded.of_document(document, columns, rows, [*document.notes, *notes])
 
 
 def read_table(path: Path) -> list[dict[str, str]]:
     """The data rows of a CSV (UTF-8, UTF-8 with BOM, GB18030/GBK) or XLSX list table, keyed by
     the official column names present in its header row. Merged cells give every cell of the
     region the top-left value; empty rows and merged footnote rows are dropped."""
-    return [dict(row.values) for row in _load(path).rows]
+    return [dict(row.values) for row in load_table(path).rows]
 
 
 # --- import --------------------------------------------------------------------------------
@@ -572,6 +580,8 @@ class _Importer:
     def read(self, row: _Row) -> dict[str, Any]:
         """The row's entry; from a document, a row that cannot be fully read is kept as an
         entry that asks for review (its condition unknown), and the report says why."""
+        if row.source is not None and row.source.hold:
+            return self.review(row, SUB_CLASS, row.source.hold)
         try:
             data = self.entry(row)
         except TableError as exc:
@@ -728,6 +738,8 @@ class _Importer:
                 src = item.row.source
                 if src is None or not src.ocr or item.data["trigger"] != "threshold":
                     continue
+                if src.reviewed_by:  # a person read the number against the page
+                    continue
                 why = _doubtful(item.data["threshold"], src.confidence)
                 if why:
                     item.data = self.review(item.row, THRESHOLD, why)
@@ -758,6 +770,8 @@ class _Importer:
         }
         if src.ocr:
             where["ocr"] = True
+        if src.reviewed_by:
+            where.update(reviewed_by=src.reviewed_by, reviewed_at=src.reviewed_at)
         return [{**c, "document": where} for c in self.cite]
 
     def knowledge(self, items: list[_Item], category: str) -> str:
@@ -872,7 +886,16 @@ def _counts(body: dict[str, Any], cite: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def read_list(
-    path: Path,
+    path: Path, list_id: str, zone: str, *, limits: Limits | None = None, **header: Any
+) -> Imported:
+    """A list table or document as the YAML-ready data of a `ZoneList` (validated), and the
+    report of what became of each row (`list_from` takes the same `header`)."""
+    return list_from(load_table(path, limits), path.name, list_id, zone, **header)
+
+
+def list_from(
+    loaded: Loaded,
+    file: str,
     list_id: str,
     zone: str,
     *,
@@ -888,9 +911,8 @@ def read_list(
     applicability: Text | None = None,
     english: Mapping[str, str] | None = None,
     complete: bool = True,
-    limits: Limits | None = None,
 ) -> Imported:
-    """A list table or document as the YAML-ready data of a `ZoneList` (validated), and the
+    """Rows loaded from `file` as the YAML-ready data of a `ZoneList` (validated), and the
     report of what became of each row. Every item cites `cite`; from a document, with the page,
     table and row it was read in, and a row that cannot be fully read is kept as an entry that
     answers needs_review, its text kept (a CSV or XLSX table stops at such a row instead).
@@ -899,14 +921,13 @@ def read_list(
     the scopes it gives rows for have complete coverage (else partial)."""
     if not re.fullmatch(r"[a-z0-9][a-z0-9_\-]*", list_id):
         raise TableError(f"list id {list_id!r} is not lower-case letters, digits, - and _")
-    loaded = _load(path, limits)
     missing = [c for c in REQUIRED if c not in loaded.columns]
     if missing:
-        raise TableError(f"the header row lacks {', '.join(missing)}", file=path.name)
+        raise TableError(f"the header row lacks {', '.join(missing)}", file=file)
     cites = [cite.model_dump(exclude_none=True)]
     document = loaded.document
     importer = _Importer(
-        path.name, list_id, cites, english or {}, complete, document,
+        file, list_id, cites, english or {}, complete, document,
         describe=document is not None or THRESHOLD not in loaded.columns,
     )  # fmt: skip
     for row in loaded.rows:
@@ -942,7 +963,7 @@ def read_list(
     try:
         ZoneList.model_validate(data)
     except ValidationError as exc:
-        raise TableError(_first_error(exc), file=path.name) from None
+        raise TableError(_first_error(exc), file=file) from None
     report = importer.report
     if document is not None:
         report.format, report.sha256 = document.format, document.sha256

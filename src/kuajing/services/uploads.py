@@ -30,10 +30,15 @@ class EmptyUpload(DatasetError):
 
 
 @contextmanager
-def saved(stream: BinaryIO, filename: str, max_bytes: int = MAX_UPLOAD) -> Iterator[Path]:
+def saved(
+    stream: BinaryIO,
+    filename: str,
+    max_bytes: int = MAX_UPLOAD,
+    suffixes: Sequence[str] = SUFFIXES,
+) -> Iterator[Path]:
     """The upload as a file named as uploaded (the name only, never a path the caller chose)
-    in a private temporary folder, removed on leaving."""
-    name = upload_name(filename)
+    in a private temporary folder, removed on leaving. `suffixes`: what may be uploaded."""
+    name = upload_name(filename, suffixes)
     with tempfile.TemporaryDirectory(prefix="kuajing-upload-") as folder:
         path = Path(folder) / name
         copy_limited(stream, path, max_bytes, name)
@@ -67,13 +72,15 @@ def scan_upload(
     return report.model_copy(update={"sources": [path.name], "files": files})
 
 
-def upload_name(filename: str) -> str:
-    """The uploaded file's name without any folder, if it names a dataset the scanner reads."""
+def upload_name(filename: str, suffixes: Sequence[str] = SUFFIXES) -> str:
+    """The uploaded file's name without any folder, if its suffix is one of `suffixes` (by
+    default, a dataset the scanner reads)."""
     name = PurePath((filename or "upload").replace("\\", "/")).name
     if any(ord(ch) < 32 for ch in name) or len(name.encode()) > 200:
         raise WrongType(f"{name[:60]!r}: give the file a shorter, plain name")
-    if PurePath(name).suffix.lower() not in SUFFIXES:
-        raise WrongType(f"{name}: upload CSV, XLSX, Parquet or JSON Lines ({', '.join(SUFFIXES)})")
+    if PurePath(name).suffix.lower() not in suffixes:
+        what = "CSV, XLSX, Parquet or JSON Lines" if suffixes == SUFFIXES else "a list table"
+        raise WrongType(f"{name}: upload {what} ({', '.join(suffixes)})")
     return name
 
 

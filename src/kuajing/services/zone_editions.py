@@ -31,12 +31,13 @@ from kuajing.catalog import Catalog, default_catalog
 from kuajing.catalog.base import Cite, Confidence, Text
 from kuajing.catalog.loader import RULES_DIR, load_catalog
 from kuajing.catalog.models import Entry, ZoneList
-from kuajing.catalog.tabular import export_table, import_table, write_table
+from kuajing.catalog.tabular import export_table, import_table, list_from, load_table, write_table
 from kuajing.engine import Request, assess
 from kuajing.errors import CatalogError, CatalogInvalid, Forbidden, InvalidTransition, KuajingError
 from kuajing.filing.schema import filings
 from kuajing.i18n import PATHWAYS, STATUS
 from kuajing.ledger.db import reading, writing
+from kuajing.services import edition_review
 from kuajing.services.diff import ListDiff, diff_lists
 from kuajing.zone.editions import in_force_on, with_editions, zone_list
 from kuajing.zone.models import Edition
@@ -192,11 +193,12 @@ def import_edition(
     with the shipped catalogue and the published editions, as if in force from `published`;
     the first problem is raised, located (`CatalogError`)."""
     zone = admin_zone(who)
-    data = import_table(
-        table_path, list_id, zone, title=title, edition=edition, published=published,
-        in_force_from=published, cite=Cite(source=source, confidence=confidence), kind=kind,
-        supersedes=supersedes,
-    )  # fmt: skip
+    loaded = load_table(table_path)
+    data = list_from(
+        loaded, table_path.name, list_id, zone, title=title, edition=edition,
+        published=published, in_force_from=published,
+        cite=Cite(source=source, confidence=confidence), kind=kind, supersedes=supersedes,
+    ).data  # fmt: skip
     published_ones = store(accounts).published()
     _unused(accounts, list_id)
     sources = _new_source(published_ones, source, source_title, source_url, table_name)
@@ -217,6 +219,8 @@ def import_edition(
     row.update(sources=json.dumps(sources, ensure_ascii=False), effective_from=None)
     with writing(accounts.engine) as conn:
         conn.execute(insert(list_editions).values(**row))
+        if loaded.document is not None:  # kept for the review beside the page images
+            edition_review.store_document(conn, draft.id, table_path, loaded)
     return draft
 
 
@@ -456,10 +460,17 @@ def publish(
     edition_id: str,
     effective_from: dt.date,
     catalog: Catalog,
+    *,
+    leave_unconfirmed: bool = False,
 ) -> tuple[Edition, list[Impact]]:
     """Publish a draft in force from `effective_from` and notify the companies whose decisions
-    it changes. `catalog` is the service's catalogue before it (with the published editions)."""
+    it changes. `catalog` is the service's catalogue before it (with the published editions).
+    A draft loaded from a document is published once every row is confirmed, or with
+    `leave_unconfirmed` the rows not confirmed answer needs_review."""
     admin_zone(who)
+    found = _draft(accounts, who, edition_id)
+    with writing(accounts.engine) as conn:
+        edition_review.before_publish(conn, found, leave_unconfirmed)
     found = _draft(accounts, who, edition_id)
     placed = found.model_copy(update={"effective_from": effective_from})
     check([*store(accounts).published(), placed])

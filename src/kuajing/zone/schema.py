@@ -1,8 +1,19 @@
-"""The zone console's tables (migration 0006 creates them; a test checks the two agree)."""
+"""The zone console's tables (migrations 0006 and 0007 create them; a test checks the two agree)."""
 
 from __future__ import annotations
 
-from sqlalchemy import Boolean, Column, ForeignKey, Index, Integer, String, Table, Text
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Table,
+    Text,
+)
 
 from kuajing.accounts.schema import metadata
 
@@ -94,3 +105,52 @@ list_editions = Table(
     Column("published_at", String(40)),
 )
 Index("list_editions_by_zone", list_editions.c.zone, list_editions.c.state)
+
+# The official document an edition was loaded from: kept whole, so that the review shows each
+# row beside the region of the page it was read from (an official list holds no personal data).
+edition_documents = Table(
+    "edition_documents",
+    metadata,
+    Column("edition_id", String(32), ForeignKey("list_editions.id"), primary_key=True),
+    Column("file_name", String(200), nullable=False),
+    Column("sha256", String(64), nullable=False),
+    Column("format", String(16), nullable=False),  # pdf, scan, image, docx or html
+    Column("pages", Integer, nullable=False),
+    Column("content", LargeBinary, nullable=False),
+    Column("columns", Text, nullable=False),  # JSON: the official columns the table has
+    Column("notes", Text, nullable=False),  # JSON: what the reader said (pages read by OCR)
+)
+
+# Each row of the document's list table, as read and as corrected, and whether a person
+# confirmed it against the page.
+edition_rows = Table(
+    "edition_rows",
+    metadata,
+    Column("edition_id", String(32), ForeignKey("list_editions.id"), primary_key=True),
+    Column("idx", Integer, primary_key=True),  # the row's place in the list, from 0
+    Column("page", Integer, nullable=False),
+    Column("table_no", Integer, nullable=False),
+    Column("row_no", Integer, nullable=False),
+    Column("box", Text),  # JSON [x0, y0, x1, y1] as fractions of the page, if it has pages
+    Column("ocr", Boolean, nullable=False),
+    Column("confidence", Float),
+    Column("original", Text, nullable=False),  # JSON: the cells as read
+    Column("cells", Text, nullable=False),  # JSON: the cells as corrected
+    Column("confirmed_by", String(200)),
+    Column("confirmed_at", String(40)),
+)
+
+# Every correction of a cell: who, when, from what to what.
+edition_corrections = Table(
+    "edition_corrections",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("edition_id", String(32), ForeignKey("list_editions.id"), nullable=False),
+    Column("idx", Integer, nullable=False),
+    Column("column_name", String(40), nullable=False),
+    Column("before", Text, nullable=False),
+    Column("after", Text, nullable=False),
+    Column("by", String(200), nullable=False),
+    Column("at", String(40), nullable=False),
+)
+Index("edition_corrections_by_edition", edition_corrections.c.edition_id, edition_corrections.c.idx)

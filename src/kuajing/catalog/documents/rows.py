@@ -44,6 +44,9 @@ class SourceRow:
     confidence: float | None = None  # the lowest OCR confidence of its cells
     ocr: bool = False
     continued: list[int] = field(default_factory=list)  # pages its text runs on to
+    reviewed_by: str | None = None  # a person confirmed the row against the document
+    reviewed_at: str | None = None
+    hold: str | None = None  # kept for review whatever it reads: why (e.g. not confirmed)
 
     @property
     def box(self) -> Box | None:

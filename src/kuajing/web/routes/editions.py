@@ -15,7 +15,9 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from kuajing.accounts.sessions import Session
 from kuajing.catalog import Catalog
 from kuajing.catalog.base import Confidence, Text
+from kuajing.catalog.documents.read import SUFFIXES as DOCUMENT_SUFFIXES
 from kuajing.errors import Forbidden, InvalidTransition, KuajingError, NotFound, TooLarge
+from kuajing.services import edition_review
 from kuajing.services import zone_editions as service
 from kuajing.services.uploads import saved
 from kuajing.web.forms import EARLIEST, LATEST
@@ -122,7 +124,8 @@ def upload(
         bad = t("editions_missing", lang, fields=", ".join(missing or ["published"]))
         return _listing(request, session, status=422, error=bad, form=form)
     try:
-        with saved(file.file, file.filename or "table.csv", request.app.state.max_upload) as path:
+        name, limit = file.filename or "table.csv", request.app.state.max_upload
+        with saved(file.file, name, limit, tuple(DOCUMENT_SUFFIXES)) as path:
             made = service.import_edition(
                 accounts(request), who, path, list_id=list_id.strip(), edition=edition.strip(),
                 title=Text(zh=title_zh.strip(), en=title_en.strip() or title_zh.strip()),
@@ -164,6 +167,7 @@ def _edition_page(
         session,
         status=status,
         v=view,
+        document=edition_review.review(accounts(request), view.edition),
         lines=view.lines(),
         impacts=impacts,
         effective_from=day.isoformat(),
@@ -195,6 +199,7 @@ def publish(
     request: Request,
     session: Checked,
     effective_from: Annotated[str, Form(max_length=32)] = "",
+    leave_unconfirmed: Annotated[bool, Form()] = False,
 ) -> Response:
     """Publish from the chosen day; the companies whose decisions change are notified and the
     service's catalogue includes the edition from now on."""
@@ -204,7 +209,10 @@ def publish(
         bad = t("editions_bad_date", who.user.lang, value=effective_from)
         return _edition_page(request, session, edition_id, None, status=422, error=bad)
     try:
-        _, impacts = service.publish(accounts(request), who, edition_id, day, state.catalog)
+        _, impacts = service.publish(
+            accounts(request), who, edition_id, day, state.catalog,
+            leave_unconfirmed=leave_unconfirmed,
+        )  # fmt: skip
     except (Forbidden, NotFound):
         raise
     except KuajingError as exc:  # no longer a draft (409), or the date does not fit (422)
@@ -221,3 +229,69 @@ def publish(
 def discard(edition_id: Id, request: Request, session: Checked) -> Response:
     service.discard(accounts(request), session.principal, edition_id)
     return RedirectResponse(f"/zone/editions/{edition_id}?done=discarded", status_code=303)
+
+
+# --- the review of a document's rows --------------------------------------------------------
+
+_REVIEW_DONE = ("saved", "confirmed")
+
+
+@router.get("/zone/editions/{edition_id}/review", response_class=HTMLResponse)
+def review_page(
+    edition_id: Id, request: Request, session: Signed, done: str | None = None
+) -> Response:
+    who = session.principal
+    found = service.edition(accounts(request), who, edition_id)
+    return page(
+        request,
+        "zone_edition_review.html",
+        session,
+        e=found,
+        title=zone_list(found).title,
+        r=edition_review.review(accounts(request), found),
+        admin=who.may("admin") and found.state == "draft",
+        done=done if done in _REVIEW_DONE else None,
+    )
+
+
+@router.get("/zone/editions/{edition_id}/review/{idx}/image")
+def row_image(
+    edition_id: Id, idx: Annotated[int, Path(ge=0, le=1_000_000)], request: Request, session: Signed
+) -> Response:
+    found = service.edition(accounts(request), session.principal, edition_id)
+    png = edition_review.row_image(accounts(request), found, idx)
+    if png is None:
+        raise NotFound("this document has no page image / 该文件没有版面图像")
+    return Response(png, media_type="image/png", headers={"Cache-Control": "private, max-age=600"})
+
+
+@router.post("/zone/editions/{edition_id}/review/{idx}")
+async def correct_row(
+    edition_id: Id,
+    idx: Annotated[int, Path(ge=0, le=1_000_000)],
+    request: Request,
+    session: Checked,
+) -> Response:
+    """Save the row's cells as corrected; with action=confirm, confirm the row too."""
+    who = session.principal
+    service.admin_zone(who)
+    found = service.edition(accounts(request), who, edition_id)
+    form = await request.form()
+    cells = {str(k)[5:]: str(v)[:4000] for k, v in form.items() if str(k).startswith("cell:")}
+    edition_review.correct(accounts(request), who, found, idx, cells)
+    done = "saved"
+    if form.get("action") == "confirm":
+        edition_review.confirm(accounts(request), who, found, [idx])
+        done = "confirmed"
+    return RedirectResponse(
+        f"/zone/editions/{edition_id}/review?done={done}#row-{idx}", status_code=303
+    )
+
+
+@router.post("/zone/editions/{edition_id}/review-confirm-read")
+def confirm_read(edition_id: Id, request: Request, session: Checked) -> Response:
+    who = session.principal
+    service.admin_zone(who)
+    found = service.edition(accounts(request), who, edition_id)
+    edition_review.confirm_read(accounts(request), who, found)
+    return RedirectResponse(f"/zone/editions/{edition_id}/review?done=confirmed", status_code=303)
