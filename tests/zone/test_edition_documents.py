@@ -67,7 +67,7 @@ def test_review_correct_confirm_publish(db_url: str, admin: Principal, tmp_path:
         assert found is not None and found.format == "pdf" and found.pages == 2
         assert len(found.rows) == len(fictional.BODY) and found.doubtful == 1
         assert [r.idx for r in found.rows if r.why] == [UNREAD]
-        assert "two lower bounds" in (found.rows[UNREAD].why or "")
+        assert "two lower bounds" in (found.rows[UNREAD].why or {}).get("en", "")
         assert found.per_page() == {1: (9, 0), 2: (2, 1)}
         assert review.row_image(store, draft, 0) is not None  # a PNG of the row's region
 
@@ -82,7 +82,7 @@ def test_review_correct_confirm_publish(db_url: str, admin: Principal, tmp_path:
         with pytest.raises(InvalidTransition, match="12 rows of the document are not confirmed"):
             editions.publish(store, admin, draft.id, dt.date(2026, 7, 1), default_catalog())
         assert review.confirm_read(store, admin, draft) == len(fictional.BODY)
-        published, _ = editions.publish(
+        _published, _ = editions.publish(
             store, admin, draft.id, dt.date(2026, 7, 1), default_catalog()
         )
         catalog = editions.current(store)

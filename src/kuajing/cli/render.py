@@ -73,7 +73,7 @@ def render(decision: Decision, lang: Lang, explain: bool = False) -> str:
 def _transfer(t: TransferDecision, lang: Lang, explain: bool) -> list[str]:
     h = HEAD[lang]
     regime = h["national"] if t.regime == "national" else t.regime
-    scope = f" ({t.scenario})" if t.scenario else ""
+    scope = f" ({t.scenario_name} · {t.scenario})" if t.scenario_name else ""
     if t.incorporated_from:
         scope = f", {h['incorporating']} {t.incorporated_from}"
     lines = [

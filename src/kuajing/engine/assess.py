@@ -241,6 +241,7 @@ class _Render:
             regime=regime,
             origin=self.catalog.origins.get(regime, "shipped"),
             scenario=pl.ref.key if pl.ref else None,
+            scenario_name=_scope_name(pl.ref, self.lang) if pl.ref else None,
             incorporated_from=pl.ref.pool if pl.incorporation and pl.ref else None,
             reasons=[self.reason(f) for f in out.findings],
             obligations=[self.obligation(o) for o in obligations if not o.warning],
@@ -321,6 +322,11 @@ class _Render:
             )
             self._sources[id(cite)] = found
         return found
+
+
+def _scope_name(ref: ScopeRef, lang: Lang) -> str:
+    named = ref.scenario or ref.sector
+    return named.name.get(lang)
 
 
 def _window_start(day: dt.date, window: str) -> dt.date:

@@ -93,6 +93,7 @@ class TransferDecision(BaseModel):
     regime: str
     origin: str = "shipped"  # where the governing list came from: shipped, or an overlay dir
     scenario: str | None = None
+    scenario_name: str | None = None  # the sector or scenario as the list names it
     # The earlier edition's scope that the governing edition incorporates, when it does:
     # "beijing-2025, incorporating beijing-2024/pharmaceuticals/clinical_trial".
     incorporated_from: str | None = None

@@ -41,7 +41,7 @@ from kuajing.zone.schema import (
 from kuajing.zone.store import now
 
 NOT_CONFIRMED = "not confirmed against the document when the edition was published"
-_IMAGE_DPI = 110  # page renders for the review: legible, and small enough to send per row
+_IMAGE_DPI = 130  # page renders for the review: legible, and small enough to send per row
 
 
 @dataclass(frozen=True)
@@ -57,7 +57,7 @@ class ReviewRow:
     cells: dict[str, str]  # as corrected
     confirmed_by: str | None
     confirmed_at: str | None
-    why: str | None  # why the row, as it stands, would answer needs_review
+    why: dict[str, str] | None  # why the row, as it stands, answers needs_review (zh, en)
 
     @property
     def corrected(self) -> list[str]:
@@ -178,7 +178,7 @@ def _review(conn: Connection, edition: Edition) -> DocumentReview | None:
     )
 
 
-def _row(r: Any, why: str | None) -> ReviewRow:
+def _row(r: Any, why: dict[str, str] | None) -> ReviewRow:
     box = json.loads(r.box) if r.box else None
     return ReviewRow(
         idx=r.idx,
@@ -196,7 +196,7 @@ def _row(r: Any, why: str | None) -> ReviewRow:
     )
 
 
-def _doubts(edition: Edition) -> dict[tuple[int, int, int], str]:
+def _doubts(edition: Edition) -> dict[tuple[int, int, int], dict[str, str]]:
     """Why each entry of the edition's list answers needs_review, by the row it was read from."""
     data = yaml.safe_load(edition.data)
     entries = [
@@ -207,7 +207,7 @@ def _doubts(edition: Edition) -> dict[tuple[int, int, int], str]:
     for entry in entries:
         where = entry["cite"][0].get("document")
         if where and entry.get("review"):
-            out[(where["page"], where["table"], where["row"])] = entry["review"]["en"]
+            out[(where["page"], where["table"], where["row"])] = entry["review"]
     return out
 
 

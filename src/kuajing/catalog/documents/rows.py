@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from kuajing.catalog.documents.model import Box, Cell, Document, Table
 from kuajing.catalog.layout import (
     CATEGORY,
+    COLUMNS,
     COMPANIES,
     HEADER_MIN,
     PATHWAY,
@@ -159,13 +160,13 @@ class _Stream:
 def document_rows(document: Document) -> tuple[list[str], list[SourceRow], list[str]]:
     """The official columns found, the rows in reading order, and notes on tables skipped."""
     stream = _Stream()
-    columns: dict[str, None] = {}
+    columns: set[str] = set()
     for table in document.tables:
         first = True
         for i, cells in stream.body(table):
             stream.add(table, i, cells, first and table.index > 1)
             first = False
-        columns.update(dict.fromkeys(stream.columns))
-    if stream.rows and any(r.values.get(COMPANIES) for r in stream.rows):
-        columns[COMPANIES] = None
-    return list(columns), stream.rows, stream.notes
+        columns.update(stream.columns)
+    if any(r.values.get(COMPANIES) for r in stream.rows):
+        columns.add(COMPANIES)
+    return [c for c in COLUMNS if c in columns], stream.rows, stream.notes
