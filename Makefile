@@ -67,6 +67,8 @@ bench: $(STAMP)
 	$(BIN)/python bench/scan.py
 	$(BIN)/python bench/api.py
 	$(BIN)/python bench/workdays.py
+	$(BIN)/python bench/documents.py
+	$(BIN)/python bench/ocr.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
