@@ -42,7 +42,8 @@ lint: $(STAMP)
 
 # Debian packages the tests need: a PostgreSQL server (the ledger is tested on it too),
 # Chromium (the browser tests in tests/web drive /usr/bin/chromium with Playwright), the fonts
-# filing PDFs embed (Droid Sans Fallback for Chinese, DejaVu for Latin) and pdftotext.
+# filing PDFs embed (Droid Sans Fallback for Chinese, DejaVu for Latin), pdftotext, and
+# Tesseract with its Simplified Chinese data (the second OCR engine, compared in bench/ocr.py).
 # Only the missing ones are installed, after a single apt-get update.
 system-deps:
 	@PKGS=; \
@@ -51,6 +52,7 @@ system-deps:
 	[ -f /usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf ] || PKGS="$$PKGS fonts-droid-fallback"; \
 	[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || PKGS="$$PKGS fonts-dejavu-core"; \
 	command -v pdftotext >/dev/null || PKGS="$$PKGS poppler-utils"; \
+	tesseract --list-langs 2>/dev/null | grep -qx chi_sim || PKGS="$$PKGS tesseract-ocr tesseract-ocr-chi-sim"; \
 	[ -z "$$PKGS" ] || { \
 	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
 	  $$SUDO apt-get update -q && \
