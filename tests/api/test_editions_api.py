@@ -125,8 +125,11 @@ def test_companies_other_zones_and_non_administrators_are_kept_out(
     client: TestClient, auth: dict[str, dict[str, str]], tmp_path: Path
 ) -> None:
     table = new_table(tmp_path)
-    for someone in ("company", "reviewer", "viewer"):
+    for someone in ("reviewer", "viewer"):
         assert upload(client, auth[someone], table).status_code == 403, someone
+    # A company's administrator loads the company's own copy: private, and not the zone's.
+    own = upload(client, auth["company"], table, list_id="pharma-own-copy").json()
+    assert own["private"] is True
     draft = upload(client, auth["admin"], table).json()["id"]
     day = {"effective_from": "2026-03-01"}
     reads = [
@@ -143,8 +146,14 @@ def test_companies_other_zones_and_non_administrators_are_kept_out(
         code: int = client.request(method, path, json=body, headers=auth[who]).status_code
         return code
 
-    for method, path, body in reads + writes:
-        assert status("company", method, path, body) == 403, path
+    for method, path, body in reads[1:] + writes:  # the zone's draft is not the company's
+        assert status("company", method, path, body) == 404, path
+    assert [e["id"] for e in client.get("/v1/editions", headers=auth["company"]).json()] == [
+        own["id"]
+    ]
+    assert own["id"] not in {
+        e["id"] for e in client.get("/v1/editions", headers=auth["admin"]).json()
+    }
     for method, path, body in writes:
         assert status("reviewer", method, path, body) == 403, path
         assert status("viewer", method, path, body) == 403, path

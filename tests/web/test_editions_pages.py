@@ -140,3 +140,24 @@ def test_every_phrase_the_edition_pages_use_exists(template: str) -> None:
     used |= {f"editions_change_{s}" for s in ("added", "removed", "changed")}
     used |= {f"editions_kind_{s}" for s in ("negative", "general")}
     assert used and not used - set(phrases())
+
+
+def test_a_company_administrator_loads_the_companys_own_list(
+    client: TestClient, web_db: str, people: dict[str, str], tmp_path: Path
+) -> None:
+    """Our lists: a company's administrator loads a document as the company's own copy; the
+    zone's staff do not see it, and a member of the company has no such page."""
+    add_user(web_db, "pharma", "boss@pharma.example", "admin", zone="beijing")
+    sign_in(client, "m@pharma.example")
+    assert "/zone/editions" not in client.get("/dashboard").text
+    assert client.get("/zone/editions").status_code == 403
+    sign_in(client, "boss@pharma.example")
+    assert 'href="/zone/editions"' in client.get("/dashboard").text
+    listing = client.get("/zone/editions")
+    assert 'data-testid="own-lists-lede"' in listing.text
+    made = _import(client, new_table(tmp_path), list_id="pharma-own")
+    assert made.status_code == 200 and 'data-testid="edition-done"' in made.text
+    own = made.url.path
+    sign_in(client, "a@bj.example")
+    assert client.get(own).status_code == 404
+    assert "pharma-own" not in client.get("/zone/editions").text

@@ -3,7 +3,8 @@ PostgreSQL: the Beijing centre's administrator loads the FICTIONAL two-page list
 each row and the one it could not read, corrects that row's description (the correction is
 recorded with who and when), confirms the rows, and publishes. A company's decision through the
 edition names the document's page and row and who confirmed it. Publishing with rows left
-unconfirmed needs an explicit choice, and those rows then answer needs_review."""
+unconfirmed needs an explicit choice, and those rows then answer needs_review. A company's
+administrator loads its own copy of a list, which governs that company's decisions alone."""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from kuajing.catalog import default_catalog
 from kuajing.catalog.base import Text
 from kuajing.catalog.layout import DESCRIPTION
 from kuajing.engine import Request, assess
-from kuajing.errors import InvalidTransition
+from kuajing.errors import Forbidden, InvalidTransition, NotFound, RequestError
 from kuajing.services import edition_review as review
 from kuajing.services import zone_editions as editions
 from kuajing.zone.models import Edition
@@ -121,3 +122,53 @@ def test_a_docx_has_no_page_image(db_url: str, admin: Principal, tmp_path: Path)
         found = review.review(store, draft)
         assert found is not None and found.format == "docx"
         assert review.row_image(store, draft, 0) is None
+
+
+# --- a company's own copy of a list ---------------------------------------------------------
+
+
+def _hainan(personal: int) -> Request:
+    return Request.model_validate(
+        {
+            "date": "2026-08-01",
+            "processor": {"name": "Example Co", "zone": "hainan"},
+            "transfers": [{"id": "t", "scenario": "示例跨境包裹配送", "personal": personal}],
+        }
+    )
+
+
+def test_a_companys_own_list_governs_its_decisions_only(db_url: str, tmp_path: Path) -> None:
+    """A Hainan company's administrator loads the official Hainan list the company holds (here
+    the fictional one) under the shipped list's id: it replaces the headers-only list for that
+    company alone. Another Hainan company, the zone's staff and the service's catalogue do not
+    see it."""
+    mine = who(db_url, "hn-co", "a@hn.example", "hainan", "admin")
+    other = who(db_url, "hn-other", "a@other.example", "hainan", "admin")
+    member = who(db_url, "hn-co", "m@hn.example", "hainan", "member")
+    centre = who(db_url, "hn-centre", "a@hncentre.example", "hainan", "admin", "zone")
+    build_pdf(tmp_path / "list.pdf")
+    with Accounts.open(db_url) as store:
+        draft = editions.import_edition(
+            store, mine, tmp_path / "list.pdf", list_id="hainan-2024", edition="官方文件",
+            title=Text(zh=fictional.TITLE, en="FICTIONAL test list"),
+            published=dt.date(2025, 2, 19), source="HN-OWN-COPY", source_title="虚构测试清单",
+        )  # fmt: skip
+        assert draft.private
+        review.confirm_read(store, mine, draft)
+        review.correct(store, mine, draft, UNREAD, {DESCRIPTION: FIXED})
+        review.confirm(store, mine, draft, [UNREAD])
+        editions.publish(store, mine, draft.id, dt.date(2025, 2, 19), default_catalog())
+        service = editions.current(store)
+        theirs, ours = (editions.catalog_for(store, service, p) for p in (other, mine))
+        for outsider in (other, centre):
+            with pytest.raises(NotFound):
+                editions.edition(store, outsider, draft.id)
+            assert draft.id not in {e.id for e in editions.editions(store, outsider)}
+        with pytest.raises(Forbidden):
+            editions.editions(store, member)
+    [t] = assess(_hainan(600_000), ours).transfers
+    assert (t.pathway.value, t.status) == ("standard_contract_or_certification", "determined")
+    for catalog in (theirs, service):  # the scenario exists only in the company's own list
+        with pytest.raises(RequestError, match="unknown name '示例跨境包裹配送'"):
+            assess(_hainan(600_000), catalog)
+    assert theirs is service  # a company with no list of its own uses the service's catalogue

@@ -22,7 +22,7 @@ from typing import Any, Literal
 
 import yaml
 from pydantic import BaseModel, Field
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, and_, insert, select, update
 
 from kuajing.accounts.models import Principal
 from kuajing.accounts.schema import decisions, organisations
@@ -142,14 +142,17 @@ def current(accounts: Accounts, base: Catalog | None = None) -> Catalog:
 
 
 def _staff(who: Principal) -> None:
-    if not who.zone_staff or who.organisation.zone is None:
+    """A zone's staff see its editions; a company's administrators see the company's own."""
+    if who.organisation.zone is None or not (who.zone_staff or who.may("admin")):
         raise Forbidden(
-            "only a zone's staff see its list editions / 仅自贸区工作人员可查看清单版本"
+            "only a zone's staff, or a company's administrator for its own lists, see list"
+            " editions / 仅自贸区工作人员（或企业管理员就本企业清单）可查看清单版本"
         )
 
 
 def admin_zone(who: Principal) -> str:
-    """The zone the caller administers (`Forbidden` unless a zone's administrator)."""
+    """The zone of the lists the caller may import and publish: a zone's administrator, its
+    zone's; a company's administrator, its own copies of the lists of its zone."""
     _staff(who)
     if not who.may("admin"):
         raise Forbidden(
@@ -157,6 +160,26 @@ def admin_zone(who: Principal) -> str:
             " / 仅自贸区管理员可导入和发布清单版本"
         )
     return str(who.organisation.zone)
+
+
+def catalog_for(accounts: Accounts, catalog: Catalog, who: Principal) -> Catalog:
+    """`catalog` (the service's, with the zones' published editions) and, for a company, the
+    lists it loaded for itself: they govern its own decisions only."""
+    if who.zone_staff:
+        return catalog
+    own = store(accounts).published(who.organisation.id)
+    if not own:
+        return catalog
+    key = (catalog.digest, *(f"{e.id}@{e.effective_from}" for e in own))
+    found = _OWN_CATALOGS.get(key)
+    if found is None:  # published editions never change: the catalogue is made once
+        if len(_OWN_CATALOGS) > 64:
+            _OWN_CATALOGS.clear()
+        found = _OWN_CATALOGS[key] = with_editions(catalog, own)
+    return found
+
+
+_OWN_CATALOGS: dict[tuple[str, ...], Catalog] = {}
 
 
 def edition(accounts: Accounts, who: Principal, edition_id: str) -> Edition:
@@ -193,14 +216,15 @@ def import_edition(
     with the shipped catalogue and the published editions, as if in force from `published`;
     the first problem is raised, located (`CatalogError`)."""
     zone = admin_zone(who)
+    private = not who.zone_staff
     loaded = load_table(table_path)
     data = list_from(
         loaded, table_path.name, list_id, zone, title=title, edition=edition,
         published=published, in_force_from=published,
         cite=Cite(source=source, confidence=confidence), kind=kind, supersedes=supersedes,
     ).data  # fmt: skip
-    published_ones = store(accounts).published()
-    _unused(accounts, list_id)
+    published_ones = _published_for(accounts, who)
+    _unused(accounts, who, list_id)
     sources = _new_source(published_ones, source, source_title, source_url, table_name)
     draft = Edition(
         id=new_id(),
@@ -213,6 +237,7 @@ def import_edition(
         replaces=supersedes,
         state="draft",
         created_at=now(),
+        private=private,
     )
     check([*published_ones, draft])
     row = draft.model_dump()
@@ -224,16 +249,31 @@ def import_edition(
     return draft
 
 
-def _unused(accounts: Accounts, list_id: str) -> None:
-    if list_id in default_catalog().lists:
+def _published_for(accounts: Accounts, who: Principal) -> list[Edition]:
+    """The editions an edition of the caller's is checked and placed with: the zones' published
+    ones, and for a company its own."""
+    zones = store(accounts).published()
+    return zones if who.zone_staff else [*zones, *store(accounts).published(who.organisation.id)]
+
+
+def _unused(accounts: Accounts, who: Principal, list_id: str) -> None:
+    """A zone's edition takes a new list id; a company's own copy may take a shipped list's id
+    (it replaces that list for the company, as a `catalog import` overlay does), but not one
+    of its own editions'."""
+    if who.zone_staff and list_id in default_catalog().lists:
         raise KuajingError(
             f"list id {list_id!r} is a list of the catalogue: choose a new id"
             f" / 清单编号 {list_id} 已存在，请另取编号"
         )
+    theirs = (
+        list_editions.c.private.is_(False)
+        if who.zone_staff
+        else list_editions.c.organisation_id == who.organisation.id
+    )
     with reading(accounts.engine) as conn:
         taken = conn.execute(
             select(list_editions.c.id).where(
-                list_editions.c.list_id == list_id, list_editions.c.state != "discarded"
+                list_editions.c.list_id == list_id, list_editions.c.state != "discarded", theirs
             )
         ).first()
     if taken is not None:
@@ -375,12 +415,13 @@ def impact(
     after = with_editions(catalog, [found.model_copy(update={"effective_from": effective_from})])
     out: list[Impact] = []
     with reading(accounts.engine) as conn:
+        whose = (  # a company's own copy changes its own decisions only
+            organisations.c.id == found.organisation_id
+            if found.private
+            else and_(organisations.c.kind == "enterprise", organisations.c.zone == found.zone)
+        )
         companies = dict(
-            conn.execute(
-                select(organisations.c.id, organisations.c.name).where(
-                    organisations.c.kind == "enterprise", organisations.c.zone == found.zone
-                )
-            ).all()
+            conn.execute(select(organisations.c.id, organisations.c.name).where(whose)).all()
         )
         logged = conn.execute(
             select(
@@ -473,7 +514,7 @@ def publish(
         edition_review.before_publish(conn, found, leave_unconfirmed)
     found = _draft(accounts, who, edition_id)
     placed = found.model_copy(update={"effective_from": effective_from})
-    check([*store(accounts).published(), placed])
+    check([*_published_for(accounts, who), placed])
     impacts = impact(accounts, who, edition_id, catalog, effective_from)
     title = zone_list(found).title
     with writing(accounts.engine) as conn:

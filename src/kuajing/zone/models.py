@@ -90,3 +90,4 @@ class Edition(BaseModel):
     created_at: str
     effective_from: dt.date | None = None
     published_at: str | None = None
+    private: bool = False  # a company's own copy of a list: its decisions only

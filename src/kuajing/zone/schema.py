@@ -13,6 +13,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    false,
 )
 
 from kuajing.accounts.schema import metadata
@@ -103,6 +104,8 @@ list_editions = Table(
     Column("created_at", String(40), nullable=False),
     Column("effective_from", String(10)),
     Column("published_at", String(40)),
+    # A company's own copy of an official list: it governs that company's decisions only.
+    Column("private", Boolean, nullable=False, server_default=false()),
 )
 Index("list_editions_by_zone", list_editions.c.zone, list_editions.c.state)
 

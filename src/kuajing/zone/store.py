@@ -14,7 +14,19 @@ import json
 import uuid
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Row, Select, Table, func, insert, select, update
+from sqlalchemy import (
+    Connection,
+    Engine,
+    Row,
+    Select,
+    Table,
+    and_,
+    func,
+    insert,
+    select,
+    true,
+    update,
+)
 from sqlalchemy.sql.elements import ColumnElement
 
 from kuajing.accounts.models import Principal
@@ -151,12 +163,19 @@ class ZoneStore:
             ).all()
         return [_edition(r) for r in rows]
 
-    def published(self) -> list[Edition]:
-        """Every zone's published editions: they join the service's catalogue."""
+    def published(self, organisation_id: int | None = None) -> list[Edition]:
+        """Every zone's published editions, which join the service's catalogue; with
+        `organisation_id`, that company's own published editions instead."""
+        private = list_editions.c.private.is_(organisation_id is not None)
+        mine = (
+            list_editions.c.organisation_id == organisation_id
+            if organisation_id is not None
+            else true()
+        )
         with reading(self.engine) as conn:
             rows = conn.execute(
                 select(list_editions)
-                .where(list_editions.c.state == "published")
+                .where(list_editions.c.state == "published", private, mine)
                 .order_by(list_editions.c.published_at, list_editions.c.id)
             ).all()
         return [_edition(r) for r in rows]
@@ -218,9 +237,14 @@ def zone_organisations(conn: Connection, zone: str) -> list[int]:
 
 
 def _zone_editions(who: Principal) -> ColumnElement[bool]:
+    """A zone's staff see their zone's editions; a company sees its own private ones only."""
     if who.zone_staff:
-        return list_editions.c.zone == who.organisation.zone
-    return list_editions.c.id.is_(None)  # companies see published editions in the catalogue
+        return and_(
+            list_editions.c.zone == who.organisation.zone, list_editions.c.private.is_(False)
+        )
+    return and_(
+        list_editions.c.organisation_id == who.organisation.id, list_editions.c.private.is_(True)
+    )
 
 
 # --- rows to values ------------------------------------------------------------------------

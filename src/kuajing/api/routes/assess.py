@@ -13,6 +13,7 @@ from kuajing.api.errors import responses
 from kuajing.engine import Decision
 from kuajing.engine import Request as AssessRequest
 from kuajing.services.decisions import assess_and_log
+from kuajing.services.zone_editions import catalog_for
 
 router = APIRouter(prefix="/v1", tags=["assess"], responses=responses(400, 401, 403, 422))
 
@@ -28,7 +29,7 @@ async def assess(
     """Assess the exports in the request. The decision is logged: its id is in the
     `Kuajing-Decision-Id` header and `Location` points at it."""
     chosen = lang or who.user.lang
-    catalog = http.app.state.catalog
+    catalog = catalog_for(accounts(http), http.app.state.catalog, who)
     # One trip to a worker thread for the assessment and its log entry; the decision, a typed
     # value already, is written as JSON as it is (FastAPI would validate it a second time).
     decision, record = await run_in_threadpool(

@@ -16,6 +16,7 @@ from kuajing.api.auth import accounts, needs
 from kuajing.api.errors import responses
 from kuajing.catalog import Catalog
 from kuajing.catalog.base import Confidence, Text
+from kuajing.catalog.documents.read import SUFFIXES as DOCUMENT_SUFFIXES
 from kuajing.services import zone_editions as service
 from kuajing.services.diff import ListDiff
 from kuajing.services.uploads import saved
@@ -43,6 +44,7 @@ class EditionOut(BaseModel):
     created_at: str
     effective_from: dt.date | None
     published_at: str | None
+    private: bool = False  # a company's own copy: it governs that company's decisions only
 
 
 class EditionDetail(EditionOut):
@@ -53,6 +55,8 @@ class Publish(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     effective_from: Day
+    # Loaded from a document: publish with the rows not confirmed left as needs review.
+    leave_unconfirmed: bool = False
 
 
 class Published(BaseModel):
@@ -68,6 +72,7 @@ def _catalog(http: Request) -> Catalog:
 def _out(e: Edition) -> EditionOut:
     return EditionOut(
         id=e.id,
+        private=e.private,
         zone=e.zone,
         list_id=e.list_id,
         edition=e.edition,
@@ -108,9 +113,12 @@ def create(
     supersedes: Annotated[str | None, Form(max_length=64)] = None,
     kind: Annotated[Literal["negative", "general"], Form()] = "negative",
 ) -> EditionOut:
-    """Import a new edition of the zone's list from its official table, as a draft. Refused
-    (422, naming the row or key) when the table or the resulting catalogue is invalid."""
-    with saved(file.file, file.filename or "upload.csv", http.app.state.max_upload) as path:
+    """Import a new edition of the zone's list from its official document (PDF, scan, page
+    image, DOCX, HTML) or table (CSV, XLSX), as a draft; a company's administrator imports the
+    company's own copy, which governs its decisions only. Refused (422, naming the row or key)
+    when the file or the resulting catalogue is invalid."""
+    name, limit = file.filename or "upload.csv", http.app.state.max_upload
+    with saved(file.file, name, limit, tuple(DOCUMENT_SUFFIXES)) as path:
         made = service.import_edition(
             accounts(http), who, path, list_id=list_id, edition=edition,
             title=Text(zh=title_zh, en=title_en or title_zh), published=published,
@@ -124,7 +132,8 @@ def create(
 @router.get("/editions/{edition_id}", response_model=EditionDetail, responses=responses(404))
 def one(edition_id: EditionId, http: Request, who: Staff) -> EditionDetail:
     """One edition with its diff against the list it replaces."""
-    view = service.diff_edition(accounts(http), who, edition_id, _catalog(http), dt.date.today())
+    catalog = service.catalog_for(accounts(http), _catalog(http), who)
+    view = service.diff_edition(accounts(http), who, edition_id, catalog, dt.date.today())
     return EditionDetail(**_out(view.edition).model_dump(), diff=view.diff)
 
 
@@ -138,7 +147,8 @@ def impact(
 ) -> list[service.Impact]:
     """The zone's companies' logged decisions whose transfers would change if the draft took
     effect on `effective_from` (assessed as of the later of their date and that day)."""
-    return service.impact(accounts(http), who, edition_id, _catalog(http), effective_from)
+    catalog = service.catalog_for(accounts(http), _catalog(http), who)
+    return service.impact(accounts(http), who, edition_id, catalog, effective_from)
 
 
 @router.post(
@@ -151,7 +161,12 @@ def publish(edition_id: EditionId, body: Publish, http: Request, who: Admin) -> 
     are notified and the service's catalogue includes it from now on."""
     state = http.app.state
     made, impacts = service.publish(
-        accounts(http), who, edition_id, body.effective_from, state.catalog
+        accounts(http),
+        who,
+        edition_id,
+        body.effective_from,
+        service.catalog_for(accounts(http), state.catalog, who),
+        leave_unconfirmed=body.leave_unconfirmed,
     )
     state.catalog = service.current(accounts(http), state.base_catalog)
     return Published(edition=_out(made), impact=impacts)

@@ -11,7 +11,7 @@ import datetime as dt
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, File, Form, Path, Query, Request, UploadFile
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictInt
 
 from kuajing.accounts.models import Principal
 from kuajing.api.auth import accounts, needs
@@ -87,11 +87,12 @@ class InspectionAction(_Body):
     date: Day | None = None
     reason: Reason = ""
     rectify_by: Day | None = None  # for order_rectification, or:
-    working_days: int | None = Field(None, ge=1, le=365)  # counted from `date`
+    working_days: StrictInt | None = Field(None, ge=1, le=365)  # counted from `date`
 
 
 class MarkRead(_Body):
-    id: int | None = Field(None, ge=1, le=2**31 - 1)  # None: every notice
+    # Strict: JSON true is not notice 1 (the API's schema says integer).
+    id: StrictInt | None = Field(None, ge=1, le=2**31 - 1)  # None: every notice
 
 
 # --- answers -------------------------------------------------------------------------------

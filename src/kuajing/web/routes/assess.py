@@ -16,6 +16,7 @@ from kuajing.errors import Forbidden, RequestError
 from kuajing.services.assess_form import build_request, form_values, scenario_choices
 from kuajing.services.decisions import assess_and_log, logged_request
 from kuajing.services.ledger import prior_from_ledger
+from kuajing.services.zone_editions import catalog_for
 from kuajing.web.render import page
 from kuajing.web.session import accounts, checked, signed_in
 
@@ -56,7 +57,7 @@ def _form(
         day = dt.date.fromisoformat(values.get("date", ""))
     except ValueError:
         day = dt.date.today()
-    catalog = request.app.state.catalog
+    catalog = catalog_for(accounts(request), request.app.state.catalog, session.principal)
     return page(
         request,
         "assess.html",
@@ -128,9 +129,9 @@ def _assess(request: Request, session: Session, values: dict[str, str]) -> str:
                 "no batch of yours is recorded in the ledger yet: enter the prior counts by hand",
                 path="prior_source",
             )
-        prior = prior_from_ledger(state.ledger, state.catalog, processor, built)
+    catalog = catalog_for(accounts(request), state.catalog, who)
+    if from_ledger:
+        prior = prior_from_ledger(state.ledger, catalog, processor, built)
         built = built.model_copy(update={"prior": prior})
-    _, record = assess_and_log(
-        accounts(request), who, built, state.catalog, who.user.lang, explain=False
-    )
+    _, record = assess_and_log(accounts(request), who, built, catalog, who.user.lang, explain=False)
     return record.id

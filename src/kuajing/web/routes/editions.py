@@ -155,7 +155,8 @@ def _edition_page(
     done: str | None = None,
     notified: int | None = None,
 ) -> Response:
-    who, catalog, today = session.principal, _catalog(request), dt.date.today()
+    who, today = session.principal, dt.date.today()
+    catalog = service.catalog_for(accounts(request), _catalog(request), who)
     view = service.diff_edition(accounts(request), who, edition_id, catalog, today)
     impacts = None
     day = effective_from or today
@@ -210,7 +211,8 @@ def publish(
         return _edition_page(request, session, edition_id, None, status=422, error=bad)
     try:
         _, impacts = service.publish(
-            accounts(request), who, edition_id, day, state.catalog,
+            accounts(request), who, edition_id, day,
+            service.catalog_for(accounts(request), state.catalog, who),
             leave_unconfirmed=leave_unconfirmed,
         )  # fmt: skip
     except (Forbidden, NotFound):

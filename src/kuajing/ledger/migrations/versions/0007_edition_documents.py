@@ -1,5 +1,5 @@
 """List editions loaded from official documents: the document, its rows as read and corrected,
-and every correction with who made it and when.
+and every correction with who made it and when; and editions private to a company.
 
 Revision ID: 0007
 Revises: 0006
@@ -19,6 +19,10 @@ _EDITION = "list_editions.id"
 
 
 def upgrade() -> None:
+    op.add_column(
+        "list_editions",
+        sa.Column("private", sa.Boolean, nullable=False, server_default=sa.false()),
+    )
     op.create_table(
         "edition_documents",
         sa.Column("edition_id", sa.String(32), sa.ForeignKey(_EDITION), primary_key=True),
@@ -64,3 +68,4 @@ def downgrade() -> None:
     op.drop_table("edition_corrections")
     op.drop_table("edition_rows")
     op.drop_table("edition_documents")
+    op.drop_column("list_editions", "private")
