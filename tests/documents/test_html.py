@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import codecs
 import hashlib
-import re
 from pathlib import Path
 
 import pytest
@@ -13,33 +12,10 @@ import pytest
 from kuajing.catalog.documents.html import read_html
 from kuajing.catalog.documents.model import DocumentError, Limits, Table
 from tests.documents import fictional
+from tests.documents.grids import bare, filled, nones
 from tests.documents.make_html import build_html, page, with_break
 
 LIMITS = Limits()
-
-
-def filled(table: Table) -> list[list[str]]:
-    """The table's text with each None taken from the cell above, whitespace removed."""
-    rows: list[list[str]] = []
-    for row in table.rows:
-        above = rows[-1] if rows else [""] * len(row)
-        rows.append(
-            [above[c] if cell.text is None else _bare(cell.text) for c, cell in enumerate(row)]
-        )
-    return rows
-
-
-def nones(table: Table) -> set[tuple[int, int]]:
-    return {
-        (r, c)
-        for r, row in enumerate(table.rows)
-        for c, cell in enumerate(row)
-        if cell.text is None
-    }
-
-
-def _bare(text: str) -> str:
-    return re.sub(r"\s+", "", text)
 
 
 def texts(table: Table) -> list[list[str | None]]:
@@ -71,8 +47,8 @@ def test_reads_the_one_table_with_the_fictional_grid(list_html: Path) -> None:
     table = document.tables[0]
     assert all(len(row) == 7 and all(cell.box is None for cell in row) for row in table.rows)
     assert texts(table)[0] == [fictional.TITLE] * 7  # the title row's colspan repeats it
-    bare = [[_bare(text) for text in row] for row in fictional.grid()]
-    assert filled(table)[1:] == bare
+    expected = [[bare(text) for text in row] for row in fictional.grid()]
+    assert filled(table)[1:] == expected
 
 
 def test_rowspans_are_none_below_their_first_row(list_html: Path) -> None:
@@ -183,7 +159,7 @@ def refusal(path: Path, limits: Limits = LIMITS) -> str:
 def test_refuses_a_file_over_the_size_limit(list_html: Path) -> None:
     size = list_html.stat().st_size
     message = refusal(list_html, Limits(max_bytes=1000))
-    assert message == f"the file is {size:,} bytes, larger than the limit of 1,000 bytes"
+    assert message == f"too large: {size:,} bytes, the limit is 1,000"
 
 
 def test_refuses_a_pdf_named_html(tmp_path: Path) -> None:

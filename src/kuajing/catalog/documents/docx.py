@@ -47,7 +47,7 @@ def read_docx(path: Path, limits: Limits) -> Document:
     """The tables of a .docx file. Raises `DocumentError` (with `file`) for a file over the
     limits, one that is not a DOCX package, an encrypted or legacy .doc, a damaged package, a
     ZIP bomb, or a document without a table."""
-    data = _read_bytes(path, limits)
+    data = limits.read(path)
     body = _open_body(data, path.name, limits)
     tables: list[Table] = []
     for tbl in body.iter(_TBL):
@@ -62,26 +62,6 @@ def read_docx(path: Path, limits: Limits) -> Document:
 
 
 # --- refusals ------------------------------------------------------------------------------
-
-
-def _read_bytes(path: Path, limits: Limits) -> bytes:
-    """The file's bytes, refused before reading when larger than the limit."""
-    try:
-        _refuse_size(path.stat().st_size, path.name, limits)
-        with path.open("rb") as stream:
-            data = stream.read(limits.max_bytes + 1)  # the file may have grown meanwhile
-    except OSError as exc:
-        raise DocumentError(f"cannot read the file: {exc.strerror}", file=path.name) from None
-    _refuse_size(len(data), path.name, limits)
-    return data
-
-
-def _refuse_size(size: int, name: str, limits: Limits) -> None:
-    if size > limits.max_bytes:
-        raise DocumentError(
-            f"the file is {size:,} bytes, larger than the limit of {limits.max_bytes:,} bytes",
-            file=name,
-        )
 
 
 def _open_body(data: bytes, name: str, limits: Limits) -> Element:

@@ -63,7 +63,7 @@ def read_html(path: Path, limits: Limits) -> Document:
     """The tables of an HTML page. Raises `DocumentError` (with `file`) for a file over the
     limits, one that is not HTML (binary, a PDF, text without markup), or a page without a
     table."""
-    data = _read_bytes(path, limits)
+    data = limits.read(path)
     root = _parse(_decode(data, path.name), path.name)
     tables: list[Table] = []
     for element in root.iter("table"):
@@ -76,26 +76,6 @@ def read_html(path: Path, limits: Limits) -> Document:
 
 
 # --- refusals and decoding -------------------------------------------------------------------
-
-
-def _read_bytes(path: Path, limits: Limits) -> bytes:
-    """The file's bytes, refused before reading when larger than the limit."""
-    try:
-        _refuse_size(path.stat().st_size, path.name, limits)
-        with path.open("rb") as stream:
-            data = stream.read(limits.max_bytes + 1)  # the file may have grown meanwhile
-    except OSError as exc:
-        raise DocumentError(f"cannot read the file: {exc.strerror}", file=path.name) from None
-    _refuse_size(len(data), path.name, limits)
-    return data
-
-
-def _refuse_size(size: int, name: str, limits: Limits) -> None:
-    if size > limits.max_bytes:
-        raise DocumentError(
-            f"the file is {size:,} bytes, larger than the limit of {limits.max_bytes:,} bytes",
-            file=name,
-        )
 
 
 def _decode(data: bytes, name: str) -> str:

@@ -11,6 +11,7 @@ An empty cell that is not covered by a merge has `text=""`.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Literal
 
 from kuajing.catalog.layout import TableError
@@ -58,6 +59,22 @@ class Limits:
     max_pages: int = 300
     max_pixels: int = 40_000_000  # per page image, as scanned or as rendered for OCR
     dpi: int = 200  # pages without a text layer are rendered at this resolution for OCR
+
+    def read(self, path: Path) -> bytes:
+        """The file's bytes, refused (`DocumentError`) before reading when too large."""
+        try:
+            size = path.stat().st_size
+            if size <= self.max_bytes:
+                with path.open("rb") as stream:
+                    data = stream.read(self.max_bytes + 1)  # it may have grown meanwhile
+                size = len(data)
+        except OSError as exc:
+            raise DocumentError(f"cannot read the file: {exc.strerror}", file=path.name) from None
+        if size > self.max_bytes:
+            raise DocumentError(
+                f"too large: {size:,} bytes, the limit is {self.max_bytes:,}", file=path.name
+            )
+        return data
 
     def describe(self) -> str:
         return (

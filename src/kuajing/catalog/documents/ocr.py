@@ -723,12 +723,7 @@ def _open_image(path: Path, limits: Limits) -> tuple[Image.Image, bytes]:
     """The decoded image and the file's bytes; the size and the pixel count are checked
     before anything is decoded (Pillow reads only the header when it opens a file)."""
     name = path.name
-    size = path.stat().st_size
-    if size > limits.max_bytes:
-        raise DocumentError(
-            f"too large: {size:,} bytes, the limit is {limits.max_bytes:,}", file=name
-        )
-    data = path.read_bytes()
+    data = limits.read(path)
     kind = next((k for magic, k in _MAGIC.items() if data.startswith(magic)), None)
     if kind is None:
         raise DocumentError(

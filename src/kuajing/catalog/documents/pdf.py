@@ -83,12 +83,7 @@ def _unread(pages: int) -> str:
 
 
 def _load(path: Path, limits: Limits) -> bytes:
-    size = path.stat().st_size
-    if size > limits.max_bytes:
-        raise DocumentError(
-            f"too large: {size:,} bytes, the limit is {limits.max_bytes:,}", file=path.name
-        )
-    data = path.read_bytes()
+    data = limits.read(path)
     if not data.startswith(b"%PDF-"):
         raise DocumentError("not a PDF document", file=path.name)
     return data
