@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
-from xml.sax.saxutils import escape
 
 from PIL import Image
 from reportlab.lib import colors
@@ -50,23 +49,13 @@ class _Pen:
         self.fonts: Fonts = load_fonts()
         self.styles: dict[float, ParagraphStyle] = {}
 
-    def markup(self, text: str) -> str:
-        runs: list[tuple[str, str]] = []
-        for ch in text:
-            font = runs[-1][0] if ch.isspace() and runs else self.fonts.pick(ch)
-            if runs and runs[-1][0] == font:
-                runs[-1] = (font, runs[-1][1] + ch)
-            else:
-                runs.append((font, ch))
-        return "".join(f'<font name="{f}">{escape(t)}</font>' for f, t in runs)
-
     def p(self, text: str, size: float = 9) -> Paragraph:
         style = self.styles.get(size)
         if style is None:
             style = self.styles[size] = ParagraphStyle(
                 f"s{size}", fontName=self.fonts.cjk, fontSize=size, leading=size * 1.35
             )
-        return Paragraph(self.markup(text), style)
+        return Paragraph(self.fonts.markup(text), style)
 
 
 def split_description() -> tuple[str, str]:

@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from kuajing.catalog import Catalog
 from kuajing.catalog.base import Cite, Text
 from kuajing.catalog.loader import RULES_DIR, load_catalog
 from kuajing.catalog.tabular import Imported, read_list
@@ -118,7 +119,12 @@ def test_decisions_through_the_imported_list_give_the_tables_pathway(
         in_force_from=dt.date(2025, 2, 19), in_force_until=None, source="HN-TEST-DOC",
         source_title="虚构测试清单（测试用）", source_url=None, confidence="H",
     )  # fmt: skip
-    catalog = load_catalog(RULES_DIR, [overlay])
+    assert_cases(load_catalog(RULES_DIR, [overlay]))
+
+
+def assert_cases(catalog: Catalog) -> None:
+    """Every case of `CASES` decided through `catalog` gives the table's pathway; a determined
+    answer cites the document it was loaded from."""
     for scenario, personal, sensitive, pathway, status in CASES:
         request = Request.model_validate(
             {
@@ -138,5 +144,5 @@ def test_decisions_through_the_imported_list_give_the_tables_pathway(
         [t] = assess(request, catalog).transfers
         assert (t.pathway.value, t.status) == (pathway, status), (scenario, personal, sensitive)
         if status == "determined" and pathway != "exempt":
-            loaded = [s.loaded for r in t.reasons for s in [r.source] if s.loaded]
+            loaded = [r.source.loaded for r in t.reasons if r.source.loaded]
             assert loaded and "loaded from the official document" in loaded[0]

@@ -11,11 +11,10 @@ import pytest
 
 from kuajing.catalog.loader import RULES_DIR, load_catalog
 from kuajing.catalog.tabular import read_list
-from kuajing.engine import Request, assess
 from kuajing.services.tables import import_into_overlay
 from tests.documents import fictional
 from tests.documents.make_scan import save, scanned_pages
-from tests.documents.test_import_documents import CASES, HEADER
+from tests.documents.test_import_documents import HEADER, assert_cases
 
 pytest.importorskip("rapidocr_onnxruntime", reason="the default OCR engine is not installed")
 
@@ -47,19 +46,7 @@ def test_decisions_through_a_scanned_list_give_the_tables_pathway(
         in_force_until=None, source="HN-TEST-SCAN", source_title="虚构测试清单（扫描件）",
         source_url=None, confidence="H",
     )  # fmt: skip
-    catalog = load_catalog(RULES_DIR, [overlay])
-    for scenario, personal, sensitive, pathway, status in CASES:
-        request = Request.model_validate(
-            {
-                "date": "2026-06-01",
-                "processor": {"name": "示例公司", "zone": "hainan"},
-                "transfers": [
-                    {"id": "t", "scenario": scenario, "personal": personal, "sensitive": sensitive}
-                ],
-            }
-        )
-        [t] = assess(request, catalog).transfers
-        assert (t.pathway.value, t.status) == (pathway, status), (scenario, personal, sensitive)
+    assert_cases(load_catalog(RULES_DIR, [overlay]))  # the same cases as the text formats
 
 
 def test_one_page_image_imports_its_rows(scans: dict[str, list[Path]]) -> None:

@@ -7,6 +7,7 @@ import os
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFError, TTFont
@@ -41,6 +42,18 @@ class Fonts:
         if latin or code not in self.cjk_chars:
             return self.latin if latin else self.cjk
         return self.cjk
+
+    def markup(self, text: str) -> str:
+        """`text` as reportlab paragraph markup, each run in the font that has its glyphs (so
+        digits and Latin letters reach the PDF's text layer as themselves)."""
+        runs: list[tuple[str, str]] = []
+        for ch in text:
+            font = runs[-1][0] if ch.isspace() and runs else self.pick(ch)
+            if runs and runs[-1][0] == font:
+                runs[-1] = (font, runs[-1][1] + ch)
+            else:
+                runs.append((font, ch))
+        return "".join(f'<font name="{f}">{escape(t)}</font>' for f, t in runs)
 
 
 def cjk_font_path() -> Path:

@@ -7,7 +7,6 @@ import io
 import re
 from collections.abc import Callable, Sequence
 from typing import Any
-from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
@@ -46,16 +45,6 @@ class _Pen:
         self.fonts = fonts
         self.styles: dict[tuple[float, str], ParagraphStyle] = {}
 
-    def markup(self, text: str) -> str:
-        runs: list[tuple[str, str]] = []
-        for ch in text:
-            font = runs[-1][0] if ch.isspace() and runs else self.fonts.pick(ch)
-            if runs and runs[-1][0] == font:
-                runs[-1] = (font, runs[-1][1] + ch)
-            else:
-                runs.append((font, ch))
-        return "".join(f'<font name="{f}">{escape(t)}</font>' for f, t in runs)
-
     def p(self, text: str, size: float = 9.5, color: str = "#000000") -> Paragraph:
         key = (size, color)
         style = self.styles.get(key)
@@ -68,7 +57,7 @@ class _Pen:
                 textColor=colors.HexColor(color),
                 spaceAfter=size * 0.3,
             )
-        return Paragraph(self.markup(text), style)
+        return Paragraph(self.fonts.markup(text), style)
 
 
 def to_pdf(doc: Document) -> bytes:
