@@ -480,7 +480,7 @@ def _fields(text: str) -> list[str]:
     return list(dict.fromkeys(p for p in parts if p))
 
 
-_LISTED = re.compile(r"包括(?:但不限于)?[:：]?(?P<fields>[^。]+?)(?:等(?:[。；;，,]|$)|[。；;]|$)")
+_LISTED = re.compile(r"包括(?:但不限于)?[:：]?(?P<fields>[^。]+?)(?:等(?:[。；;，,]|$)|。|$)")
 
 
 def fields_in(description: str) -> list[str]:
@@ -496,11 +496,14 @@ def threshold_in(description: str) -> str:
     """The part of a description that states its threshold, as in 自当年1月1日起累计向境外提供
     10万人以上、不满50万人个人信息（不含敏感个人信息）的: the text before the fields it lists."""
     head = re.split(r"包括", description, maxsplit=1)[0]
-    return head if _BOUND_WORDS.search(normal(head)) else ""
+    return head if _AMOUNT_WORDS.search(_arabic(normal(head))) else ""
 
 
-_BOUND_WORDS = re.compile(
-    rf"(?:{_alternatives(_PRE)})\d|\d(?:\.\d+)?[十百千万亿]*(?:人|名|位)?(?:{_alternatives(_POST)})"
+# A bound (不满10万, 10万以上) or a number of persons (1万至10万人, which parsing then refuses
+# as ambiguous rather than the row passing for one without a threshold).
+_AMOUNT_WORDS = re.compile(
+    rf"(?:{_alternatives(_PRE)})\d|\d(?:\.\d+)?[十百千万亿]*(?:人|名|位)"
+    rf"|\d(?:\.\d+)?[十百千万亿]*(?:{_alternatives(_POST)})"
 )
 
 
