@@ -46,7 +46,7 @@ def test_ambiguous_thresholds_are_refused_with_the_reason(text: str, why: str) -
 
 
 def test_words_that_are_not_amounts_stay_words() -> None:
-    text = "一旦遭到篡改、破坏、泄露，可能危害一定范围的数据，包括工艺参数等。"
+    text = "达到一定精度或规模，一旦遭到篡改、破坏、泄露，可能危害一定范围的数据，包括工艺参数等。"
     assert threshold_in(text) == ""
 
 

@@ -185,8 +185,8 @@ def _arabic(text: str) -> str:
     """Amounts written in Chinese numerals (十万人以上, 不满一百万人) in digits."""
 
     def digits(m: re.Match[str]) -> str:
-        if not (m["pre"] or m["post"]) or not re.search(r"[一二两三四五六七八九十]", m["run"]):
-            return m[0]  # words such as 一旦, 一定, not an amount
+        if not m["post"] or not re.search(r"[一二两三四五六七八九十]", m["run"]):
+            return m[0]  # words such as 一旦, 达到一定精度: not a number of persons
         return f"{m['pre'] or ''}{_cn_number(m['run'])}{m['post'] or ''}"
 
     return _CN_RUN.sub(digits, text)
