@@ -8,7 +8,14 @@ from pathlib import Path
 import pytest
 from PIL.Image import Image
 
-from kuajing.catalog.documents.model import Cell, Document, DocumentError, Limits, Table
+from kuajing.catalog.documents.model import (
+    OCR_PACKAGES,
+    Cell,
+    Document,
+    DocumentError,
+    Limits,
+    Table,
+)
 from kuajing.catalog.documents.pdf import cell_text, read_pdf
 from tests.documents import fictional
 from tests.documents.make_pdf import (
@@ -256,5 +263,5 @@ def test_without_ocr_a_scan_holds_no_table(tmp_path: Path) -> None:
     path = tmp_path / "scan.pdf"
     build_image_pdf(path)
     assert refusal(path) == (
-        "holds no table (1 page without a text layer, and no OCR to read them)"
+        f"holds no table (1 page without a text layer, and no OCR to read them: {OCR_PACKAGES})"
     )

@@ -19,6 +19,13 @@ from kuajing.catalog.layout import TableError
 Format = Literal["pdf", "scan", "image", "docx", "html", "csv", "xlsx"]
 
 
+# What reads pages without a text layer, for the messages that say it is missing.
+OCR_PACKAGES = (
+    "install the Python package rapidocr-onnxruntime==1.4.4, or Debian's tesseract-ocr and"
+    " tesseract-ocr-chi-sim"
+)
+
+
 class DocumentError(TableError):
     """A document cannot be read: not what its name says, encrypted, damaged, too large, or it
     holds no list table. Raised with `file` set, before anything is written."""

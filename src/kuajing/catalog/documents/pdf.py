@@ -32,7 +32,15 @@ from pdfplumber.page import Page
 from pdfplumber.pdf import PDF
 from PIL.Image import Image
 
-from kuajing.catalog.documents.model import Box, Cell, Document, DocumentError, Limits, Table
+from kuajing.catalog.documents.model import (
+    OCR_PACKAGES,
+    Box,
+    Cell,
+    Document,
+    DocumentError,
+    Limits,
+    Table,
+)
 
 Ocr = Callable[[Image, int, int], list[Table]]
 T = TypeVar("T")
@@ -75,7 +83,8 @@ def _unread(pages: int) -> str:
     if not pages:
         return ""
     return (
-        f" ({pages} page{'s' if pages > 1 else ''} without a text layer, and no OCR to read them)"
+        f" ({pages} page{'s' if pages > 1 else ''} without a text layer, and no OCR to read"
+        f" them: {OCR_PACKAGES})"
     )
 
 
