@@ -47,6 +47,7 @@ def test_import_report_as_json_in_chinese_too(tmp_path: Path) -> None:
     zh = kuajing("catalog", "import", str(tmp_path / "list.html"), "--out",
                  str(tmp_path / "z"), *ARGS, "--lang", "zh")  # fmt: skip
     assert "共12行，已读取11行，1行需人工核对" in zh.stdout
+    assert "同时写有两个下限" in zh.stdout
 
 
 @pytest.mark.parametrize(

@@ -104,6 +104,7 @@ def test_the_row_that_cannot_be_read_is_kept_for_review(tmp_path: Path, fmt: str
     assert "two lower bounds" in line.why and "1.5万人以上敏感个人信息" in line.raw
     entry = _entries(imported.data)[10]
     assert entry["trigger"] == "unknown" and "未能完整读取" in entry["review"]["zh"]
+    assert "两个下限" in entry["review"]["zh"]  # the reason too, in the reader's language
     assert entry["description"]["zh"] == line.raw  # the text as read is kept
     assert imported.report.rows == len(fictional.BODY)
 

@@ -28,7 +28,7 @@ from pydantic import ValidationError
 from kuajing.catalog.base import Cite, Counter, Pathway, Text, Threshold
 from kuajing.catalog.documents.model import Document, DocumentError, Limits
 from kuajing.catalog.documents.read import SUFFIXES, format_of, read_document
-from kuajing.catalog.documents.report import COLUMN_NAMES, ImportReport
+from kuajing.catalog.documents.report import COLUMN_NAMES, ImportReport, why_zh
 from kuajing.catalog.documents.rows import SourceRow, document_rows
 from kuajing.catalog.layout import (
     CATEGORY,
@@ -859,7 +859,7 @@ def _review_text(source: SourceRow, column: str, why: str) -> dict[str, str]:
     at_zh = f"官方文件第{source.page}页第{source.table}个表格第{source.row}行"
     at_en = f"page {source.page}, table {source.table}, row {source.row} of the official document"
     return {
-        "zh": f"{at_zh}的“{zh_col}”未能完整读取，须人工核对原文后确认（{why}）。",
+        "zh": f"{at_zh}的“{zh_col}”未能完整读取，须人工核对原文后确认（{why_zh(why)}）。",
         "en": f"The {en_col} at {at_en} could not be fully read; confirm it against the"
         f" document ({why}).",
     }

@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from kuajing.catalog.base import Lang
-from kuajing.catalog.documents.report import COLUMN_NAMES, ImportReport
+from kuajing.catalog.documents.report import COLUMN_NAMES, ImportReport, why_zh
 from kuajing.i18n import pick
 
 
@@ -62,7 +62,8 @@ def report_lines(report: ImportReport, file: str, written: Path, lang: Lang) -> 
         lines.append(
             pick(
                 lang,
-                f"  需核对：第{line.page}页第{line.table}个表格第{line.row}行（{zh}）：{line.why}",
+                f"  需核对：第{line.page}页第{line.table}个表格第{line.row}行（{zh}）："
+                f"{why_zh(line.why)}",
                 f"  to review: page {line.page}, table {line.table}, row {line.row} ({en}):"
                 f" {line.why}",
             )

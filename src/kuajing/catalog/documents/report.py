@@ -18,6 +18,30 @@ COLUMN_NAMES = {
     THRESHOLD: ("数量门槛", "threshold"),
 }
 
+# Why a row is kept for review, in Chinese, by the words of the English reason.
+_WHY_ZH = (
+    ("two lower bounds", "同时写有两个下限（如两类个人信息各有门槛），无法表示为一个门槛"),
+    ("two upper bounds", "同时写有两个上限，无法表示为一个门槛"),
+    ("bounded two ways", "同一数字既写“以上”又写“不满”"),
+    ("has no 以上/不满/超过/以下", "人数没有写明“以上/不满/超过/以下”，是否含本数不明"),
+    ("no bound such as", "未找到“1万人以上”这样的门槛"),
+    ("needs a threshold", "个人信息行没有写明人数门槛"),
+    ("not a whole number", "人数不是整数"),
+    ("no number of persons reaches it", "门槛的上下限相互矛盾"),
+    ("unknown pathway", "无法识别出境路径"),
+    ("unknown data category", "无法识别数据类别"),
+    ("no data sub-class", "没有数据子类"),
+    ("confidence", "文字识别（OCR）的置信度偏低"),
+    ("not a round figure", "人数不是清单通常使用的整数，可能误读"),
+    ("does not meet the next band", "与同类数据的相邻档位不衔接，可能误读"),
+    ("not confirmed", "发布时尚未对照原文确认"),
+)
+
+
+def why_zh(why: str) -> str:
+    """A reason for review in Chinese (the English one where no phrase is known)."""
+    return next((zh for en, zh in _WHY_ZH if en in why), why)
+
 
 @dataclass(frozen=True)
 class ReviewLine:
