@@ -43,7 +43,6 @@ _READERS = {
     "html": ("kuajing.catalog.documents.html", "read_html"),
     "image": ("kuajing.catalog.documents.ocr", "read_image"),
 }
-DOCUMENT_FORMATS = frozenset(_READERS)
 
 
 def _zip_kind(path: Path) -> str:
