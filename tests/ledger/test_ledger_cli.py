@@ -331,3 +331,15 @@ def test_an_unusable_ledger_or_key_location_is_a_one_line_error(tmp_path: Path) 
         run = CLI(url, key)("ledger", "batches", ok=False)
         assert run.returncode == 2 and "Traceback" not in run.stderr, run.stderr
         assert run.stderr.startswith("kuajing: error:") and message in run.stderr
+
+
+def test_export_never_writes_a_live_formula(cli: CLI, tmp_path: Path) -> None:
+    """Issue 20, finding 5: a recipient named =HYPERLINK(...) or a key column named =cmd|...
+    lands in the CSV as text a spreadsheet shows, never as a formula it runs."""
+    hostile = write_csv(tmp_path / "a.csv", people(0, 5), header=["=cmd|' /C calc'!A0", "name"])
+    cli(*cli.record_args(hostile, "2026-03-01", "=cmd|' /C calc'!A0"), "--not-sensitive",
+        "--recipient", '=HYPERLINK("http://evil.example","x")')  # fmt: skip
+    [row] = list(csv.DictReader(cli("ledger", "export").stdout.splitlines()))
+    assert row["recipient"] == '\'=HYPERLINK("http://evil.example","x")'
+    assert row["key_columns"] == "'=cmd|' /C calc'!A0"
+    assert row["persons"] == "5" and row["rows"] == "5"  # numbers stay numbers

@@ -50,6 +50,7 @@ from kuajing.catalog.layout import (
     normal,
 )
 from kuajing.catalog.models import Category, Entry, Sector, ZoneList
+from kuajing.spreadsheet import write_csv, write_xlsx
 
 ALL_SECTORS = "全部行业领域"
 ALL_SCENARIOS = "全部场景"
@@ -1058,27 +1059,14 @@ def export_table(zone_list: ZoneList) -> list[dict[str, str]]:
 
 
 def write_table(rows: Sequence[Mapping[str, str]], path: Path) -> None:
-    """Write rows in the official columns: CSV (UTF-8 with BOM) or XLSX, by the file suffix."""
+    """Write rows in the official columns: CSV (UTF-8 with BOM) or XLSX, by the file suffix;
+    no cell is ever a formula (`kuajing.spreadsheet`)."""
     suffix = path.suffix.lower()
-    table = [[row.get(c, "") for c in COLUMNS] for row in rows]
+    table = [list(COLUMNS), *([row.get(c, "") for c in COLUMNS] for row in rows)]
     if suffix == ".csv":
         with path.open("w", encoding="utf-8-sig", newline="") as fh:
-            writer = csv.writer(fh)
-            writer.writerow(COLUMNS)
-            writer.writerows(table)
+            write_csv(fh, table)
     elif suffix == ".xlsx":
-        _write_xlsx([list(COLUMNS), *table], path)
+        write_xlsx(path, table, "清单")
     else:
         raise TableError(f"unsupported table format {suffix!r}: use .csv or .xlsx", file=path.name)
-
-
-def _write_xlsx(table: list[list[str]], path: Path) -> None:
-    book = openpyxl.Workbook()
-    sheet = book.active
-    sheet.title = "清单"
-    for r, values in enumerate(table, start=1):
-        for c, value in enumerate(values, start=1):
-            cell = sheet.cell(row=r, column=c, value=value or None)
-            if value.startswith("="):
-                cell.data_type = "s"  # text, never a formula
-    book.save(path)

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
+from typing import Any
 
 from kuajing.catalog import Catalog
 from kuajing.catalog.base import Lang
@@ -16,6 +16,7 @@ from kuajing.ledger.ledger import Ledger
 from kuajing.ledger.models import NATIONAL, Batch, CounterCounts, Status
 from kuajing.ledger.status import build_status
 from kuajing.services.assess import assess_text
+from kuajing.spreadsheet import write_csv
 
 
 def status(
@@ -101,8 +102,7 @@ def export_batches(ledger: Ledger, processor: str | None = None, year: int | Non
         "persons",
         "recorded_at",
     ]
-    writer = csv.DictWriter(out, fieldnames=fields, lineterminator="\n")
-    writer.writeheader()
+    rows: list[list[Any]] = [fields]
     for b in ledger.batches(processor, year):
         row = b.model_dump(mode="json")
         row.update(
@@ -111,7 +111,8 @@ def export_batches(ledger: Ledger, processor: str | None = None, year: int | Non
             scopes=" ".join(b.scopes),
             key_columns=" ".join(b.key_columns),
         )
-        writer.writerow({k: row[k] for k in fields})
+        rows.append([row[k] if row[k] is not None else "" for k in fields])
+    write_csv(out, rows)  # a recipient or column named =HYPERLINK(...) stays text
     return out.getvalue()
 
 
