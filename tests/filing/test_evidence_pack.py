@@ -16,12 +16,21 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from kuajing.accounts.models import Principal
 from kuajing.accounts.store import Accounts
 from kuajing.catalog import default_catalog
 from kuajing.engine import Request, assess
-from kuajing.filing.evidence import public_key_bytes, signing_key, verify
+from kuajing.filing.evidence import (
+    MANIFEST,
+    SIGNATURE,
+    fingerprint,
+    pack,
+    public_key_bytes,
+    signing_key,
+    verify,
+)
 from kuajing.filing.store import Filings
 from kuajing.ledger.ledger import Ledger
 from kuajing.services import documents, evidence
@@ -225,3 +234,30 @@ def test_documents_follow_the_route_the_company_filed_under(tmp_path: Path) -> N
     names = documents.listed(source, who.organisation, cat, made)
     assert "certification-pipia.zh.pdf" in names
     assert not any(n.startswith("scc-filing") for n in names)
+
+
+def test_a_forged_pack_is_not_accepted_without_a_trusted_key(tmp_path: Path) -> None:
+    """Issue 20, finding 2: change decision.json, put your own key in the manifest and re-sign.
+    Where no trusted key is at hand, verify no longer exits 0: it exits 3 and names the key that
+    signed; given the genuine signer's fingerprint, the forgery fails (1); the signer's own
+    fingerprint is accepted (0)."""
+    db = f"sqlite:///{tmp_path / 'service.db'}"
+    archive, forged = tmp_path / "evidence.zip", tmp_path / "forged.zip"
+    made = _cli(tmp_path, db, "evidence", "pack", _logged(db, _who(db)), "-o", str(archive))
+    assert made.returncode == 0, made.stderr
+    genuine = fingerprint(public_key_bytes(signing_key(tmp_path / "keys" / "signing.key")))
+    with zipfile.ZipFile(archive) as zf:
+        members = {n: zf.read(n) for n in zf.namelist() if n not in (MANIFEST, SIGNATURE)}
+    members["decision.json"] = members["decision.json"].replace(b"standard_contract", b"exempt")
+    mine = Ed25519PrivateKey.generate()
+    pack(forged, members, mine, dt.datetime(2026, 3, 2, tzinfo=dt.UTC))
+    auditor = tmp_path / "auditor"  # a machine with no installation key of its own
+    auditor.mkdir()
+    blind = _cli(auditor, None, "evidence", "verify", str(forged))
+    assert blind.returncode == 3 and fingerprint(public_key_bytes(mine)) in blind.stdout
+    assert "NOT checked against a trusted key" in blind.stdout
+    caught = _cli(auditor, None, "evidence", "verify", str(forged), "--fingerprint", genuine)
+    assert caught.returncode == 1 and "other than the trusted one" in caught.stdout
+    spaced = " ".join(genuine[i : i + 4] for i in range(0, 16, 4))  # as people copy it
+    real = _cli(auditor, None, "evidence", "verify", str(archive), "--fingerprint", spaced)
+    assert real.returncode == 0, real.stdout

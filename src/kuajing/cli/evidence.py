@@ -118,22 +118,33 @@ def verify_cmd(
         str | None,
         typer.Option("--public-key", help="The signer's public key (hex) to trust."),
     ] = None,
+    fingerprint: Annotated[
+        str | None,
+        typer.Option("--fingerprint", help="The signer's key fingerprint (16 hex) to trust."),
+    ] = None,
     signing_key: SigningKeyOpt = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
     lang: LangOpt = None,
 ) -> None:
-    """Check every member against the signed manifest. Exit 1 on any change."""
+    """Check every member against the signed manifest and the signer against a trusted key.
+    Exit 0: intact and signed by a trusted key (this installation's, --public-key or
+    --fingerprint); 1: changed, damaged or signed by another key; 3: intact, but no trusted
+    key was at hand, so who signed it is not known (anyone can re-sign a changed pack)."""
     from kuajing.filing.evidence import verify
 
     chosen = language(lang)
     trusted, whose = _trusted(public_key, signing_key)
-    result = verify(archive, trusted)
+    if fingerprint is not None and whose != "given":
+        trusted, whose = None, "fingerprint"
+    result = verify(archive, trusted, fingerprint if whose == "fingerprint" else None)
     if as_json:
         echo_json(result)
     else:
         typer.echo(_verdict(result, whose, chosen))
     if not result.ok:
         raise typer.Exit(1)
+    if result.signed_by_trusted_key is None:
+        raise typer.Exit(3)
 
 
 def _trusted(public_key: str | None, key_file: Path | None) -> tuple[bytes | None, str]:
@@ -180,15 +191,20 @@ def _verdict(v: Verification, whose: str, lang: Lang) -> str:
         lines.append(
             pick(
                 lang,
-                "  未与可信公钥比对：请用 --public-key 指定签名方的公钥",
-                "  Not checked against a trusted key: give the signer's key with --public-key",
+                f"  未与可信密钥比对，不能证明签名方：本包由指纹为 {v.fingerprint} 的密钥签名。"
+                "请向签名方索取其密钥指纹（签名方运行 kuajing evidence key 可见），核对一致后用"
+                " --fingerprint 或 --public-key 再次校验",
+                f"  NOT checked against a trusted key, so who signed it is unknown: the pack is"
+                f" signed by the key with fingerprint {v.fingerprint}. Ask the signer for their"
+                " fingerprint (`kuajing evidence key` prints it), and verify again with"
+                " --fingerprint or --public-key",
             )
         )
     elif v.signed_by_trusted_key:
         lines.append(
             pick(lang, "  由本机安装的密钥签名", "  Signed by this installation's key")
             if whose == "installation"
-            else pick(lang, "  由所给公钥签名", "  Signed by the given key")
+            else pick(lang, "  由所给的可信密钥签名", "  Signed by the trusted key given")
         )
     lines += [f"  ✗ {p.describe(lang)}" for p in v.problems]
     return "\n".join(lines)

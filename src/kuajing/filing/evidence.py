@@ -9,9 +9,11 @@ import hashlib
 import io
 import json
 import os
+import re
 import zipfile
 import zlib
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
@@ -229,8 +231,14 @@ class Verification(BaseModel):
     problems: list[Problem]
 
 
-def verify(path: Path, trusted_public_key: bytes | None) -> Verification:
-    """Check the archive; never raises on a tampered one, only `ArchiveUnreadable`."""
+def verify(
+    path: Path, trusted_public_key: bytes | None, trusted_fingerprint: str | None = None
+) -> Verification:
+    """Check the archive; never raises on a tampered one, only `ArchiveUnreadable`. The signer
+    is trusted when its key is `trusted_public_key` or has `trusted_fingerprint` (as `kuajing
+    evidence key` prints it); with neither, `signed_by_trusted_key` is None: integrity alone
+    says nothing of who made the pack, since anyone can re-sign a changed one."""
+    anchor = _Anchor(trusted_public_key, _bare_fingerprint(trusted_fingerprint))
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -238,14 +246,43 @@ def verify(path: Path, trusted_public_key: bytes | None) -> Verification:
     problems: list[Problem] = []
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            return _check(path, zf, trusted_public_key, problems)
+            return _check(path, zf, anchor, problems)
     except (zipfile.BadZipFile, zlib.error, EOFError, ValueError, NotImplementedError) as exc:
         problems.append(Problem(kind="archive_corrupt", detail=str(exc)))
-        return _result(path, problems, None, False, trusted_public_key, None)
+        return _result(path, problems, None, False, anchor, None)
+
+
+@dataclass(frozen=True)
+class _Anchor:
+    """What the verifier trusts: a public key, or a key's fingerprint."""
+
+    key: bytes | None
+    fingerprint: str | None
+
+    @property
+    def given(self) -> bool:
+        return self.key is not None or self.fingerprint is not None
+
+    def trusts(self, key: bytes) -> bool | None:
+        if self.key is not None:
+            return key == self.key
+        if self.fingerprint is not None:
+            return fingerprint(key) == self.fingerprint
+        return None
+
+
+def _bare_fingerprint(text: str | None) -> str | None:
+    """A fingerprint as printed, or with spaces or colons; 16 hex digits, else `SigningKeyError`."""
+    if text is None:
+        return None
+    bare = re.sub(r"[\s:]", "", text).lower()
+    if not re.fullmatch(r"[0-9a-f]{16}", bare):
+        raise SigningKeyError(f"fingerprint {text!r}: need the 16 hex digits `evidence key` prints")
+    return bare
 
 
 def _check(
-    path: Path, zf: zipfile.ZipFile, trusted: bytes | None, problems: list[Problem]
+    path: Path, zf: zipfile.ZipFile, trusted: _Anchor, problems: list[Problem]
 ) -> Verification:
     names = [i.filename for i in zf.infolist()]
     for name in dict.fromkeys(n for n in names if names.count(n) > 1):
@@ -259,7 +296,7 @@ def _check(
     valid = body is not None and sig is not None and _signed(key, body, sig)
     if sig is not None and not valid:
         problems.append(Problem(kind="bad_signature"))
-    if trusted is not None and key != trusted:
+    if trusted.trusts(key) is False:
         problems.append(Problem(kind="untrusted_key", detail=f"key {fingerprint(key)}"))
     _members(zf, manifest, names, problems)
     return _result(path, problems, manifest, valid, trusted, key)
@@ -319,10 +356,11 @@ def _result(
     problems: list[Problem],
     manifest: Manifest | None,
     valid: bool,
-    trusted: bytes | None,
+    trusted: _Anchor,
     key: bytes | None,
 ) -> Verification:
-    by_trusted = None if trusted is None else (valid and key == trusted)
+    found = trusted.trusts(key) if key is not None else trusted.given
+    by_trusted = None if not trusted.given else bool(valid and found)
     return Verification(
         path=str(path),
         ok=not problems and valid and by_trusted is not False,
