@@ -204,7 +204,11 @@ def test_a_disabled_admin_does_not_count(accounts: Accounts) -> None:
     accounts.remove_user(admin, other.id)
     with pytest.raises(Refused, match="last admin"):
         accounts.set_role(admin, admin.user.id, "viewer")
-    assert accounts.set_role(admin, other.id, "member").role == "member"  # disabled: allowed
+    # Issue 20: a disabled user's role stays as it was (what they could do is on record).
+    with pytest.raises(Refused, match="disabled user's role") as frozen:
+        accounts.set_role(admin, other.id, "member")
+    assert frozen.value.reason == "disabled"
+    assert next(u for u in accounts.users(admin) if u.id == other.id).role == "admin"
 
 
 def test_a_disabled_user_loses_every_way_in(accounts: Accounts) -> None:

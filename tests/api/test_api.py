@@ -257,3 +257,12 @@ def test_verify_reports_only_the_organisations_problems(client: TestClient, db_u
     assert not seen_by_bank["ok"] and seen_by_bank["batches"] == 0
     assert seen_by_bank["problems"] == [] and seen_by_bank["other_problems"] >= 1
     assert batch_id not in json.dumps(seen_by_bank)
+
+
+def test_tenant_data_is_never_stored_by_a_cache(client: TestClient, db_url: str) -> None:
+    """Issue 20: every /v1/ response, data or error, says Cache-Control: no-store."""
+    pharma = _token(db_url, "pharma", "a@pharma.example", "member")
+    decided = client.post("/v1/assess", json=REQUEST, headers=_auth(pharma))
+    one = client.get(decided.headers["Location"], headers=_auth(pharma))
+    for response in (decided, one, client.get("/v1/me"), client.get("/v1/decisions/nope")):
+        assert response.headers["cache-control"] == "no-store", response.request.url

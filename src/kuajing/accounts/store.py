@@ -250,11 +250,14 @@ class Accounts:
 
     def set_role(self, principal: Principal, user_id: int, role: Role) -> UserAccount:
         """Another role for a user of the caller's organisation (admins only). The last active
-        admin keeps the role, so that someone can still manage the organisation."""
+        admin keeps the role, so that someone can still manage the organisation; a disabled
+        user's role stays as it was when they were disabled (what they could do is on record)."""
         _admin_only(principal)
         _check_role(role, principal.organisation)
         with writing(self.engine) as conn:  # counted and changed under the write lock
             found = _colleague(conn, principal, user_id)
+            if found.disabled_at is not None:
+                raise Refused("disabled", "a disabled user's role cannot be changed")
             active_admin = found.role == "admin" and found.disabled_at is None
             if active_admin and role != "admin" and _admins(conn, principal) <= 1:
                 raise Refused(

@@ -10,6 +10,7 @@ from fastapi import FastAPI
 
 from kuajing import __version__
 from kuajing.api import errors, routes
+from kuajing.api.caching import NoStore
 from kuajing.catalog import Catalog, default_catalog
 from kuajing.ledger.ledger import Ledger
 from kuajing.services import zone_editions
@@ -55,6 +56,7 @@ def create_app(
     app.state.catalog = zone_editions.current(accounts, app.state.base_catalog)
     app.state.max_upload = max_upload
     app.state.signing_key_file = signing_key_file
+    app.add_middleware(NoStore)
     errors.install(app, html_error)
     for router in routes.ROUTERS:
         app.include_router(router)

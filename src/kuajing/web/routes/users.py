@@ -26,7 +26,7 @@ Id = Annotated[int, Path(ge=1, le=2**31 - 1)]  # an INTEGER column on every data
 # with the organisation's state (409) rather than invalid input (422).
 _USERS_DONE = ("added", "role", "disabled")
 _ACCOUNT_DONE = ("revoked", "role")
-_CONFLICTS = ("email_taken", "last_admin", "self_disable")
+_CONFLICTS = ("email_taken", "last_admin", "self_disable", "disabled")
 _BLANK_FORM = {"email": "", "name": "", "role": "member", "lang": "zh"}
 
 
