@@ -17,6 +17,7 @@ from fastapi.testclient import TestClient
 from playwright.sync_api import Browser, Page, expect
 
 from kuajing.accounts.models import Lang, Role
+from kuajing.api import serving
 from kuajing.api.app import create_app
 from tests import tenants
 from tests.tenants import PASSWORD
@@ -96,12 +97,15 @@ def web_client(db_url: str, key_file: Path) -> Iterator[TestClient]:
 
 
 @contextmanager
-def served(app: FastAPI) -> Iterator[str]:
-    """`app` served by uvicorn on a free port of 127.0.0.1 in a thread; yields the base URL."""
+def served(app: FastAPI, forwarded_allow_ips: str | None = None) -> Iterator[str]:
+    """`app` served by uvicorn on a free port of 127.0.0.1 in a thread, with the settings of
+    `kuajing serve`; yields the base URL."""
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
+    server = uvicorn.Server(
+        serving.config(app, log_level="warning", forwarded_allow_ips=forwarded_allow_ips)
+    )
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
     try:

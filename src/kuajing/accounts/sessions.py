@@ -2,7 +2,7 @@
 
 The browser holds a random 256-bit secret in a cookie; the database keeps only its SHA-256
 hash, the user, an expiry and the session's CSRF token. Failed sign-ins are kept for the
-rate limit's window, per e-mail address and per client address, so that the limit holds
+rate limit's window, with the e-mail address and the client address, so that the limit holds
 across server processes and restarts.
 """
 
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import math
 import secrets
 from dataclasses import dataclass
 
@@ -21,9 +22,18 @@ from kuajing.accounts.store import Accounts
 from kuajing.ledger.db import reading, writing
 
 SESSION_HOURS = 12  # absolute lifetime: a working day, then sign in again
+# Failed sign-ins count for WINDOW. The limits slow guessing without letting an attacker lock a
+# user out for long: the strict back-off is per account *and* client address, so tries from the
+# attacker's address do not delay the user at theirs; across all addresses an account gets more
+# free tries and a back-off of at most a minute; and one address gets MAX_PER_ADDRESS failures
+# over any accounts before it waits for the window.
 WINDOW = dt.timedelta(minutes=15)
-MAX_PER_EMAIL = 5  # failures in the window before an account's sign-in pauses
-MAX_PER_ADDRESS = 20  # failures from one client address, over any accounts
+BASE = dt.timedelta(seconds=15)  # the first wait after the free tries; it doubles after each
+FREE_PER_PAIR = 5  # failures for one account from one address before waits begin
+CAP_PER_PAIR = WINDOW
+FREE_PER_ACCOUNT = 20  # failures for one account from any addresses before waits begin
+CAP_PER_ACCOUNT = dt.timedelta(minutes=1)  # the longest an attack elsewhere can delay a user
+MAX_PER_ADDRESS = 30  # failures from one client address, over any accounts
 
 
 @dataclass(frozen=True)
@@ -83,29 +93,66 @@ def end(accounts: Accounts, secret: str) -> None:
         conn.execute(delete(web_sessions).where(web_sessions.c.hash == _digest(secret)))
 
 
-def blocked(accounts: Accounts, email: str, address: str) -> bool:
-    """Too many failed sign-ins for this e-mail or from this address in the window."""
-    since = _stamp(_now() - WINDOW)
-    count = func.count(login_failures.c.id)
-    with reading(accounts.engine) as conn:
-        by_email = conn.execute(
-            select(count).where(
-                login_failures.c.email == _email(email), login_failures.c.at > since
-            )
-        ).scalar_one()
-        by_address = conn.execute(
-            select(count).where(login_failures.c.address == address, login_failures.c.at > since)
-        ).scalar_one()
-    return by_email >= MAX_PER_EMAIL or by_address >= MAX_PER_ADDRESS
+@dataclass(frozen=True)
+class Attempt:
+    """A sign-in attempt: `allowed`, with its slot taken, or refused for `retry_after` seconds."""
+
+    allowed: bool
+    retry_after: int = 0
 
 
-def failed(accounts: Accounts, email: str, address: str) -> None:
-    now = _now()
+def attempt(accounts: Accounts, email: str, address: str) -> Attempt:
+    """Take a slot for checking one password, or refuse. The slot is taken in the same
+    serialised write transaction that counts the earlier ones, before the slow password hash,
+    so parallel tries cannot all pass the check first: each counts as a failure until
+    `succeeded` clears the account's slots."""
+    now, email = _now(), _email(email)
     with writing(accounts.engine) as conn:
         conn.execute(delete(login_failures).where(login_failures.c.at <= _stamp(now - WINDOW)))
-        conn.execute(
-            insert(login_failures).values(email=_email(email), address=address, at=_stamp(now))
+        since = _stamp(now - WINDOW)
+        tries = conn.execute(
+            select(login_failures.c.address, login_failures.c.at).where(
+                login_failures.c.email == email, login_failures.c.at > since
+            )
+        ).all()
+        from_address = conn.execute(
+            select(func.count(login_failures.c.id), func.min(login_failures.c.at)).where(
+                login_failures.c.address == address, login_failures.c.at > since
+            )
+        ).one()
+        wait = max(
+            _backoff(
+                [t.at for t in tries if t.address == address], FREE_PER_PAIR, CAP_PER_PAIR, now
+            ),
+            _backoff([t.at for t in tries], FREE_PER_ACCOUNT, CAP_PER_ACCOUNT, now),
+            _address_wait(from_address[0], from_address[1], now),
         )
+        if wait > 0:
+            return Attempt(False, wait)
+        conn.execute(insert(login_failures).values(email=email, address=address, at=_stamp(now)))
+    return Attempt(True)
+
+
+def _backoff(times: list[str], free: int, cap: dt.timedelta, now: dt.datetime) -> int:
+    """Seconds until the next try after `len(times)` failures: none for the first `free`,
+    then BASE, doubling with each further failure, never more than `cap`."""
+    over = len(times) - free
+    if over < 0:
+        return 0
+    delay = min(BASE * 2 ** min(over, 20), cap)
+    ready = dt.datetime.fromisoformat(max(times)) + delay
+    return _seconds(ready - now)
+
+
+def _address_wait(count: int, oldest: str | None, now: dt.datetime) -> int:
+    """An address over its limit waits until its oldest failure in the window ages out."""
+    if count < MAX_PER_ADDRESS or oldest is None:
+        return 0
+    return _seconds(dt.datetime.fromisoformat(oldest) + WINDOW - now)
+
+
+def _seconds(delta: dt.timedelta) -> int:
+    return max(0, math.ceil(delta.total_seconds()))
 
 
 def succeeded(accounts: Accounts, email: str) -> None:

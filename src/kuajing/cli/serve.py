@@ -15,14 +15,24 @@ def serve_cmd(
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
     database: DatabaseOpt = None,
     key_file: KeyFileOpt = None,
+    forwarded_allow_ips: Annotated[
+        str | None,
+        typer.Option(
+            help="Behind a reverse proxy: the proxies' addresses (comma-separated; networks "
+            "such as 10.0.0.0/8 allowed) whose X-Forwarded-For and X-Forwarded-Proto headers "
+            "are believed. Default: none, every client is who it connects from."
+        ),
+    ] = None,
 ) -> None:
     """Serve the API (OpenAPI document at /openapi.json, interactive docs at /docs)."""
     import uvicorn
 
     from kuajing.api.app import create_app
+    from kuajing.api.serving import config
 
     app = create_app(database, key_file=Path(key_file) if key_file else None)
-    uvicorn.run(app, host=host, port=port, log_level="info")
+    settings = config(app, host=host, port=port, forwarded_allow_ips=forwarded_allow_ips)
+    uvicorn.Server(settings).run()
 
 
 def sample_cmd(

@@ -28,7 +28,11 @@ router = APIRouter(include_in_schema=False)
 
 
 def _form(
-    request: Request, status: int = 200, error: str | None = None, email: str = ""
+    request: Request,
+    status: int = 200,
+    error: str | None = None,
+    email: str = "",
+    wait: int = 0,
 ) -> Response:
     token = secrets.token_urlsafe(32)
     response = page(
@@ -38,6 +42,7 @@ def _form(
         status=status,
         login_csrf=token,
         error=error,
+        wait_minutes=max(1, -(-wait // 60)),
         email=email,
         back_to=safe_next(request.query_params.get("next")),
         insecure=_insecure(request),
@@ -76,11 +81,13 @@ def login(
     if not expected or not secrets.compare_digest(csrf.encode(), expected.encode()):
         return _form(request, 403, "login_expired", email)
     store, address = accounts(request), request.client.host if request.client else "unknown"
-    if sessions.blocked(store, email, address):
-        return _form(request, 429, "login_blocked", email)
+    tried = sessions.attempt(store, email, address)
+    if not tried.allowed:
+        response = _form(request, 429, "login_blocked", email, wait=tried.retry_after)
+        response.headers["Retry-After"] = str(tried.retry_after)
+        return response
     principal = store.authenticate(email, password)
-    if principal is None:
-        sessions.failed(store, email, address)
+    if principal is None:  # the attempt's slot stays, as a failure
         return _form(request, 401, "login_failed", email)
     sessions.succeeded(store, email)
     secret, _ = sessions.start(store, principal)
