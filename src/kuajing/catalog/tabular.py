@@ -51,10 +51,12 @@ from kuajing.catalog.layout import (
 )
 from kuajing.catalog.models import Category, Entry, Sector, ZoneList
 from kuajing.spreadsheet import write_csv, write_xlsx
+from kuajing.zipcheck import check_zip
 
 ALL_SECTORS = "全部行业领域"
 ALL_SCENARIOS = "全部场景"
 ANY_AMOUNT = "不限"
+MAX_CELLS = 2_000_000  # of one sheet's grid, as the DOCX and HTML readers count a table's
 UNREADABLE = "未能读取"  # the row's condition is in the table but could not be read
 
 _SECTOR_ALL = {"", "全部行业", "全部行业领域", "所有行业", "所有行业领域", "各行业", "各行业领域"}
@@ -342,8 +344,16 @@ def _csv_grid(path: Path) -> list[list[str]]:
     return grids[0]
 
 
-def _sheet_grid(sheet: Any) -> list[list[str]]:
-    """Cell texts of a worksheet, each merged region filled with its top-left value."""
+def _sheet_grid(sheet: Any, name: str, limits: Limits) -> list[list[str]]:
+    """Cell texts of a worksheet, each merged region filled with its top-left value. Refused
+    when the sheet reaches further than any list: one cell far down makes a grid that large."""
+    rows, columns = sheet.max_row, sheet.max_column
+    if rows > limits.max_rows or rows * columns > MAX_CELLS:
+        raise DocumentError(
+            f"sheet {sheet.title!r} spans {rows:,} rows and {columns:,} columns; the limits are"
+            f" {limits.max_rows:,} rows and {MAX_CELLS:,} cells",
+            file=name,
+        )
     grid = [
         [_cell(v) for v in row]
         for row in sheet.iter_rows(
@@ -362,13 +372,19 @@ def _sheet_grid(sheet: Any) -> list[list[str]]:
     return grid
 
 
-def _xlsx_grids(path: Path) -> list[list[list[str]]]:
+def _xlsx_grids(path: Path, limits: Limits) -> list[list[list[str]]]:
+    def refuse(message: str) -> DocumentError:
+        return DocumentError(message, file=path.name)
+
     try:
+        check_zip(path, limits.package(sheets=True), refuse, "XLSX")  # before openpyxl reads it
         book = openpyxl.load_workbook(path, data_only=True)
+    except DocumentError:
+        raise
     except Exception as exc:  # openpyxl raises many kinds on a damaged file
         raise TableError(f"cannot open the workbook: {exc}", file=path.name) from None
     try:
-        return [_sheet_grid(sheet) for sheet in book.worksheets]
+        return [_sheet_grid(sheet, path.name, limits) for sheet in book.worksheets]
     finally:
         book.close()
 
@@ -398,11 +414,12 @@ def load_table(path: Path, limits: Limits | None = None) -> Loaded:
             f"unsupported table format {path.suffix!r}: use {', '.join(sorted(SUFFIXES))}",
             file=path.name,
         )
-    found = format_of(path, limits or Limits())
+    limits = limits or Limits()
+    found = format_of(path, limits)
     if found == "csv":
         return Loaded(*_rows(_csv_grid(path), path.name))
     if found == "xlsx":
-        grids = _xlsx_grids(path)
+        grids = _xlsx_grids(path, limits)
         for grid in grids:  # the first sheet that has a header row
             if any(len(header_map(r)) >= HEADER_MIN for r in grid):
                 return Loaded(*_rows(grid, path.name))

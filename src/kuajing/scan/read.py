@@ -29,6 +29,7 @@ import polars as pl
 from polars.exceptions import NoDataError, PanicException, PolarsError
 
 from kuajing.errors import DatasetError
+from kuajing.zipcheck import ZipLimits, check_zip
 
 Format = Literal["csv", "xlsx", "parquet", "jsonl"]
 
@@ -53,6 +54,13 @@ _BOMS = (
 _POLARS_ERRORS = (PolarsError, PanicException, OSError)  # a Rust panic is a BaseException
 # openpyxl and the XML parser beneath it raise these for damaged or foreign files.
 _XLSX_ERRORS = (zipfile.BadZipFile, KeyError, ValueError, TypeError, SyntaxError, OSError)
+# What an export batch in XLSX may unpack to, checked before openpyxl opens it (`zipcheck`).
+# Excel's sheets stop at 1,048,576 rows; one that full, 40 columns wide, is about 2 GB of XML.
+XLSX_LIMITS = ZipLimits(
+    max_unpacked=4 << 30,  # the sheet, its shared strings and the rest
+    max_member=2 << 30,
+    max_rows=1_048_576,
+)
 _DEDUPED = re.compile(r"(.*)_duplicated_\d+")  # polars' name for a repeated CSV header
 _GLOB = re.compile(r"[*?\[\]{}]")  # polars' NDJSON reader would expand these in a path
 
@@ -406,10 +414,14 @@ def _read_xlsx(path: Path, wanted: list[str]) -> tuple[pl.DataFrame, int]:
 
 
 @contextmanager
-def workbook_rows(path: Path) -> Iterator[Iterator[Sequence[object]]]:
-    """The rows of the workbook's first sheet, read as they stream past."""
+def workbook_rows(
+    path: Path, limits: ZipLimits = XLSX_LIMITS
+) -> Iterator[Iterator[Sequence[object]]]:
+    """The rows of the workbook's first sheet, read as they stream past, once the package is
+    within `limits`."""
     import openpyxl  # type: ignore[import-untyped]  # noqa: PLC0415  (a quarter second; XLSX only)
 
+    _check_package(path, limits)
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl has no common error class; this call reads only the file
@@ -420,15 +432,32 @@ def workbook_rows(path: Path) -> Iterator[Iterator[Sequence[object]]]:
         sheet = book.worksheets[0]
         sheet.reset_dimensions()  # some writers record a wrong sheet size; read what is there
         # Closed explicitly: a half-read sheet would otherwise hold the file open.
-        with closing(_rows(sheet, path)) as rows:
+        with closing(_rows(sheet, path, limits.max_rows)) as rows:
             yield rows
     finally:
         book.close()
 
 
-def _rows(sheet: Any, path: Path) -> Generator[Sequence[object]]:
+def _check_package(path: Path, limits: ZipLimits) -> None:
     try:
-        yield from sheet.iter_rows(min_row=1, values_only=True)  # min_row=1: row numbers hold
+        check_zip(path, limits, lambda message: _error(path, message), "XLSX")
+    except (zipfile.BadZipFile, EOFError, ValueError) as exc:
+        raise _error(path, f"not a readable XLSX workbook ({_first_line(exc)})") from None
+    except OSError as exc:
+        raise _error(path, f"cannot read the file: {exc.strerror or exc}") from None
+
+
+def _rows(sheet: Any, path: Path, max_rows: int | None) -> Generator[Sequence[object]]:
+    # min_row=1: row numbers hold. openpyxl yields an empty row for each number a sheet skips,
+    # so a row numbered 999,999,999 alone would be a billion rows: counted here as they come.
+    try:
+        with closing(sheet.iter_rows(min_row=1, values_only=True)) as rows:  # and its file
+            for number, row in enumerate(rows, start=1):
+                if max_rows is not None and number > max_rows:
+                    raise _error(
+                        path, f"the first worksheet has more than {max_rows:,} rows, the limit"
+                    )
+                yield row
     except _XLSX_ERRORS as exc:
         raise _error(path, f"not a readable XLSX worksheet ({_first_line(exc)})") from None
 

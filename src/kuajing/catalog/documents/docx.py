@@ -21,11 +21,11 @@ import docx
 from lxml import etree  # type: ignore[import-untyped]
 
 from kuajing.catalog.documents.model import Cell, Document, DocumentError, Limits, Table
+from kuajing.zipcheck import check_zip
 
 _OLE_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")  # legacy .doc, and every encrypted OOXML file
 _ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
 _MAIN_PART = "word/document.xml"
-UNPACK_FACTOR = 10  # a package may unpack to this many times the size limit, no more
 MAX_SPAN = 1000  # columns one cell may span; Word itself allows 63
 MAX_CELLS = 2_000_000  # per table: no list comes near, a crafted file could
 
@@ -91,22 +91,16 @@ def _open_body(data: bytes, name: str, limits: Limits) -> Element:
 
 
 def _check_package(data: bytes, name: str, limits: Limits) -> None:
-    """Refuses a ZIP that cannot be opened, one without a Word document, and one whose members
-    unpack to far more than the size limit (python-docx reads every member into memory)."""
+    """Refuses a ZIP that cannot be opened, one over the package limits (a ZIP bomb: python-docx
+    reads every member into memory), and one without a Word document."""
     try:
+        check_zip(data, limits.package(sheets=False), lambda m: DocumentError(m, file=name), "DOCX")
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            members = archive.infolist()
+            members = archive.namelist()
     except (zipfile.BadZipFile, EOFError, ValueError) as exc:
         raise DocumentError(f"the DOCX package is damaged: {exc}", file=name) from None
-    if not any(member.filename == _MAIN_PART for member in members):
+    if _MAIN_PART not in members:
         raise DocumentError(f"not a DOCX document: the package has no {_MAIN_PART}", file=name)
-    unpacked = sum(member.file_size for member in members)
-    if unpacked > UNPACK_FACTOR * limits.max_bytes:
-        raise DocumentError(
-            f"the DOCX package unpacks to {unpacked:,} bytes, more than {UNPACK_FACTOR} times"
-            f" the limit of {limits.max_bytes:,} bytes (a ZIP bomb?)",
-            file=name,
-        )
 
 
 def _in_fallback(element: Element) -> bool:

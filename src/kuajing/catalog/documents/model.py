@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Literal
 
 from kuajing.catalog.layout import TableError
+from kuajing.zipcheck import ZipLimits
 
 Format = Literal["pdf", "scan", "image", "docx", "html", "csv", "xlsx"]
 
@@ -66,6 +67,17 @@ class Limits:
     max_pages: int = 300
     max_pixels: int = 40_000_000  # per page image, as scanned or as rendered for OCR
     dpi: int = 200  # pages without a text layer are rendered at this resolution for OCR
+    # DOCX and XLSX packages, checked before they are parsed (`kuajing.zipcheck`): all members
+    # together, and each, may unpack to this many times max_bytes (a list's XML is a few MB).
+    unpack_factor: int = 10
+    max_ratio: int = 100  # unpacked / packed size of one member over 1 MiB; real files reach 30
+    max_rows: int = 100_000  # of one XLSX sheet: official lists run to a few thousand
+
+    def package(self, *, sheets: bool) -> ZipLimits:
+        """What a DOCX or (`sheets`) an XLSX package may unpack to."""
+        unpacked = self.unpack_factor * self.max_bytes
+        rows = self.max_rows if sheets else None
+        return ZipLimits(unpacked, unpacked, self.max_ratio, max_rows=rows)
 
     def read(self, path: Path) -> bytes:
         """The file's bytes, refused (`DocumentError`) before reading when too large."""

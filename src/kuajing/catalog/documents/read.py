@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import importlib
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from kuajing.catalog.documents.model import Document, DocumentError, Format, Limits
+from kuajing.zipcheck import MAX_MEMBERS, check_members
 
 SUFFIXES: dict[str, Format] = {
     ".pdf": "pdf",
@@ -47,13 +49,19 @@ _READERS = {
 
 def _zip_kind(path: Path) -> str:
     try:
-        with zipfile.ZipFile(path) as archive:
-            names = set(archive.namelist())
+        with path.open("rb") as fp:
+            check_members(fp, MAX_MEMBERS, _refuse(path), "ZIP")  # before zipfile lists them
+            with zipfile.ZipFile(fp) as archive:
+                names = set(archive.namelist())
     except (zipfile.BadZipFile, OSError):
         return "damaged"
     if "word/document.xml" in names:
         return "docx"
     return "xlsx" if "xl/workbook.xml" in names else "zip"
+
+
+def _refuse(path: Path) -> Callable[[str], DocumentError]:
+    return lambda message: DocumentError(message, file=path.name)
 
 
 def _text_kind(head: bytes) -> str:
