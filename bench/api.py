@@ -59,9 +59,10 @@ def _free_port() -> int:
         return port
 
 
-def _account(url: str) -> str:
-    """A member of a new organisation, and their API token."""
-    with Accounts.open(url) as store:
+def _account(url: str, key_file: Path) -> str:
+    """A member of a new organisation, and their API token (the audit trail keyed as the
+    server's ledger)."""
+    with Accounts.open(url, key_file) as store:
         store.create_organisation("bench", "Bench Pharma Co., Ltd.", zone="beijing")
         store.create_user("bench", "member@bench.example", PASSWORD, role="member")
         who = store.authenticate("member@bench.example", PASSWORD)
@@ -155,7 +156,7 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="kuajing-bench-api-") as folder:
         url = f"sqlite:///{Path(folder) / 'api.sqlite3'}"
-        token = _account(url)
+        token = _account(url, Path(folder) / "ledger.key")
         port = _free_port()
         base = f"http://127.0.0.1:{port}"
         command = [EXE, "serve", "--host", "127.0.0.1", "--port", str(port)]

@@ -20,6 +20,13 @@ def _signing_key(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("KUAJING_SIGNING_KEY_FILE", str(tmp_path / "keys" / "signing.key"))
 
 
+@pytest.fixture(autouse=True)
+def _ledger_key(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The installation secret of a test's accounts (their audit trail) is the test's own, and
+    the one most tests give their ledger and service, so the two agree as in an installation."""
+    monkeypatch.setenv("KUAJING_KEY_FILE", str(tmp_path / "ledger.key"))
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """The slow suites carry markers, so the fast ones can run alone while working:
     `pytest -m "not browser and not postgresql"`. `make test` runs everything."""

@@ -13,6 +13,7 @@ from alembic.config import Config
 
 from kuajing.accounts import sessions
 from kuajing.accounts.models import Principal
+from kuajing.accounts.passwords import WeakPassword
 from kuajing.accounts.schema import metadata
 from kuajing.accounts.store import Accounts, Refused
 from kuajing.errors import AccountError, Forbidden, NotFound
@@ -144,10 +145,10 @@ def test_an_admin_adds_users_to_their_own_organisation(accounts: Accounts) -> No
     assert added.organisation_id == admin.organisation.id and added.disabled_at is None
     assert _who(accounts, "new@pharma.example").organisation.slug == "pharma"
     assert [u.email for u in accounts.users(admin)][-1] == "new@pharma.example"
-    with pytest.raises(Refused, match="exists already") as taken:
-        accounts.add_user(admin, "member@bank.example", PASSWORD)
+    with pytest.raises(Refused, match="exists already in the organisation") as taken:
+        accounts.add_user(admin, "Viewer@pharma.example", PASSWORD)
     assert taken.value.reason == "email_taken"
-    with pytest.raises(Refused, match="at least 12") as short:
+    with pytest.raises(WeakPassword, match="at least 12") as short:
         accounts.add_user(admin, "other@pharma.example", "short")
     assert short.value.reason == "password_short"
 

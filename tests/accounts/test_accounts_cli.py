@@ -44,9 +44,27 @@ def test_refusals_are_one_line_errors(tmp_path: Path) -> None:
     )
     for run, message in (
         (again, "kuajing: error: organisation 'pharma' exists already"),
-        (short, "kuajing: error: the password needs at least 12 characters"),
+        (
+            short,
+            "kuajing: error: the password needs at least 12 characters / 密码至少需要 12 个字符",
+        ),
     ):
         assert run.returncode == 2 and run.stderr.strip() == message and not run.stdout
+
+
+def test_the_operator_is_told_which_organisation_has_an_address(tmp_path: Path) -> None:
+    """Unlike an admin's answer, the operator's names it: they hold the whole database, and
+    the user they meant to add could not sign in."""
+    db = f"sqlite:///{tmp_path / 'service.db'}"
+    for slug in ("pharma", "bank"):
+        assert kuajing(db, "org", "create", slug, "--name", slug.title()).returncode == 0
+    user = ["user", "create", "li@bank.example", "--password-stdin", "--org"]
+    assert kuajing(db, *user, "bank", stdin=PASSWORD + "\n").returncode == 0
+    again = kuajing(db, *user, "pharma", stdin=PASSWORD + "\n")
+    assert again.returncode == 2 and not again.stdout
+    assert again.stderr.strip() == (
+        "kuajing: error: user 'li@bank.example' exists already, in organisation 'bank'"
+    )
 
 
 def test_a_zone_organisation_and_its_reviewer(tmp_path: Path) -> None:

@@ -194,7 +194,7 @@ def test_uploads_over_the_limit_are_refused(db_url: str, tmp_path: Path) -> None
     with pytest.raises(TooLarge):
         uploads.scan_upload(io.BytesIO(b"a,b\n" * 10), "d.csv", default_catalog(), max_bytes=10)
     token = _token(db_url, "pharma", "a@pharma.example", "member")
-    with TestClient(create_app(db_url, key_file=tmp_path / "k", max_upload=10)) as small:
+    with TestClient(create_app(db_url, key_file=tmp_path / "ledger.key", max_upload=10)) as small:
         answer = small.post(
             "/v1/scan", headers=_auth(token), files={"file": ("d.csv", b"a,b\n" * 10)}
         )

@@ -109,8 +109,10 @@ def _zone(store: Accounts, who: Principal, catalog: Catalog) -> None:
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     root = tmp_path_factory.mktemp("schemathesis")
     url = f"sqlite:///{root / 'api.sqlite3'}"
-    SERVED.token = api_token(url, "pharma", "admin@pharma.example", "admin", zone="beijing")
-    _filings(url, "admin@pharma.example")
+    with pytest.MonkeyPatch.context() as env:  # the accounts' audit trail keyed as the app's
+        env.setenv("KUAJING_KEY_FILE", str(root / "ledger.key"))
+        SERVED.token = api_token(url, "pharma", "admin@pharma.example", "admin", zone="beijing")
+        _filings(url, "admin@pharma.example")
     SERVED.app = create_app(url, key_file=root / "ledger.key")
     try:
         yield

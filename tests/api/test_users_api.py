@@ -170,6 +170,10 @@ def test_a_disabled_users_token_stops_working(client: TestClient, db_url: str) -
     ("method", "path", "body", "field"),
     [
         ("POST", "/v1/users", {**NEW, "password": "short"}, "password"),
+        ("POST", "/v1/users", {**NEW, "password": "aaaaaaaaaaaa"}, "password"),
+        ("POST", "/v1/users", {**NEW, "password": "password1234"}, "password"),
+        ("POST", "/v1/users", {**NEW, "password": "QWERTY123456"}, "password"),  # listed
+        ("POST", "/v1/users", {**NEW, "password": "New.2025!!!!"}, "password"),  # local part
         ("POST", "/v1/users", {**NEW, "email": "not-an-address"}, "email"),
         ("POST", "/v1/users", {**NEW, "role": "owner"}, "role"),
         ("POST", "/v1/users", {**NEW, "lang": "fr"}, "lang"),
@@ -192,3 +196,57 @@ def test_invalid_input_is_422_naming_the_field(
     assert [u["email"] for u in client.get("/v1/users", headers=_auth(admin)).json()] == [
         "a@pharma.example"
     ]
+
+
+def test_weak_passwords_are_refused_saying_why(client: TestClient, db_url: str) -> None:
+    admin = _token(db_url, "pharma", "a@pharma.example", "admin")
+    weak = client.post("/v1/users", json={**NEW, "password": "Password1234"}, headers=_auth(admin))
+    assert weak.status_code == 422, weak.text
+    assert weak.json()["error"] == {
+        "code": "invalid_request",
+        "message": "this password appears in lists of breached passwords; choose another"
+        " / 该密码出现在已泄露密码列表中，请另选一个",
+        "field": "password",
+    }
+    for i, password in enumerate(
+        ["tangerine-Otter-57-velvet-quarry", "月光照在西湖的断桥上很安静"]
+    ):
+        body = {**NEW, "email": f"p{i}@pharma.example", "password": password}
+        assert client.post("/v1/users", json=body, headers=_auth(admin)).status_code == 201
+
+
+def test_another_organisations_address_gets_the_answer_a_new_one_gets(
+    client: TestClient, db_url: str
+) -> None:
+    """No answer tells the admin whether another organisation uses an address: they get a user
+    of their own organisation either way, who signs in with the password the admin set."""
+    admin = _token(db_url, "pharma", "a@pharma.example", "admin")
+    bank = _token(db_url, "bank", "m@bank.example", "member")
+    theirs_before = _me(client, bank)
+    mine = {**NEW, "password": "set by the pharma admin"}
+    answers = [
+        client.post("/v1/users", json={**mine, "email": email}, headers=_auth(admin))
+        for email in ("new@pharma.example", "m@bank.example")
+    ]
+    new, taken = (a.json() for a in answers)
+    assert [a.status_code for a in answers] == [201, 201]
+    assert new.keys() == taken.keys() and taken["id"] == new["id"] + 1
+    assert {k: v for k, v in new.items() if k not in ("id", "email", "created_at")} == {
+        k: v for k, v in taken.items() if k not in ("id", "email", "created_at")
+    }
+    assert answers[1].headers["Location"] == f"/v1/users/{taken['id']}"
+    assert client.get(f"/v1/users/{taken['id']}", headers=_auth(admin)).json() == taken
+    listed = client.get("/v1/users", headers=_auth(admin)).json()
+    assert [u["email"] for u in listed] == [
+        "a@pharma.example",
+        "new@pharma.example",
+        "m@bank.example",
+    ]
+    assert _me(client, bank) == theirs_before  # the bank's user is untouched
+    with Accounts.open(db_url) as store:
+        signed = store.authenticate("m@bank.example", PASSWORD)
+        assert signed is not None and signed.organisation.slug == "bank"
+        added = store.authenticate("m@bank.example", mine["password"])
+        assert added is not None and added.user.id == taken["id"]
+    again = client.post("/v1/users", json={**mine, "email": "M@bank.example"}, headers=_auth(admin))
+    assert again.status_code == 409  # in the admin's own organisation now: that they know

@@ -88,7 +88,7 @@ def test_the_pack_holds_decision_ledger_scan_filings_and_documents(
     data.write_text(DATA, encoding="utf-8")
     cat = default_catalog()
     with Ledger.open(db_url, tmp_path / "ledger.key") as ledger:
-        record_file(ledger, cat, processor="Pharma", date=dt.date(2026, 2, 1), path=data)
+        record_file(ledger, cat, who=None, processor="Pharma", date=dt.date(2026, 2, 1), path=data)
         with Accounts.open(db_url) as store:
             scanned = evidence.scans([data], cat)
             source = service.from_log(store, who, decision_id)
@@ -129,7 +129,7 @@ def _cli(tmp_path: Path, db: str | None, *args: str) -> subprocess.CompletedProc
         **os.environ,
         "LANG": "en_US.UTF-8",
         "KUAJING_SIGNING_KEY_FILE": str(tmp_path / "keys" / "signing.key"),
-        "KUAJING_KEY_FILE": str(tmp_path / "keys" / "ledger.key"),
+        "KUAJING_KEY_FILE": str(tmp_path / "ledger.key"),  # the tests' accounts use it too
     }
     env.pop("KUAJING_USER", None)
     if db:

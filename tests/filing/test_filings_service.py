@@ -222,7 +222,8 @@ def test_the_ledger_reaching_ten_thousand_sensitive_persons_raises_an_assessment
         def record(first: int, count: int) -> list[str]:
             path = _batch(tmp_path, f"b{first}.csv", first, count)
             record_file(
-                ledger, cat, processor="Trading", date=today, path=path, key=["subject_id"],
+                ledger, cat, who=None, processor="Trading", date=today, path=path,
+                key=["subject_id"],
                 sensitive=True,
             )  # fmt: skip
             return [t.rule for t in service.check_ledger(store, filings, ledger, who, cat)]

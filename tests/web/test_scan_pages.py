@@ -265,7 +265,7 @@ def test_an_upload_over_the_limit_is_413(web_db: str, tmp_path: Path) -> None:
     from kuajing.api.app import create_app  # noqa: PLC0415
 
     add_user(web_db, "pharma", "ops@pharma.example", "member")
-    app = create_app(web_db, key_file=tmp_path / "k", max_upload=100)
+    app = create_app(web_db, key_file=tmp_path / "ledger.key", max_upload=100)
     with TestClient(app, base_url="https://testserver") as small:
         sign_in(small, "ops@pharma.example")
         answer = _upload(small)

@@ -66,7 +66,7 @@ def test_forty_parallel_wrong_passwords_check_only_the_free_tries(
     db_url: str, tmp_path: Path
 ) -> None:
     add_user(db_url, "pharma", EMAIL)
-    app = create_app(db_url, key_file=tmp_path / "key")
+    app = create_app(db_url, key_file=tmp_path / "ledger.key")
     with served(app) as base, _counting(app) as checked:
         form = _form(base)
         with ThreadPoolExecutor(40) as pool:
@@ -81,7 +81,7 @@ def test_forwarded_for_is_not_believed_unless_the_proxy_is_configured(
 ) -> None:
     """A client on the loopback naming a new address on each try is still one address."""
     add_user(db_url, "pharma", EMAIL)
-    app = create_app(db_url, key_file=tmp_path / "key")
+    app = create_app(db_url, key_file=tmp_path / "ledger.key")
     with served(app) as base:
         form = _form(base)
         tries = [_try(base, form, "wrong", f"203.0.113.{i}") for i in range(6)]
@@ -91,7 +91,7 @@ def test_forwarded_for_is_not_believed_unless_the_proxy_is_configured(
 
 def test_a_configured_proxy_is_believed(db_url: str, tmp_path: Path) -> None:
     add_user(db_url, "pharma", EMAIL)
-    app = create_app(db_url, key_file=tmp_path / "key")
+    app = create_app(db_url, key_file=tmp_path / "ledger.key")
     with served(app, forwarded_allow_ips="127.0.0.1") as base:
         form = _form(base)
         assert _try(base, form, "wrong", "203.0.113.7") == 401

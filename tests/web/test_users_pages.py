@@ -208,3 +208,50 @@ def test_pages_need_signing_in(client: TestClient) -> None:
     for path in ("/users", "/account"):
         answer = client.get(path, follow_redirects=False)
         assert answer.status_code == 303 and answer.headers["location"] == f"/login?next={path}"
+
+
+@pytest.mark.parametrize(
+    ("lang", "password", "says"),
+    [
+        ("en", "aaaaaaaaaaaa", "This password is a repeated character or pattern"),
+        ("en", "PASSWORD1234", "This password appears in lists of breached passwords"),
+        ("zh", "New.2025!!!!", "该密码是邮箱地址、姓名或组织名称"),
+    ],
+)
+def test_weak_passwords_are_refused_on_the_form(
+    client: TestClient, web_db: str, lang: Lang, password: str, says: str
+) -> None:
+    csrf = _signed_in_admin(client, web_db, lang=lang)
+    weak = client.post("/users", data={**NEW, "password": password, "csrf": csrf})
+    assert weak.status_code == 422 and says in weak.text
+    assert 'name="email" value="new@pharma.example"' in weak.text and password not in weak.text
+    assert [u.email for u in _users(web_db)] == ["admin@pharma.example"]
+    ok = {**NEW, "password": "月光照在西湖的断桥上很安静", "csrf": csrf}
+    assert client.post("/users", data=ok).url.query == b"done=added"
+
+
+def test_another_organisations_address_is_added_like_a_new_one(
+    client: TestClient, web_db: str, tmp_path: Path
+) -> None:
+    csrf = _signed_in_admin(client, web_db)
+    add_user(web_db, "bank", "admin@bank.example", "admin")
+    add_user(web_db, "bank", "member@bank.example", "member")
+    theirs = _user(web_db, "member@bank.example")
+    mine = {**NEW, "password": "set by the pharma admin", "csrf": csrf}
+    new = client.post("/users", data=mine, follow_redirects=False)
+    taken = client.post(
+        "/users", data={**mine, "email": "member@bank.example"}, follow_redirects=False
+    )
+    assert (new.status_code, new.headers["location"]) == (303, "/users?done=added")
+    assert (taken.status_code, taken.headers["location"]) == (303, "/users?done=added")
+    shown = client.get("/users").text
+    assert 'data-email="new@pharma.example"' in shown
+    assert 'data-email="member@bank.example"' in shown  # a user of pharma, like the other
+    assert _user(web_db, "member@bank.example") == theirs
+    # Each signs in with their own password: the pharma admin's opens pharma's user only.
+    with web_client(web_db, tmp_path / "ledger.key") as ours:
+        sign_in(ours, "member@bank.example", "set by the pharma admin")
+        assert "Pharma Co., Ltd." in ours.get("/dashboard").text
+    with web_client(web_db, tmp_path / "ledger.key") as bank:
+        sign_in(bank, "member@bank.example")
+        assert "Bank Co., Ltd." in bank.get("/dashboard").text

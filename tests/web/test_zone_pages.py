@@ -360,8 +360,10 @@ def shared(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[TestClien
     """One world for the permission tests: they change nothing (each checks that it didn't)."""
     folder = tmp_path_factory.mktemp("zone-permissions")
     db = f"sqlite:///{folder / 'web.db'}"
-    with web_client(db, folder / "ledger.key") as test:
-        yield test, _world(db), db
+    with pytest.MonkeyPatch.context() as env:  # the accounts' audit trail keyed as the app's
+        env.setenv("KUAJING_KEY_FILE", str(folder / "ledger.key"))
+        with web_client(db, folder / "ledger.key") as test:
+            yield test, _world(db), db
 
 
 def _unchanged(db: str, w: World) -> None:

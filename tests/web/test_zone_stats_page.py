@@ -54,7 +54,7 @@ def history(db_url: str) -> None:
 
 
 def test_the_figures_as_svg_charts_and_tables(db_url: str, tmp_path: Path, history: None) -> None:
-    with web_client(db_url, tmp_path / "key") as client:
+    with web_client(db_url, tmp_path / "ledger.key") as client:
         enter(client, "r@bj.example")
         shown = client.get("/zone/statistics", params={"year": 2026})
         assert shown.status_code == 200, shown.text
@@ -80,7 +80,7 @@ def test_the_figures_as_svg_charts_and_tables(db_url: str, tmp_path: Path, histo
 
 
 def test_in_chinese(db_url: str, tmp_path: Path, history: None) -> None:
-    with web_client(db_url, tmp_path / "key") as client:
+    with web_client(db_url, tmp_path / "ledger.key") as client:
         enter(client, "zh@bj.example")
         html = client.get("/zone/statistics", params={"year": 2026}).text
         assert "自贸区统计" in html and "按行业" in html and "超时办结" in html
@@ -89,7 +89,7 @@ def test_in_chinese(db_url: str, tmp_path: Path, history: None) -> None:
 
 
 def test_a_company_gets_the_403_page(db_url: str, tmp_path: Path, history: None) -> None:
-    with web_client(db_url, tmp_path / "key") as client:
+    with web_client(db_url, tmp_path / "ledger.key") as client:
         enter(client, "m@pharma.example")
         refused = client.get("/zone/statistics")
         assert refused.status_code == 403

@@ -54,7 +54,7 @@ def test_an_undeclared_sensitive_column_leads_to_rectification(
     company = who(db_url, "pharma", "m@pharma.example", "beijing")
     centre = who(db_url, "bj-centre", "r@bj.example", "beijing", "reviewer", "zone")
     cat = default_catalog()
-    with Accounts.open(db_url) as store, Ledger.open(db_url, tmp_path / "key") as ledger:
+    with Accounts.open(db_url) as store, Ledger.open(db_url, tmp_path / "ledger.key") as ledger:
         filing_id = declared_filing(store, company)
         opened = inspect.open_inspection(store, centre, filing_id, D(2026, 6, 1), cat, "sampling")
         assert opened.state == "sample_requested"
@@ -116,7 +116,7 @@ def test_only_the_zone_inspects_and_each_side_records_its_own_steps(
     centre = who(db_url, "bj-centre", "r@bj.example", "beijing", "reviewer", "zone")
     shanghai = who(db_url, "sh-centre", "r@sh.example", "shanghai", "reviewer", "zone")
     cat = default_catalog()
-    with Accounts.open(db_url) as store, Ledger.open(db_url, tmp_path / "key") as ledger:
+    with Accounts.open(db_url) as store, Ledger.open(db_url, tmp_path / "ledger.key") as ledger:
         filing_id = declared_filing(store, company)
         with pytest.raises(NotFound):  # not a filing of a company in Shanghai
             inspect.open_inspection(store, shanghai, filing_id, AS_OF, cat)

@@ -54,7 +54,7 @@ def people(db_url: str) -> dict[str, Principal]:
 def history(db_url: str, tmp_path: Path, sample: ScanReport) -> dict[str, Principal]:
     p, cat = people(db_url), default_catalog()
     centre = p["centre"]
-    with Accounts.open(db_url) as store, Ledger.open(db_url, tmp_path / "key") as ledger:
+    with Accounts.open(db_url) as store, Ledger.open(db_url, tmp_path / "ledger.key") as ledger:
         mine, theirs = declared_filing(store, p["pharma"]), declared_filing(store, p["biotech"])
         fast = review.submit(store, p["pharma"], mine, D(2026, 9, 1), cat)
         review.act(store, centre, fast.id, "approve", D(2026, 9, 2), cat)

@@ -46,11 +46,19 @@ class User(_Model):
     created_at: str
 
 
+class TokenRef(_Model):
+    """The API token a call came with (the audit trail names it)."""
+
+    id: int
+    name: str
+
+
 class Principal(_Model):
     """Who is calling: a user of an organisation, signed in or by API token."""
 
     user: User
     organisation: Organisation
+    token: TokenRef | None = None  # the API token the call came with; None when signed in
 
     @property
     def role(self) -> Role:

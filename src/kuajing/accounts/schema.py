@@ -13,6 +13,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    UniqueConstraint,
 )
 
 metadata = MetaData()
@@ -36,7 +37,7 @@ users = Table(
     metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("organisation_id", Integer, ForeignKey("organisations.id"), nullable=False),
-    Column("email", String(320), nullable=False, unique=True),
+    Column("email", String(320), nullable=False),
     Column("name", String(200), nullable=False),
     Column("role", String(16), nullable=False),
     Column("password_hash", String(200), nullable=False),
@@ -44,7 +45,11 @@ users = Table(
     Column("created_at", String(40), nullable=False),
     # Migration 0004: set when an admin removes the user. Kept, not deleted: decisions name them.
     Column("disabled_at", String(40)),
+    # Migration 0009: unique in the organisation, not across the service (so that adding a user
+    # does not tell an admin whether another organisation uses the address).
+    UniqueConstraint("organisation_id", "email", name="users_organisation_email"),
 )
+Index("users_by_email", users.c.email)
 
 api_tokens = Table(
     "api_tokens",

@@ -7,6 +7,13 @@ and kept as SHA-256 hashes (a hash this fast is safe for secrets this long), rev
 
 An organisation's admins manage its users. A removed user is disabled, not deleted (the decision
 log names them): they cannot sign in, their tokens are revoked and their sessions end.
+
+An e-mail address is unique in an organisation, not across the service, so that adding a user
+answers an admin alike whether or not another organisation uses the address. Signing in checks
+the password against each enabled user with the address, and always against at least
+SIGN_IN_CHECKS hashes: the user whose password it is signs in, and neither the answer nor its
+time tells whether another organisation has the address (nor can an organisation that adds an
+address first keep another's user out).
 """
 
 from __future__ import annotations
@@ -16,6 +23,7 @@ import hashlib
 import re
 import secrets
 import uuid
+from pathlib import Path
 from typing import Any
 
 from argon2 import PasswordHasher
@@ -34,6 +42,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import IntegrityError
 
+from kuajing.accounts import passwords
 from kuajing.accounts.models import (
     KIND_ROLES,
     ORG_KINDS,
@@ -45,19 +54,26 @@ from kuajing.accounts.models import (
     Principal,
     Role,
     Token,
+    TokenRef,
     User,
 )
 from kuajing.accounts.schema import api_tokens, decisions, organisations, users
 from kuajing.errors import AccountError, Forbidden, NotFound
 from kuajing.ledger.db import open_engine, reading, writing
 from kuajing.ledger.group_commit import GroupCommit
+from kuajing.ledger.keys import Keyring, load_keyring
+from kuajing.trail import chain as trail
+from kuajing.trail.models import Actor
 
-MIN_PASSWORD = 12  # characters; NIST SP 800-63B asks for at least 8, we ask a little more
+MIN_PASSWORD = passwords.MIN_LENGTH  # the pages and the API's schema show it
 TOKEN_PREFIX = "kj_"
 _SLUG = r"^[a-z0-9][a-z0-9-]{1,62}$"
 _EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 _HASHER = PasswordHasher()  # argon2id with the library's current defaults (RFC 9106)
 _UNKNOWN = _HASHER.hash("no such user")  # verified against, so a wrong email costs as long
+# Hashes checked at every sign-in, whatever the address: one per user with it, padded to this,
+# so that an address two organisations use signs in no slower than one (see the module).
+SIGN_IN_CHECKS = 2
 _LANGS = ("zh", "en")
 
 
@@ -83,13 +99,37 @@ def _now() -> str:
 class Accounts:
     """The accounts of one database (the ledger's: `open` migrates it)."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, key_file: Path | None = None) -> None:
         self.engine = engine
         self._decision_log = GroupCommit(engine, decisions)
+        self._key_file = key_file
+        self._keyring: Keyring | None = None
 
     @classmethod
-    def open(cls, url: str) -> Accounts:
-        return cls(open_engine(url))
+    def open(cls, url: str, key_file: Path | None = None) -> Accounts:
+        """The accounts at `url`; the audit trail is keyed by the installation secret in
+        `key_file` (default: the ledger's key file)."""
+        return cls(open_engine(url), key_file)
+
+    @property
+    def keyring(self) -> Keyring:
+        """The installation key the audit trail is chained with, loaded when first needed:
+        reading accounts, or signing in, never needs it."""
+        if self._keyring is None:
+            self._keyring = load_keyring(self._key_file)
+        return self._keyring
+
+    def _audit(
+        self,
+        conn: Connection,
+        organisation_id: int,
+        who: Principal | None,
+        action: str,
+        subject: int,
+        detail: dict[str, Any] | None = None,
+    ) -> None:
+        """An entry of the organisation's audit trail, in the caller's write transaction."""
+        trail.append(conn, self.keyring, organisation_id, Actor.of(who), action, subject, detail)
 
     def close(self) -> None:
         self._decision_log.close()
@@ -138,7 +178,9 @@ class Accounts:
                 result = conn.execute(insert(organisations).values(row))
             except IntegrityError:
                 raise AccountError(f"organisation {slug!r} exists already") from None
-        return Organisation(id=_new_id(result), **row)
+            org_id = _new_id(result)
+            self._audit(conn, org_id, None, "organisation.created", org_id, {"kind": kind})
+        return Organisation(id=org_id, **row)
 
     def organisation(self, slug: str) -> Organisation:
         with reading(self.engine) as conn:
@@ -162,7 +204,11 @@ class Accounts:
         org = self.organisation(organisation)
         role = role or KIND_ROLES[org.kind][1]
         _check_role(role, org)
-        fields = _user_fields(email, password, name, role, lang)
+        fields = _user_fields(email, password, name, role, lang, org)
+        elsewhere = self._organisation_with(fields["email"], org.id)
+        if elsewhere is not None:  # the operator may know: their user could not sign in
+            message = f"user {fields['email']!r} exists already, in organisation {elsewhere!r}"
+            raise Refused("email_taken", message)
         return self._insert_user(org.id, fields, password)
 
     def add_user(
@@ -180,11 +226,27 @@ class Accounts:
         _admin_only(principal)
         role = role or KIND_ROLES[principal.organisation.kind][1]
         _check_role(role, principal.organisation)
-        fields = _user_fields(email, password, name, role, lang)
-        return self._insert_user(principal.organisation.id, fields, password)
+        fields = _user_fields(email, password, name, role, lang, principal.organisation)
+        # Whether another organisation uses the address changes nothing here, nor the time it
+        # takes: the admin gets a user of their organisation either way (see the module).
+        return self._insert_user(principal.organisation.id, fields, password, principal)
+
+    def _organisation_with(self, email: str, other_than: int) -> str | None:
+        """The slug of an organisation other than `other_than` with a user of `email`."""
+        with reading(self.engine) as conn:
+            return conn.execute(
+                select(organisations.c.slug)
+                .join(users, users.c.organisation_id == organisations.c.id)
+                .where(users.c.email == email, organisations.c.id != other_than)
+                .limit(1)
+            ).scalar()
 
     def _insert_user(
-        self, organisation_id: int, fields: dict[str, str], password: str
+        self,
+        organisation_id: int,
+        fields: dict[str, str],
+        password: str,
+        who: Principal | None = None,  # None: the operator, at the command line
     ) -> UserAccount:
         row = {"organisation_id": organisation_id, **fields, "created_at": _now()}
         hashed = _HASHER.hash(password)  # slow on purpose: before taking the write lock
@@ -192,31 +254,32 @@ class Accounts:
             try:
                 result = conn.execute(insert(users).values({**row, "password_hash": hashed}))
             except IntegrityError:
-                raise Refused("email_taken", f"user {fields['email']!r} exists already") from None
-        return UserAccount(id=_new_id(result), **row)
+                message = f"user {fields['email']!r} exists already in the organisation"
+                raise Refused("email_taken", message) from None
+            user_id = _new_id(result)
+            self._audit(conn, organisation_id, who, "user.created", user_id, {"role": row["role"]})
+        return UserAccount(id=user_id, **row)
 
     def authenticate(self, email: str, password: str) -> Principal | None:
-        """The user with this e-mail and password, else None (the same time either way)."""
+        """The user with this e-mail and password, else None. Every candidate's hash is checked
+        (padded to SIGN_IN_CHECKS), so the time is the same for an unknown address, a known
+        one, and one that two organisations use; of two users with the same password, the
+        older."""
         with reading(self.engine) as conn:
-            found = conn.execute(
-                select(users).where(
-                    users.c.email == email.strip().lower(), users.c.disabled_at.is_(None)
-                )
-            ).first()
-        try:
-            _HASHER.verify(found.password_hash if found else _UNKNOWN, password)
-        except (VerifyMismatchError, VerificationError):
-            return None
-        return self.principal(found) if found else None
+            candidates = conn.execute(_with_address(email)).all()
+        padding = [None] * max(0, SIGN_IN_CHECKS - len(candidates))
+        found = None
+        for row in [*candidates, *padding]:
+            matches = _verify(row.password_hash if row is not None else _UNKNOWN, password)
+            if matches and row is not None and found is None:
+                found = row
+        return self.principal(found) if found is not None else None
 
     def principal_by_email(self, email: str) -> Principal:
-        """An enabled user, for the command line (run by whoever holds the database)."""
+        """The oldest enabled user with `email`, for the command line (run by whoever holds
+        the database, whose `user create` refuses an address used elsewhere)."""
         with reading(self.engine) as conn:
-            found = conn.execute(
-                select(users).where(
-                    users.c.email == email.strip().lower(), users.c.disabled_at.is_(None)
-                )
-            ).first()
+            found = conn.execute(_with_address(email).limit(1)).first()
         if found is None:
             raise NotFound(f"no enabled user {email!r}")
         return self.principal(found)
@@ -265,7 +328,11 @@ class Accounts:
                     "the organisation's last admin cannot give up the role: "
                     "make another user admin first",
                 )
-            conn.execute(update(users).where(users.c.id == found.id).values(role=role))
+            if role != found.role:
+                conn.execute(update(users).where(users.c.id == found.id).values(role=role))
+                change = {"before": found.role, "after": role}
+                org = principal.organisation.id
+                self._audit(conn, org, principal, "user.role_changed", found.id, change)
         return _account(found, role=role)
 
     def remove_user(self, principal: Principal, user_id: int) -> UserAccount:
@@ -280,11 +347,14 @@ class Accounts:
             if found.disabled_at is not None:  # already: keep when it happened
                 return _account(found)
             conn.execute(update(users).where(users.c.id == found.id).values(disabled_at=now))
-            conn.execute(
+            revoked = conn.execute(
                 update(api_tokens)
                 .where(api_tokens.c.user_id == found.id, api_tokens.c.revoked_at.is_(None))
                 .values(revoked_at=now)
-            )
+            ).rowcount
+            detail = {"role": found.role, "tokens_revoked": revoked}
+            org = principal.organisation.id
+            self._audit(conn, org, principal, "user.disabled", found.id, detail)
         return _account(found, disabled_at=now)
 
     def set_lang(self, principal: Principal, lang: Lang) -> Principal:
@@ -310,7 +380,11 @@ class Accounts:
         }
         with writing(self.engine) as conn:
             result = conn.execute(insert(api_tokens).values({**row, "hash": _digest(secret)}))
-        return secret, Token(id=_new_id(result), revoked_at=None, **row)
+            token_id = _new_id(result)
+            detail = {"name": row["name"]}  # never the secret, nor its prefix
+            org = principal.organisation.id
+            self._audit(conn, org, principal, "token.created", token_id, detail)
+        return secret, Token(id=token_id, revoked_at=None, **row)
 
     def principal_for_token(self, secret: str) -> Principal | None:
         """The user a live token belongs to, else None. Every API call asks: one query, built
@@ -325,6 +399,7 @@ class Accounts:
             organisation=Organisation(
                 **{name: row[f"org_{name}"] for name in Organisation.model_fields}
             ),
+            token=TokenRef(id=row["token_id"], name=row["token_name"]),
         )
 
     def tokens(self, principal: Principal) -> list[Token]:
@@ -338,14 +413,19 @@ class Accounts:
         return [Token(**{k: v for k, v in r._mapping.items() if k != "hash"}) for r in rows]
 
     def revoke_token(self, principal: Principal, token_id: int) -> None:
-        if token_id not in {t.id for t in self.tokens(principal)}:
+        token = next((t for t in self.tokens(principal) if t.id == token_id), None)
+        if token is None:
             raise NotFound(f"no token {token_id}")
         with writing(self.engine) as conn:
-            conn.execute(
+            revoked = conn.execute(
                 update(api_tokens)
                 .where(api_tokens.c.id == token_id, api_tokens.c.revoked_at.is_(None))
                 .values(revoked_at=_now())
-            )
+            ).rowcount
+            if revoked:  # not when it was revoked already
+                detail = {"name": token.name, "owner": token.user_id}
+                org = principal.organisation.id
+                self._audit(conn, org, principal, "token.revoked", token_id, detail)
 
     # --- the decision log ------------------------------------------------------------------
 
@@ -396,6 +476,8 @@ def _token_query() -> Select[Any]:
         select(
             *(users.c[name] for name in User.model_fields),
             *(org.c[name].label(f"org_{name}") for name in Organisation.model_fields),
+            api_tokens.c.id.label("token_id"),
+            api_tokens.c.name.label("token_name"),
         )
         .join(api_tokens, api_tokens.c.user_id == users.c.id)
         .join(org, org.c.id == users.c.organisation_id)
@@ -408,6 +490,22 @@ def _token_query() -> Select[Any]:
 
 
 _TOKEN_QUERY = _token_query()
+
+
+def _with_address(email: str) -> Select[Any]:
+    """The enabled users with the address, oldest first."""
+    return (
+        select(users)
+        .where(users.c.email == email.strip().lower(), users.c.disabled_at.is_(None))
+        .order_by(users.c.id)
+    )
+
+
+def _verify(hashed: str, password: str) -> bool:
+    try:
+        return _HASHER.verify(hashed, password)
+    except (VerifyMismatchError, VerificationError):
+        return False
 
 
 def _admin_only(principal: Principal) -> None:
@@ -423,20 +521,20 @@ def _check_role(role: str, organisation: Organisation | None = None) -> None:
 
 
 def _user_fields(
-    email: str, password: str, name: str | None, role: str, lang: str
+    email: str, password: str, name: str | None, role: str, lang: str, org: Organisation
 ) -> dict[str, str]:
-    """A new user's columns, checked (the password is hashed separately)."""
+    """A new user's columns, checked, and their password against the policy (it is hashed
+    separately)."""
     email = email.strip().lower()
     if len(email) > 320 or not re.match(_EMAIL, email):
         raise Refused("email_invalid", f"not an e-mail address: {email!r}")
     _check_role(role)
     if lang not in _LANGS:
         raise Refused("lang_invalid", f"language {lang!r}: zh or en")
-    if len(password) < MIN_PASSWORD:
-        raise Refused("password_short", f"the password needs at least {MIN_PASSWORD} characters")
     name = (name or "").strip() or email.split("@")[0]
     if len(name) > 200:
         raise Refused("name_long", "a name has at most 200 characters")
+    passwords.check(password, (email, name, org.name, org.slug, org.processor))
     return {"email": email, "name": name, "role": role, "lang": lang}
 
 

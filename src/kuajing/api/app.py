@@ -9,7 +9,7 @@ from pathlib import Path
 from fastapi import FastAPI
 
 from kuajing import __version__
-from kuajing.api import errors, routes
+from kuajing.api import docs, errors, routes
 from kuajing.api.caching import NoStore
 from kuajing.catalog import Catalog, default_catalog
 from kuajing.ledger.ledger import Ledger
@@ -32,7 +32,7 @@ def create_app(
     """The API over the database at `database_url` (default: the ledger's), whose ledger hashes
     persons with the key in `key_file` (default: the ledger's key file) and whose evidence
     archives are signed with the key in `signing_key_file` (default: the usual place)."""
-    accounts = open_accounts(database_url)
+    accounts = open_accounts(database_url, key_file)  # the trail is keyed like the ledger
     book = Ledger.open(database_url, key_file)
 
     @asynccontextmanager
@@ -47,6 +47,8 @@ def create_app(
         version=__version__,
         description="Which legal pathway a cross-border data export from China needs.",
         lifespan=lifespan,
+        docs_url=None,  # served by `docs` from this site, not from a CDN
+        redoc_url=None,
     )
     app.state.accounts = accounts
     app.state.ledger = book
@@ -58,6 +60,7 @@ def create_app(
     app.state.signing_key_file = signing_key_file
     app.add_middleware(NoStore)
     errors.install(app, html_error)
+    docs.install(app)
     for router in routes.ROUTERS:
         app.include_router(router)
     web.install(app)

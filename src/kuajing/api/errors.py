@@ -13,6 +13,7 @@ from pydantic import BaseModel
 from starlette.exceptions import HTTPException
 from starlette.routing import Match
 
+from kuajing.accounts.passwords import WeakPassword
 from kuajing.errors import (
     AccountError,
     Forbidden,
@@ -117,6 +118,8 @@ def install(app: FastAPI, html: HtmlError | None = None) -> None:
 
 
 def _refused(exc: KuajingError) -> JSONResponse:
+    if isinstance(exc, WeakPassword):  # the input refused, not the state: 422 like a bad field
+        exc = LocatedError(str(exc), path="password")
     if isinstance(exc, TooLarge):
         return error(413, "too_large", str(exc), "file")
     if isinstance(exc, NotFound):

@@ -90,6 +90,7 @@ def record_cmd(
         result = record_file(
             ledger,
             catalog(),
+            who=None,  # the operator: the audit trail says so
             processor=processor,
             date=day,
             path=file,
@@ -178,10 +179,32 @@ def export_cmd(
 
 
 @app.command("verify")
-def verify_cmd(fmt: FmtOpt = Fmt.text, lang: LangOpt = None) -> None:
-    """Check the audit chain and that the ledger matches it. Exit 1 on any problem."""
+def verify_cmd(
+    head: Annotated[
+        str | None,
+        typer.Option(
+            "--head",
+            help="A chain head an earlier verify printed: fail if the chain no longer holds it "
+            "(its newest entries were cut off or rewritten).",
+        ),
+    ] = None,
+    fmt: FmtOpt = Fmt.text,
+    lang: LangOpt = None,
+) -> None:
+    """Check the audit chain, that the batches match it and the counters match the batches.
+    Exit 1 on any problem."""
+    from kuajing.ledger.audit import parse_head
+
+    if head is not None:
+        try:
+            head = parse_head(head)
+        except LedgerError:
+            raise LedgerError(
+                f"--head: expected the 64 hex digits of a chain head that `kuajing ledger verify` "
+                f"printed, got {head!r}"
+            ) from None
     with open_ledger() as ledger:
-        report = ledger.verify()
+        report = ledger.verify(head)
     if fmt == Fmt.json:
         typer.echo(report.model_dump_json(indent=2))
     else:

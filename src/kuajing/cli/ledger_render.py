@@ -213,11 +213,18 @@ def removed(b: Batch, lang: Lang) -> str:
 
 
 def verified(r: VerifyReport, lang: Lang) -> str:
+    noted = [r.head_check.message.get(lang)] if r.head_check is not None else []
     if r.ok:
-        return pick(
+        ok = pick(
             lang,
-            f"完好：审计日志 {r.entries} 条，批次 {r.batches} 个，与账本一致。链尾 MAC：{r.head}",
-            f"OK: {r.entries} audit entries and {r.batches} batches agree. Chain head: {r.head}",
+            f"完好：审计日志 {r.entries} 条，批次 {r.batches} 个，与账本一致，计数与现存批次一致。"
+            f"链尾 MAC：{r.head}",
+            f"OK: {r.entries} audit entries and {r.batches} batches agree, and the counters "
+            f"match the batches. Chain head: {r.head}",
         )
-    lines = [pick(lang, f"发现 {len(r.problems)} 个问题：", f"{len(r.problems)} problems found:")]
-    return "\n".join(lines + [f"  - {p}" for p in r.problems])
+        return "\n".join([ok, *noted])
+    found = [*r.problems, *(c.message.get(lang) for c in r.counters)]
+    if r.head_check is not None and not r.head_check.found:
+        found += noted
+    lines = [pick(lang, f"发现 {len(found)} 个问题：", f"{len(found)} problems found:")]
+    return "\n".join(lines + [f"  - {p}" for p in found])

@@ -11,6 +11,7 @@ import typer
 
 from kuajing.catalog.base import Lang
 from kuajing.cli import accounts as accounts_cli
+from kuajing.cli import audit as audit_cli
 from kuajing.cli import catalog as catalog_cli
 from kuajing.cli import evidence as evidence_cli
 from kuajing.cli import filing as filing_cli
@@ -34,6 +35,7 @@ app.add_typer(evidence_cli.app, name="evidence")
 app.add_typer(accounts_cli.org_app, name="org")
 app.add_typer(accounts_cli.user_app, name="user")
 app.add_typer(accounts_cli.token_app, name="token")
+app.add_typer(audit_cli.app, name="audit")
 app.command("serve")(serve_cmd)
 app.command("sample")(sample_cmd)
 app.command("scan")(scan_cmd)

@@ -50,11 +50,8 @@ def sample_cmd(
     from kuajing.ledger.ledger import Ledger
     from kuajing.services.sample import PASSWORD, USERS, load_sample
 
-    url = database or default_url()
-    with (
-        Accounts.open(url) as accounts,
-        Ledger.open(url, Path(key_file) if key_file else None) as book,
-    ):
+    url, key = database or default_url(), Path(key_file) if key_file else None
+    with Accounts.open(url, key) as accounts, Ledger.open(url, key) as book:
         added = load_sample(accounts, book, default_catalog(), examples)
     for line in added or ["nothing: the sample is loaded already"]:
         typer.echo(f"sample: {line}")

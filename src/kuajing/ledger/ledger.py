@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -12,6 +12,7 @@ from sqlalchemy import Connection, Engine, Row, delete, func, insert, select, te
 from kuajing.errors import LedgerError, UnknownBatch
 from kuajing.ledger import audit as audit_log
 from kuajing.ledger import record as rec
+from kuajing.ledger import recount
 from kuajing.ledger.db import default_url, open_engine, reading, writing
 from kuajing.ledger.keys import Keyring, load_keyring
 from kuajing.ledger.models import (
@@ -23,6 +24,9 @@ from kuajing.ledger.models import (
     VerifyReport,
 )
 from kuajing.ledger.schema import batch_persons, batches, daily, meta, pools, processors
+
+# Called with the write transaction and the batch recorded or removed (the audit trail).
+BatchHook = Callable[[Connection, Batch], None]
 
 if TYPE_CHECKING:  # numpy is only needed by callers that record
     import numpy as np
@@ -54,8 +58,11 @@ class Ledger:
         self.close()
 
     # -- writing -------------------------------------------------------------------------
-    def record(self, batch: BatchMeta, hashes: np.ndarray) -> Recorded:
-        """Record a batch whole, or find it already recorded (same processor, same content)."""
+    def record(
+        self, batch: BatchMeta, hashes: np.ndarray, also: BatchHook | None = None
+    ) -> Recorded:
+        """Record a batch whole, or find it already recorded (same processor, same content).
+        `also` runs in the same transaction when the batch is new (the audit trail's entry)."""
         with writing(self.engine) as conn:
             found = _find(conn, batch.processor, batch.digest)
             if found is not None:
@@ -71,9 +78,17 @@ class Ledger:
                 conn, self.keyring, "record", batch.processor, batch.id, _audited(batch)
             )
             stored = Batch(**batch.model_dump(), recorded_at=now)
+            if also is not None:
+                also(conn, stored)
         return Recorded(batch=stored, new=True, added=added)
 
-    def remove(self, batch_id: str, processor: str | None = None, reason: str = "") -> Batch:
+    def remove(
+        self,
+        batch_id: str,
+        processor: str | None = None,
+        reason: str = "",
+        also: BatchHook | None = None,
+    ) -> Batch:
         with writing(self.engine) as conn:
             row = _resolve(conn, batch_id, processor)
             found = _batch(row)
@@ -83,6 +98,8 @@ class Ledger:
                 rec.rebuild(conn, row.processor_id, row.year)
             detail = {"digest": found.digest, "reason": reason}
             audit_log.append(conn, self.keyring, "remove", found.processor, found.id, detail)
+            if also is not None:
+                also(conn, found)
         return found
 
     # -- reading -------------------------------------------------------------------------
@@ -165,15 +182,27 @@ class Ledger:
                     by_scope.setdefault(scope, []).append(r)
             return {scope: _distinct(conn, found) for scope, found in by_scope.items()}
 
-    def verify(self) -> VerifyReport:
+    def verify(self, head: str | None = None) -> VerifyReport:
+        """The audit chain intact; the live batches exactly those it records; their members,
+        seen-sets and daily counters exactly what those batches give. With `head` (noted from an
+        earlier verify), that the chain still holds it: a chain cut back shows no other sign."""
+        wanted = audit_log.parse_head(head) if head is not None else None
         with reading(self.engine) as conn:
             entries, problems = audit_log.check_chain(conn, self.keyring)
             live = [_batch(r) for r in conn.execute(_batch_query()).all()]
             problems += _replay(entries, live)
             problems += _consistent(conn, live)
-        head = entries[-1]["mac"] if entries else audit_log.GENESIS
+            counters = recount.check(conn)
+        last = entries[-1]["mac"] if entries else audit_log.GENESIS
+        found = audit_log.find_head(entries, wanted) if wanted is not None else None
         return VerifyReport(
-            ok=not problems, entries=len(entries), batches=len(live), head=head, problems=problems
+            ok=not problems and not counters and (found is None or found.found),
+            entries=len(entries),
+            batches=len(live),
+            head=last,
+            problems=problems,
+            counters=counters,
+            head_check=found,
         )
 
     def audit_entries(self) -> list[dict[str, Any]]:
@@ -351,6 +380,11 @@ def _consistent(conn: Connection, live: list[Batch]) -> list[str]:
         n = stored.get((b.processor, b.digest), 0)
         if b.counted and n != b.persons:
             problems.append(f"batch {b.id}: {n} persons stored, not {b.persons}")
+    orphans = conn.execute(
+        select(func.count()).where(batch_persons.c.batch_id.not_in(select(batches.c.id)))
+    ).scalar_one()
+    if orphans:
+        problems.append(f"{orphans} stored persons belong to no batch (a batch row was deleted)")
     for pool_id, scope, *totals in conn.execute(text(_POOL_TOTALS)):
         seen_counts, daily_counts = totals[:3], totals[3:]
         if [int(x) for x in seen_counts] != [int(x) for x in daily_counts]:

@@ -115,12 +115,37 @@ class Status(_Out):
     caveats: list[Text]
 
 
+class CounterProblem(_Out):
+    """A pool's stored counters (or seen-set) that its live batches do not give: a batch
+    removed, or counts edited, behind the ledger's back."""
+
+    processor: str
+    year: int
+    scope: str  # "*" national, else a catalogue scope key
+    day: dt.date | None  # the day whose counts differ; None: the seen-set (who was counted)
+    stored: CounterCounts  # what `status` reads (the seen-set's totals when day is None)
+    live: CounterCounts  # what the live batches' persons give
+    message: Text
+
+
+class HeadCheck(_Out):
+    """A chain head noted earlier, looked up in the chain: gone if the log was cut back."""
+
+    head: str
+    found: bool
+    entry: int | None = None  # its place in the chain (0: the empty chain's head)
+    since: int | None = None  # entries added after it
+    message: Text
+
+
 class VerifyReport(_Out):
     ok: bool
     entries: int
     batches: int
     head: str  # the MAC of the last audit entry: note it to detect a truncated log later
-    problems: list[str]
+    problems: list[str]  # in the audit chain and the batches
+    counters: list[CounterProblem] = []
+    head_check: HeadCheck | None = None  # with a head noted earlier (`verify --head`)
 
 
 Recorded.model_rebuild()

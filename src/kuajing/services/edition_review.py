@@ -30,6 +30,7 @@ from kuajing.catalog.layout import COLUMNS
 from kuajing.catalog.tabular import Imported, Loaded, list_from
 from kuajing.errors import InvalidTransition, KuajingError, NotFound
 from kuajing.ledger.db import reading, writing
+from kuajing.trail.record import edition_action
 from kuajing.zone.editions import zone_list
 from kuajing.zone.models import Edition
 from kuajing.zone.schema import (
@@ -244,6 +245,8 @@ def correct(
             )
         )
         _remake(conn, edition)
+        where = {"page": found.page, "row": found.row_no, "columns": changed}
+        edition_action(conn, accounts.keyring, who, edition, "row_corrected", **where)
     return changed
 
 
@@ -257,6 +260,8 @@ def confirm(accounts: Accounts, who: Principal, edition: Edition, idxs: list[int
                 _row_update(edition, idx).values(confirmed_by=_name(who), confirmed_at=now())
             )
         _remake(conn, edition)
+        if idxs:
+            edition_action(conn, accounts.keyring, who, edition, "rows_confirmed", rows=len(idxs))
     return len(idxs)
 
 

@@ -17,6 +17,7 @@ from kuajing.ledger.models import NATIONAL, Batch, CounterCounts, Status
 from kuajing.ledger.status import build_status
 from kuajing.services.assess import assess_text
 from kuajing.spreadsheet import write_csv
+from kuajing.trail.batches import on_batch
 
 
 def status(
@@ -117,7 +118,9 @@ def export_batches(ledger: Ledger, processor: str | None = None, year: int | Non
 
 
 def remove_batch(ledger: Ledger, batch: str, processor: str | None, reason: str) -> Batch:
-    return ledger.remove(batch, processor, reason)
+    """The operator's removal (command line): the audit trail says so."""
+    also = on_batch(ledger.keyring, None, "ledger.batch_removed")
+    return ledger.remove(batch, processor, reason, also)
 
 
 def _regime(catalog: Catalog, day: dt.date) -> NationalRegime:

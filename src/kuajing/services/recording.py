@@ -7,6 +7,7 @@ import datetime as dt
 from collections.abc import Sequence
 from pathlib import Path
 
+from kuajing.accounts.models import Principal
 from kuajing.catalog import Catalog
 from kuajing.catalog.models import Exemption
 from kuajing.engine.resolve import scopes_named
@@ -16,12 +17,14 @@ from kuajing.ledger.identity import person_keys
 from kuajing.ledger.ledger import Ledger
 from kuajing.ledger.models import BatchMeta, Recorded, ScanDecision
 from kuajing.scan.read import read_columns
+from kuajing.trail.batches import on_batch
 
 
 def record_file(
     ledger: Ledger,
     catalog: Catalog,
     *,
+    who: Principal | None,
     processor: str,
     date: dt.date,
     path: Path,
@@ -34,7 +37,8 @@ def record_file(
 ) -> Recorded:
     """Read, hash and record one export batch. Everything is checked before anything is
     written; the write itself is one transaction. Without `key` or `sensitive`, the scanner
-    chooses the key column and decides whether the batch carries sensitive PI."""
+    chooses the key column and decides whether the batch carries sensitive PI. The audit
+    trail names `who` recorded it (None: the operator, at the command line)."""
     processor = _name(processor, "processor")
     if date > (today or dt.date.today()):
         raise RequestError(
@@ -81,7 +85,9 @@ def record_file(
         rows=data.rows,
         persons=len(hashes),
     )
-    recorded = ledger.record(batch, hashes)
+    recorded = ledger.record(
+        batch, hashes, also=on_batch(ledger.keyring, who, "ledger.batch_recorded")
+    )
     return recorded.model_copy(update={"scan": decided}) if decided else recorded
 
 

@@ -51,6 +51,7 @@ def load_sample(accounts: Accounts, ledger: Ledger, catalog: Catalog, examples: 
     recorded = record_file(
         ledger,
         catalog,
+        who=None,
         processor=PHARMA,
         date=dt.date(2026, 2, 10),
         path=csv,

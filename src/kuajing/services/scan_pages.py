@@ -278,6 +278,7 @@ def record_pending(
             recorded = record_file(
                 ledger,
                 catalog,
+                who=who,
                 processor=who.organisation.processor,
                 date=fix.date,
                 path=path,

@@ -13,10 +13,17 @@ from kuajing.catalog import Catalog
 from kuajing.catalog.models import Exemption
 from kuajing.errors import Forbidden, NotFound
 from kuajing.ledger.ledger import Ledger
-from kuajing.ledger.models import Batch, Recorded, Status
+from kuajing.ledger.models import (
+    Batch,
+    CounterProblem,
+    HeadCheck,
+    Recorded,
+    Status,
+)
 from kuajing.services import ledger as book
 from kuajing.services.recording import record_file
 from kuajing.services.uploads import MAX_UPLOAD, saved
+from kuajing.trail.batches import on_batch
 
 
 def status(ledger: Ledger, catalog: Catalog, who: Principal, year: int | None = None) -> Status:
@@ -51,6 +58,7 @@ def record_upload(
         return record_file(
             ledger,
             catalog,
+            who=who,
             processor=who.organisation.processor,
             date=date,
             path=path,
@@ -66,7 +74,8 @@ def remove(ledger: Ledger, who: Principal, batch_id: str, reason: str) -> Batch:
     if not who.may("admin"):
         raise Forbidden("only an admin removes batches")
     # Another processor's batch is an UnknownBatch (a NotFound) like one that never was.
-    return ledger.remove(batch_id, who.organisation.processor, reason)
+    also = on_batch(ledger.keyring, who, "ledger.batch_removed")
+    return ledger.remove(batch_id, who.organisation.processor, reason, also)
 
 
 class TenantVerify(BaseModel):
@@ -79,20 +88,27 @@ class TenantVerify(BaseModel):
     batches: int  # this organisation's live batches
     head: str  # the MAC of the chain's last entry: note it to detect a truncated log later
     problems: list[str]  # those naming this organisation's batches
-    other_problems: int  # problems elsewhere in the chain
+    counters: list[CounterProblem]  # this organisation's counters its live batches do not give
+    head_check: HeadCheck | None  # the head given, looked up in the (shared) chain
+    other_problems: int  # problems elsewhere in the chain and other organisations' counters
 
 
-def verify(ledger: Ledger, who: Principal) -> TenantVerify:
+def verify(ledger: Ledger, who: Principal, head: str | None = None) -> TenantVerify:
     if not who.may("admin"):
         raise Forbidden("only an admin verifies the ledger")
-    report = ledger.verify()
-    ids = [b.id for b in ledger.batches(who.organisation.processor)]
+    report = ledger.verify(head)
+    processor = who.organisation.processor
+    ids = [b.id for b in ledger.batches(processor)]
     mine = [p for p in report.problems if any(i in p for i in ids)]
+    counters = [c for c in report.counters if c.processor == processor]
+    others = len(report.problems) - len(mine) + len(report.counters) - len(counters)
     return TenantVerify(
         ok=report.ok,
         entries=report.entries,
         batches=len(ids),
         head=report.head,
         problems=mine,
-        other_problems=len(report.problems) - len(mine),
+        counters=counters,
+        head_check=report.head_check,
+        other_problems=others,
     )

@@ -39,6 +39,7 @@ from kuajing.i18n import PATHWAYS, STATUS
 from kuajing.ledger.db import reading, writing
 from kuajing.services import edition_review
 from kuajing.services.diff import ListDiff, diff_lists
+from kuajing.trail.record import edition_action
 from kuajing.zone.editions import in_force_on, with_editions, zone_list
 from kuajing.zone.models import Edition
 from kuajing.zone.schema import list_editions
@@ -246,6 +247,7 @@ def import_edition(
         conn.execute(insert(list_editions).values(**row))
         if loaded.document is not None:  # kept for the review beside the page images
             edition_review.store_document(conn, draft.id, table_path, loaded)
+        edition_action(conn, accounts.keyring, who, draft, "uploaded")
     return draft
 
 
@@ -527,6 +529,10 @@ def publish(
         ).rowcount
         if moved != 1:  # published or discarded meanwhile
             raise InvalidTransition("the edition is no longer a draft / 该版本已不是草稿")
+        day, told = effective_from.isoformat(), len(_by_company(impacts))
+        edition_action(
+            conn, accounts.keyring, who, found, "published", effective_from=day, notified=told
+        )
         for org, theirs in _by_company(impacts).items():
             notify(conn, org, "edition", edition_id, notice(title, placed, theirs))
     return store(accounts).edition(who, edition_id), impacts
@@ -534,13 +540,15 @@ def publish(
 
 def discard(accounts: Accounts, who: Principal, edition_id: str) -> Edition:
     admin_zone(who)
-    _draft(accounts, who, edition_id)
+    found = _draft(accounts, who, edition_id)
     with writing(accounts.engine) as conn:
-        conn.execute(
+        moved = conn.execute(
             update(list_editions)
             .where(list_editions.c.id == edition_id, list_editions.c.state == "draft")
             .values(state="discarded")
-        )
+        ).rowcount
+        if moved:
+            edition_action(conn, accounts.keyring, who, found, "discarded")
     return store(accounts).edition(who, edition_id)
 
 

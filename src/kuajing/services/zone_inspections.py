@@ -88,7 +88,7 @@ def open_inspection(
                 closed=False,
             )
         )
-        add_event(conn, "inspection", iid, "open", on, who, start, reason)
+        add_event(conn, "inspection", iid, "open", on, who, start, reason, keyring=accounts.keyring)
         notify(conn, company, "inspection", iid, _notice(p, "open", reason, ctx.filing.subject))
         return ZoneStore(accounts.engine).inspection(who, iid, conn)
 
@@ -147,7 +147,10 @@ def _compare(
             .values(state=state, report=report.model_dump_json())
         )
         detail = {"basis": observed.basis, "findings": len(report.findings)}
-        add_event(conn, "inspection", found.id, event, on, who, state, None, detail)
+        add_event(
+            conn, "inspection", found.id, event, on, who, state, None, detail,
+            keyring=accounts.keyring,
+        )  # fmt: skip
         _tell(conn, who, found, _notice(p, event, "", None, len(report.findings)))
         return store.inspection(who, found.id, conn)
 
@@ -187,7 +190,10 @@ def act(
             if event == "order_rectification" and rectify_by
             else None
         )
-        add_event(conn, "inspection", found.id, event, on, who, state, reason, detail)
+        add_event(
+            conn, "inspection", found.id, event, on, who, state, reason, detail,
+            keyring=accounts.keyring,
+        )  # fmt: skip
         _tell(conn, who, found, _notice(p, event, reason, None, None, rectify_by))
         return store.inspection(who, found.id, conn)
 

@@ -153,7 +153,10 @@ def submit(
         decide = _decide(procedure, step.submit, on, cal, lang)
         record_in(conn, filing_id, step.submit, on, decide, note, who.user.id)
         sid = _open(conn, who, filing_id, zone, procedure, step, on)
-        add_event(conn, "submission", sid, "submit", on, who, "submitted", note)
+        add_event(
+            conn, "submission", sid, "submit", on, who, "submitted", note,
+            keyring=accounts.keyring,
+        )  # fmt: skip
         text = _notice(who.organisation.name, step.kind, "submit", note)
         for org in zone_organisations(conn, zone):
             notify(conn, org, "submission", sid, text)
@@ -239,7 +242,10 @@ def act(
             values["opinion"] = opinion
         conn.execute(update(submissions).where(submissions.c.id == s.id).values(**values))
         detail = {"opinion": opinion} if opinion else None
-        add_event(conn, "submission", s.id, action, on, who, state, reason, detail)
+        add_event(
+            conn, "submission", s.id, action, on, who, state, reason, detail,
+            keyring=accounts.keyring,
+        )  # fmt: skip
         text = _notice(
             s.organisation if who.zone_staff else who.organisation.name,
             s.kind,

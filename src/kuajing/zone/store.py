@@ -33,6 +33,8 @@ from kuajing.accounts.models import Principal
 from kuajing.accounts.schema import organisations, users
 from kuajing.errors import NotFound
 from kuajing.ledger.db import reading
+from kuajing.ledger.keys import Keyring
+from kuajing.trail.record import record
 from kuajing.zone.models import Edition, HistoryEvent, Inspection, Notification, Submission
 from kuajing.zone.schema import (
     inspections,
@@ -194,7 +196,14 @@ def add_event(
     state: str,
     reason: str | None = None,
     detail: dict[str, Any] | None = None,
+    *,
+    keyring: Keyring,
 ) -> None:
+    """A step in a submission's or inspection's history, and in the actor's audit trail
+    (`review.*` or `inspection.*`: the step and the state it led to, not the reason's text)."""
+    kind = "review" if subject == "submission" else subject
+    noted = {"state": state, "on": on.isoformat(), **(detail or {})}
+    record(conn, keyring, who, f"{kind}.{action}", subject_id, noted)
     conn.execute(
         insert(review_events).values(
             subject=subject,

@@ -6,6 +6,7 @@ from fastapi import APIRouter
 
 from kuajing.api.routes import (
     assess,
+    audit,
     catalog,
     decisions,
     editions,
@@ -22,6 +23,7 @@ ROUTERS: list[APIRouter] = [
     m.router
     for m in (
         assess,
+        audit,
         catalog,
         decisions,
         evidence,

@@ -83,9 +83,18 @@ def remove(
 
 @router.get("/verify", response_model=tenant_ledger.TenantVerify, responses=responses(403))
 def verify(
-    http: Request, who: Annotated[Principal, Depends(needs("admin"))]
+    http: Request,
+    who: Annotated[Principal, Depends(needs("admin"))],
+    head: Annotated[
+        str | None,
+        Query(
+            pattern="^[0-9a-fA-F]{64}$",
+            description="A chain head an earlier verify returned: not ok if the chain no longer "
+            "holds it (its newest entries were cut off or rewritten).",
+        ),
+    ] = None,
 ) -> tenant_ledger.TenantVerify:
-    """Check the audit chain and every batch against it. The chain is the installation's:
-    its integrity is reported whole, problems only where they name this organisation's
-    batches (the others are counted)."""
-    return tenant_ledger.verify(http.app.state.ledger, who)
+    """Check the audit chain, every batch against it and the counters against the batches.
+    The chain is the installation's: its integrity is reported whole, problems only where they
+    name this organisation's batches or counters (the others are counted)."""
+    return tenant_ledger.verify(http.app.state.ledger, who, head)

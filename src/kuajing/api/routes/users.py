@@ -20,8 +20,8 @@ router = APIRouter(prefix="/v1", tags=["accounts"], responses=responses(401, 422
 _CONFLICT: dict[int | str, dict[str, Any]] = {
     409: {
         "model": ErrorBody,
-        "description": "Refused: an e-mail taken, the last admin, yourself, a role the "
-        "organisation does not have",
+        "description": "Refused: an e-mail taken in the organisation, the last admin, yourself, "
+        "a role the organisation does not have",
     }
 }
 _ADMIN = responses(403, 404) | _CONFLICT
@@ -66,7 +66,10 @@ def users(http: Request, who: Admin) -> list[UserAccount]:
     responses=responses(400, 403) | _CONFLICT,
 )
 def add(body: NewUser, http: Request, response: Response, who: Admin) -> UserAccount:
-    """A new user of the organisation (admins only); their e-mail must be new to the service."""
+    """A new user of the organisation (admins only); their e-mail must be new to the
+    organisation. Whether another organisation has the address changes nothing in the answer;
+    each user of an address signs in with their own password. The password must pass
+    the policy (length, not common or breached, not the address or a name): 422 if not."""
     added = accounts(http).add_user(
         who, body.email, body.password, name=body.name, role=body.role, lang=body.lang
     )

@@ -6,6 +6,7 @@ from fastapi import APIRouter
 
 from kuajing.web.routes import (
     assess,
+    audit,
     catalog,
     dashboard,
     decisions,
@@ -22,6 +23,6 @@ ROUTERS: list[APIRouter] = [
     m.router
     for m in (
         dashboard, signin, assess, decisions, filings, catalog, scan, users,
-        zone, editions, zone_stats,
+        zone, editions, zone_stats, audit,
     )
 ]  # fmt: skip

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, Form, Path, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from kuajing.accounts.models import KIND_ROLES, Lang, Role
+from kuajing.accounts.passwords import WeakPassword
 from kuajing.accounts.sessions import Session
 from kuajing.accounts.store import MIN_PASSWORD, Refused
 from kuajing.errors import AccountError, Forbidden
@@ -62,7 +63,7 @@ def _users_page(
 
 def _refused(request: Request, session: Session, exc: AccountError) -> dict[str, Any]:
     """The status and the message, in the reader's language, of a refusal from the store."""
-    reason = exc.reason if isinstance(exc, Refused) else ""
+    reason = exc.reason if isinstance(exc, Refused | WeakPassword) else ""
     key = f"users_refused_{reason}"
     lang = lang_of(request, session)
     message = t(key, lang, min=MIN_PASSWORD) if key in phrases() else str(exc)
