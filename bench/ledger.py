@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
-import subprocess
 import sys
 import tempfile
 import time
@@ -27,20 +26,10 @@ from sqlalchemy import text
 
 from kuajing.ledger.ledger import Ledger
 from kuajing.ledger.models import BatchMeta
+from measure import run_child
 
 EXE = str(Path(sys.executable).parent / "kuajing")
 RECORD_S, RECORD_GIB, STATUS_S = 120.0, 2.0, 1.0
-
-
-def run_child(cmd: list[str], env: dict[str, str]) -> tuple[float, float]:
-    """Run a command; its wall time in seconds and peak resident memory in GiB."""
-    start = time.perf_counter()
-    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(proc.pid, 0)
-    elapsed = time.perf_counter() - start
-    if os.waitstatus_to_exitcode(status) != 0:
-        sys.exit(f"failed: {' '.join(cmd)}\n{proc.stderr.read().decode() if proc.stderr else ''}")
-    return elapsed, usage.ru_maxrss / 2**20  # ru_maxrss is in KiB on Linux
 
 
 def make_csv(path: Path, rows: int) -> None:
@@ -62,7 +51,7 @@ def bench_record(tmp: Path, rows: int, env: dict[str, str]) -> None:
         "read_csv('{sys.argv[1]}', header=true, columns={{'id': 'VARCHAR'}})\").fetchall())",
         str(csv),
     ]
-    base_s, base_gib = run_child(duck, env)
+    base_s, base_gib = run_child(duck, env=env)
     cmd = [
         EXE,
         "ledger",
@@ -77,7 +66,7 @@ def bench_record(tmp: Path, rows: int, env: dict[str, str]) -> None:
         "id",
         "--not-sensitive",
     ]
-    rec_s, rec_gib = run_child(cmd, env)
+    rec_s, rec_gib = run_child(cmd, env=env)
     print(f"record {rows:,} rows ({size:,.0f} MiB CSV), one key column")
     print(f"  baseline DuckDB COUNT(DISTINCT): {base_s:7.2f} s  peak {base_gib:.2f} GiB")
     print(
@@ -118,8 +107,8 @@ def bench_status(tmp: Path, persons: int, env: dict[str, str], url: str) -> None
             stored = conn.execute(text("SELECT COUNT(*) FROM seen")).scalar()
             base_s = time.perf_counter() - start
     cmd = [EXE, "ledger", "status", "--processor", "Filled", "--as-of", "2026-11-30"]
-    best = min(run_child(cmd, env)[0] for _ in range(3))
-    startup = min(run_child([EXE, "--help"], env)[0] for _ in range(3))
+    best = min(run_child(cmd, env=env)[0] for _ in range(3))
+    startup = min(run_child([EXE, "--help"], env=env)[0] for _ in range(3))
     print(
         f"status with {persons:,} persons stored ({stored:,} rows of persons; "
         f"filled in {filled:.0f} s)"

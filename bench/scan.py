@@ -30,8 +30,6 @@ import datetime as dt
 import importlib
 import importlib.metadata
 import json
-import os
-import subprocess
 import sys
 import tempfile
 import time
@@ -49,6 +47,7 @@ from kuajing.catalog import default_catalog
 from kuajing.scan.detectors import detector
 from kuajing.scan.models import ScanReport
 from kuajing.services.scan import scan_datasets
+from measure import run_child
 
 ROOT = Path(__file__).resolve().parents[1]
 EXE = str(Path(sys.executable).parent / "kuajing")
@@ -102,24 +101,11 @@ def best(fn: Callable[[], object], repeat: int) -> float:
     return fastest
 
 
-def run_child(cmd: list[str], stdout: Path | None = None) -> tuple[float, float]:
-    """Run a command; its wall time in seconds and peak resident memory in GiB (its rusage)."""
-    with open(stdout or os.devnull, "wb") as out:
-        start = time.perf_counter()
-        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.PIPE)
-        _, status, usage = os.wait4(proc.pid, 0)
-        elapsed = time.perf_counter() - start
-    if os.waitstatus_to_exitcode(status) != 0:
-        err = proc.stderr.read().decode() if proc.stderr else ""
-        sys.exit(f"failed: {' '.join(cmd)}\n{err}")
-    return elapsed, usage.ru_maxrss / 2**20  # ru_maxrss is in KiB on Linux
-
-
 def best_child(cmd: list[str], repeat: int, stdout: Path | None = None) -> tuple[float, float, int]:
     """Fastest wall time, highest peak memory and number of runs, as `best` repeats them."""
     runs: list[tuple[float, float]] = []
     while len(runs) < repeat and sum(r[0] for r in runs) <= BUDGET_S:
-        runs.append(run_child(cmd, stdout))
+        runs.append(run_child(cmd, stdout=stdout))
     return min(r[0] for r in runs), max(r[1] for r in runs), len(runs)
 
 
