@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from kuajing.catalog.base import iter_cites
 from kuajing.catalog.catalog import Catalog
-from kuajing.catalog.loader import RULES_DIR, default_personal_data, iter_cites, load_catalog
+from kuajing.catalog.loader import RULES_DIR, default_personal_data, load_catalog
 from kuajing.errors import CatalogInvalid
 
 

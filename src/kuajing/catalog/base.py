@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from enum import StrEnum
 from functools import cached_property
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from kuajing.yamlio import Path as KeyPath
 
 Confidence = Literal["H", "M", "L", "U"]
 Lang = Literal["zh", "en"]
@@ -77,6 +80,21 @@ class Cite(Strict):
     confidence: Confidence
     note: str | None = None
     document: Located | None = None
+
+
+def iter_cites(value: Any, path: KeyPath = ()) -> Iterator[tuple[KeyPath, Cite]]:
+    """Every citation inside a model, with its key path."""
+    if isinstance(value, Cite):
+        yield path, value
+    elif isinstance(value, BaseModel):
+        for name, info in type(value).model_fields.items():
+            yield from iter_cites(getattr(value, name), (*path, info.alias or name))
+    elif isinstance(value, list | tuple):
+        for i, item in enumerate(value):
+            yield from iter_cites(item, (*path, i))
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from iter_cites(item, (*path, key))
 
 
 class Cited(Strict):

@@ -4,25 +4,20 @@ overlap, and every name a file refers to exists."""
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterator
 from itertools import pairwise
-from typing import TYPE_CHECKING, Any
 
-from kuajing.catalog.base import Cite, Period, Threshold
+from kuajing.catalog.base import Period, Threshold, iter_cites
 from kuajing.catalog.catalog import Catalog
 from kuajing.catalog.models import Entry, NationalRegime, SensitiveDefinition, ZoneList
-
-if TYPE_CHECKING:
-    from kuajing.catalog.loader import _Reader
-    from kuajing.yamlio import Path as KeyPath
+from kuajing.catalog.reader import Reader
+from kuajing.yamlio import Path as KeyPath
 
 
 def cross_check(
     catalog: Catalog,
-    reader: _Reader,
+    reader: Reader,
     regimes: dict[str, NationalRegime],
     lists: dict[str, ZoneList],
-    iter_cites: Callable[[Any], Iterator[tuple[KeyPath, Cite]]],
 ) -> None:
     for rel, model in reader.models.items():
         for path, cite in iter_cites(model):
@@ -40,14 +35,14 @@ def cross_check(
     _check_sensitive_definitions(catalog, reader, lists)
 
 
-def _check_periods(reader: _Reader, items: list[tuple[str, str, Period]], what: str) -> None:
+def _check_periods(reader: Reader, items: list[tuple[str, str, Period]], what: str) -> None:
     ordered = sorted(items, key=lambda t: t[2].start)
     for (_, a_id, a), (rel, b_id, b) in pairwise(ordered):
         if a.until is None or a.until >= b.start:
             reader.error(rel, ("in_force",), f"{what} {b_id!r} overlaps {a_id!r}")
 
 
-def _check_lists(catalog: Catalog, reader: _Reader, lists: dict[str, ZoneList]) -> None:
+def _check_lists(catalog: Catalog, reader: Reader, lists: dict[str, ZoneList]) -> None:
     ids = Counter(zl.id for zl in lists.values())
     entry_ids = Counter(e.id for zl in lists.values() for e in Catalog.entries_of(zl))
     for rel, zl in lists.items():
@@ -72,7 +67,7 @@ def _check_lists(catalog: Catalog, reader: _Reader, lists: dict[str, ZoneList]) 
         _check_periods(reader, same, f"negative list of zone {zone!r}:")
 
 
-def _check_sectors(reader: _Reader, rel: str, zl: ZoneList, entry_ids: Counter[str]) -> None:
+def _check_sectors(reader: Reader, rel: str, zl: ZoneList, entry_ids: Counter[str]) -> None:
     for dup in _dups(s.id for s in zl.sectors):
         reader.error(rel, ("sectors",), f"sector id {dup!r} is used twice")
     for si, sector in enumerate(zl.sectors):
@@ -88,7 +83,7 @@ def _check_sectors(reader: _Reader, rel: str, zl: ZoneList, entry_ids: Counter[s
                     reader.error(rel, (*path, "scenarios"), f"unknown scenario {sc!r}")
 
 
-def _check_entry_bands(reader: _Reader, rel: str, zl: ZoneList) -> None:
+def _check_entry_bands(reader: Reader, rel: str, zl: ZoneList) -> None:
     """Personal-information bands of one scope and counter must neither overlap nor leave a gap
     between them (below the lowest band the data is off the list, which is allowed)."""
     scopes: list[tuple[KeyPath, list[Entry]]] = [((), zl.entries)]
@@ -105,7 +100,7 @@ def _check_entry_bands(reader: _Reader, rel: str, zl: ZoneList) -> None:
             _check_bands(reader, rel, bands)
 
 
-def _check_bands(reader: _Reader, rel: str, bands: list[tuple[KeyPath, Threshold]]) -> None:
+def _check_bands(reader: Reader, rel: str, bands: list[tuple[KeyPath, Threshold]]) -> None:
     by_counter: dict[str, list[tuple[KeyPath, Threshold]]] = {}
     for band in bands:
         by_counter.setdefault(band[1].counter, []).append(band)
@@ -121,7 +116,7 @@ def _check_bands(reader: _Reader, rel: str, bands: list[tuple[KeyPath, Threshold
                 )
 
 
-def _check_adoptions(catalog: Catalog, reader: _Reader) -> None:
+def _check_adoptions(catalog: Catalog, reader: Reader) -> None:
     for i, adoption in enumerate(catalog.adoptions):
         if adoption.zone not in catalog.zones:
             reader.error("zones.yaml", ("adoptions", i, "zone"), f"unknown zone {adoption.zone!r}")
@@ -130,7 +125,7 @@ def _check_adoptions(catalog: Catalog, reader: _Reader) -> None:
                 reader.error("zones.yaml", ("adoptions", i, "lists"), f"unknown list {name!r}")
 
 
-def _check_cities(catalog: Catalog, reader: _Reader) -> None:
+def _check_cities(catalog: Catalog, reader: Reader) -> None:
     for i, zone in enumerate(catalog.zones.values()):
         if zone.city is not None and zone.city not in catalog.cities:
             reader.error("zones.yaml", ("zones", i, "city"), f"unknown city {zone.city!r}")
@@ -142,7 +137,7 @@ def _check_cities(catalog: Catalog, reader: _Reader) -> None:
 
 
 def _check_sensitive_definitions(
-    catalog: Catalog, reader: _Reader, lists: dict[str, ZoneList]
+    catalog: Catalog, reader: Reader, lists: dict[str, ZoneList]
 ) -> None:
     """A list's own definition of sensitive PI names kinds the scanner knows."""
     kinds = catalog.personal_data.kinds if catalog.personal_data else {}

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TypeVar
 
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, Field
 
 from kuajing.catalog import incorporation
-from kuajing.catalog.base import Cite, Strict
+from kuajing.catalog.base import Strict, iter_cites
 from kuajing.catalog.catalog import Catalog
+from kuajing.catalog.checks import cross_check
 from kuajing.catalog.models import (
     Adoption,
     City,
@@ -27,9 +27,8 @@ from kuajing.catalog.models import (
 )
 from kuajing.catalog.procedure_checks import Located, check_procedures
 from kuajing.catalog.procedures import Procedure, Procedures
+from kuajing.catalog.reader import Reader
 from kuajing.errors import CatalogError, CatalogInvalid
-from kuajing.yamlio import Document, format_path, parse
-from kuajing.yamlio import Path as KeyPath
 
 RULES_DIR = Path(__file__).resolve().parent.parent / "rules"
 M = TypeVar("M", bound=BaseModel)
@@ -58,57 +57,11 @@ class _Zones(Strict):
     adoptions: list[Adoption] = Field(default_factory=list)
 
 
-class _Reader:
-    """Reads catalogue files, collecting every error. Files are named by their display name:
-    the path relative to the shipped catalogue, or the overlay directory joined to it."""
-
-    def __init__(self) -> None:
-        self.errors: list[CatalogError] = []
-        self.docs: dict[str, Document] = {}
-        self.models: dict[str, BaseModel] = {}
-        self.hash = hashlib.sha256()
-
-    def read(self, path: Path, rel: str, model: type[M]) -> M | None:
-        if not path.is_file():
-            self.errors.append(CatalogError("file is missing", file=rel))
-            return None
-        raw = path.read_bytes()
-        self.hash.update(rel.encode() + b"\0" + raw)
-        try:
-            doc = parse(raw.decode("utf-8"), lambda m, ln: CatalogError(m, file=rel, line=ln))
-        except CatalogError as exc:
-            self.errors.append(exc)
-            return None
-        except UnicodeDecodeError:
-            self.errors.append(CatalogError("file is not UTF-8", file=rel))
-            return None
-        self.docs[rel] = doc
-        try:
-            item = model.model_validate(doc.data)
-        except ValidationError as exc:
-            self.errors.extend(_located(exc, rel, doc))
-            return None
-        self.models[rel] = item
-        return item
-
-    def error(self, rel: str, path: KeyPath, message: str) -> None:
-        doc = self.docs.get(rel)
-        line = doc.line_of(path) if doc else None
-        self.errors.append(CatalogError(message, file=rel, line=line, path=format_path(path)))
-
-
-def _located(exc: ValidationError, rel: str, doc: Document) -> Iterator[CatalogError]:
-    for err in exc.errors():
-        loc = tuple(p for p in err["loc"] if isinstance(p, str | int))
-        msg = err["msg"].removeprefix("Value error, ")
-        yield CatalogError(msg, file=rel, line=doc.line_of(loc), path=format_path(loc))
-
-
 def load_catalog(root: Path | str = RULES_DIR, overlays: Sequence[Path | str] = ()) -> Catalog:
     """Load and cross-check a catalogue directory and any overlay directories (each may hold
     `sources.yaml` and `lists/`; an overlay list replaces the list with the same id). Raise
     `CatalogInvalid` listing every problem."""
-    base, reader = Path(root), _Reader()
+    base, reader = Path(root), Reader()
     meta = reader.read(base / "catalog.yaml", "catalog.yaml", _Meta)
     sources = reader.read(base / "sources.yaml", "sources.yaml", _Sources)
     regimes = _read_all(reader, base, "national/regimes", NationalRegime)
@@ -149,9 +102,7 @@ def load_catalog(root: Path | str = RULES_DIR, overlays: Sequence[Path | str] = 
         personal_data=personal,
         procedures=_procedures(reader, procedures, located),
     )
-    from kuajing.catalog.checks import cross_check  # noqa: PLC0415  (checks import the catalog)
-
-    cross_check(catalog, reader, regimes, lists, iter_cites)
+    cross_check(catalog, reader, regimes, lists)
     check_procedures(catalog, reader, located)
     if reader.errors:
         raise CatalogInvalid(reader.errors)
@@ -159,7 +110,7 @@ def load_catalog(root: Path | str = RULES_DIR, overlays: Sequence[Path | str] = 
 
 
 def _procedures(
-    reader: _Reader, files: dict[str, Procedures], located: Located
+    reader: Reader, files: dict[str, Procedures], located: Located
 ) -> dict[str, Procedure]:
     found: dict[str, Procedure] = {}
     for rel, file in files.items():
@@ -172,7 +123,7 @@ def _procedures(
 
 
 def _overlay(
-    reader: _Reader,
+    reader: Reader,
     overlay: Path,
     sources: dict[str, Source],
     lists: dict[str, ZoneList],
@@ -197,7 +148,7 @@ def _overlay(
 
 
 def _read_all(
-    reader: _Reader, base: Path, folder: str, model: type[M], label: str = ""
+    reader: Reader, base: Path, folder: str, model: type[M], label: str = ""
 ) -> dict[str, M]:
     out: dict[str, M] = {}
     top = base / folder
@@ -209,27 +160,12 @@ def _read_all(
     return out
 
 
-def iter_cites(value: Any, path: KeyPath = ()) -> Iterator[tuple[KeyPath, Cite]]:
-    """Every citation inside a model, with its key path."""
-    if isinstance(value, Cite):
-        yield path, value
-    elif isinstance(value, BaseModel):
-        for name, info in type(value).model_fields.items():
-            yield from iter_cites(getattr(value, name), (*path, info.alias or name))
-    elif isinstance(value, list | tuple):
-        for i, item in enumerate(value):
-            yield from iter_cites(item, (*path, i))
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            yield from iter_cites(item, (*path, key))
-
-
 @cache
 def default_personal_data(root: Path | str = RULES_DIR) -> PersonalData:
     """Only what a scan without a zone needs: `personal_data.yaml`, its citations checked
     against `sources.yaml` (a small part of loading the whole catalogue). Raise
     `CatalogInvalid` listing every problem."""
-    base, reader = Path(root), _Reader()
+    base, reader = Path(root), Reader()
     sources = reader.read(base / "sources.yaml", "sources.yaml", _Sources)
     personal = reader.read(base / "personal_data.yaml", "personal_data.yaml", PersonalData)
     if sources is None or personal is None or reader.errors:

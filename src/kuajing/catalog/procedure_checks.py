@@ -4,14 +4,11 @@ deadlines' anchors form no cycle, and the zones and lists it applies to are in t
 from __future__ import annotations
 
 from string import Formatter
-from typing import TYPE_CHECKING
 
 from kuajing.catalog.base import Pathway
 from kuajing.catalog.catalog import Catalog
 from kuajing.catalog.procedures import Procedure
-
-if TYPE_CHECKING:
-    from kuajing.catalog.loader import _Reader
+from kuajing.catalog.reader import Reader
 
 Located = dict[str, tuple[str, int]]  # procedure id -> (file, index in the file)
 
@@ -23,7 +20,7 @@ CHANGE_VALUES = {
 }
 
 
-def check_procedures(catalog: Catalog, reader: _Reader, located: Located) -> None:
+def check_procedures(catalog: Catalog, reader: Reader, located: Located) -> None:
     for procedure in catalog.procedures.values():
         rel, index = located[procedure.id]
         for path, message in _problems(procedure, catalog):

@@ -7,34 +7,31 @@ conditions) and the request's facts do not settle it, the request is assessed un
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
 
-from kuajing.catalog.base import Cite, Counter, Lang, Pathway, strictest
+from kuajing.catalog.base import Counter, Lang, strictest
 from kuajing.catalog.catalog import Catalog, ScopeRef
-from kuajing.catalog.models import NationalRegime, Obligation, Rule
+from kuajing.catalog.models import NationalRegime, Obligation
+from kuajing.engine.combine import combine
 from kuajing.engine.counting import Span, Tally, new_spans
 from kuajing.engine.decision import (
     Counts,
     CountsOut,
     Decision,
-    FieldPlacement,
     Guidance,
-    ObligationOut,
-    Reason,
-    SourceRef,
     TransferDecision,
 )
 from kuajing.engine.evaluate import COVERAGE as _COVERAGE
-from kuajing.engine.evaluate import Context, exemption_status, outcome, place_fields
-from kuajing.engine.findings import Finding, Outcome
+from kuajing.engine.evaluate import Context, exemption_status, outcome
+from kuajing.engine.findings import Finding
 from kuajing.engine.guidance import earlier_placement
 from kuajing.engine.obligations import obligations_for
 from kuajing.engine.placement import Placement, Where, place
 from kuajing.engine.readings import Readings, explore
+from kuajing.engine.render import Render
 from kuajing.engine.request import Request, Transfer
 from kuajing.engine.resolve import Resolved, resolve
 from kuajing.errors import RequestError
-from kuajing.i18n import fmt, loaded_from
+from kuajing.i18n import fmt
 from kuajing.yamlio import format_path
 
 
@@ -50,7 +47,7 @@ def assess(
             loc=("date",),
         )
     resolved = resolve(request, catalog)
-    render = _Render(catalog, lang)
+    render = Render(catalog, lang)
 
     def once(readings: Readings) -> Decision:
         return _assess(request, catalog, regime, resolved, readings, render, explain)
@@ -59,8 +56,6 @@ def assess(
     decision = once(readings)
     if not readings.open:  # the usual case: no fact the sources leave open matters here
         return decision
-    from kuajing.engine.combine import combine  # noqa: PLC0415  (only where facts are open)
-
     runs, untried = explore(once)
     return combine(runs, untried, render)
 
@@ -71,7 +66,7 @@ def _assess(
     regime: NationalRegime,
     resolved: Resolved,
     readings: Readings,
-    render: _Render,
+    render: Render,
     explain: bool,
 ) -> Decision:
     where = Where(
@@ -184,7 +179,7 @@ def _guidance(
     pl: Placement,
     refs: list[ScopeRef],
     placements: dict[str, Placement],
-    render: _Render,
+    render: Render,
 ) -> Guidance | None:
     """What the nearest earlier edition said, where the edition in force leaves the transfer
     to review because its rows are unknown."""
@@ -206,127 +201,6 @@ def _guidance(
         status="determined" if out.determined else "needs_review",
         reasons=[render.reason(f) for f in out.findings if f.pathway is not None or f.facts],
     )
-
-
-class _Render:
-    """Turns findings into output models. Reasons, obligations and sources repeat across
-    transfers and requests, so each is built once and kept with the catalogue (they are frozen).
-    Keys use the ids of catalogue objects, which live as long as the catalogue."""
-
-    def __init__(self, catalog: Catalog, lang: Lang) -> None:
-        self.catalog = catalog
-        self.lang = lang
-        self._reasons: dict[tuple[int, Pathway | None, str | None], Reason] = catalog.cache(
-            ("reasons", lang)
-        )
-        self._obligations: dict[int, ObligationOut] = catalog.cache(("obligations", lang))
-        self._sources: dict[int, SourceRef] = catalog.cache(("sources", lang))
-
-    def transfer(
-        self,
-        t: Transfer,
-        pl: Placement,
-        exempt: bool,
-        out: Outcome,
-        obligations: Sequence[Obligation],
-    ) -> TransferDecision:
-        tid = t.id
-        regime = pl.zone_list.id if pl.zone_list is not None and not exempt else "national"
-        fields, warnings = self.fields(t, pl) if regime != "national" else ([], [])
-        warnings += [self.warning(o) for o in obligations if o.warning]
-        return TransferDecision(
-            id=tid,
-            pathway=out.pathway,
-            status="determined" if out.determined else "needs_review",
-            regime=regime,
-            origin=self.catalog.origins.get(regime, "shipped"),
-            scenario=pl.ref.key if pl.ref else None,
-            scenario_name=_scope_name(pl.ref, self.lang) if pl.ref else None,
-            incorporated_from=pl.ref.pool if pl.incorporation and pl.ref else None,
-            reasons=[self.reason(f) for f in out.findings],
-            obligations=[self.obligation(o) for o in obligations if not o.warning],
-            missing=self.missing(out),
-            fields=fields,
-            warnings=warnings,
-        )
-
-    def fields(self, t: Transfer, pl: Placement) -> tuple[list[FieldPlacement], list[str]]:
-        placed, unplaced = place_fields(t, pl)
-        out = [
-            FieldPlacement(
-                field=field,
-                sub_class=entries[0].sub_class.get(self.lang),
-                category=entries[0].category,
-                entries=[e.id for e in entries],
-            )
-            for field, entries in placed
-        ]
-        out += [FieldPlacement(field=field) for field in unplaced]
-        complete = pl.coverage("personal_information") == "complete"
-        warnings = [fmt("field_unplaced", field=f).get(self.lang) for f in unplaced if complete]
-        return out, warnings
-
-    def missing(self, out: Outcome) -> list[str]:
-        lang, texts = self.lang, []
-        for f in out.open_questions():
-            texts += [*f.missing, *([f.rule.review] if f.rule.review else [])]
-            if f.rule.confidence in "LU":
-                texts.append(fmt("graded", rule=f.rule.rule, grade=f.rule.confidence))
-        return list(dict.fromkeys(t.get(lang) for t in texts))
-
-    def reason(self, f: Finding) -> Reason:
-        facts = f.facts.get(self.lang) if f.facts else None
-        key = (id(f.rule), f.pathway, facts)
-        found = self._reasons.get(key)
-        if found is None:
-            sources = [self.source(c) for c in f.rule.cite]
-            best = min(sources, key=lambda s: "HMLU".index(s.confidence))
-            found = Reason(
-                rule=f.rule.rule,
-                text=f.rule.text.get(self.lang),
-                source=best,
-                sources=sources,
-                pathway=f.pathway,
-                facts=facts,
-            )
-            self._reasons[key] = found
-        return found
-
-    def obligation(self, o: Rule) -> ObligationOut:
-        found = self._obligations.get(id(o))
-        if found is None:
-            found = ObligationOut(
-                rule=o.rule, text=o.text.get(self.lang), source=self.source(o.cite[0])
-            )
-            self._obligations[id(o)] = found
-        return found
-
-    def warning(self, o: Rule) -> str:
-        """An advisory in one line, with its rule and the grade of its source."""
-        return f"{o.text.get(self.lang)} [{o.rule}, {o.confidence}]"
-
-    def source(self, cite: Cite) -> SourceRef:
-        found = self._sources.get(id(cite))
-        if found is None:
-            src = self.catalog.sources[cite.source]
-            found = SourceRef(
-                title=src.title.get(self.lang),
-                article=cite.article,
-                url=src.url,
-                seed=src.seed,
-                reference=src.reference,
-                confidence=cite.confidence,
-                note=cite.note,
-                document=cite.document,
-                loaded=loaded_from(cite.document, self.lang) if cite.document else None,
-            )
-            self._sources[id(cite)] = found
-        return found
-
-
-def _scope_name(ref: ScopeRef, lang: Lang) -> str:
-    named = ref.scenario or ref.sector
-    return named.name.get(lang)
 
 
 def _window_start(day: dt.date, window: str) -> dt.date:

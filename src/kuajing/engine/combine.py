@@ -8,20 +8,17 @@ and reasons shown are those of the strictest run."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
 
 from kuajing.catalog.base import Text, strictest
 from kuajing.engine.decision import Decision, ReadingOut, TransferDecision
 from kuajing.engine.findings import Finding
 from kuajing.engine.readings import Readings, Unknown
+from kuajing.engine.render import Render
 from kuajing.i18n import PATHWAYS, PHRASES, fmt
-
-if TYPE_CHECKING:
-    from kuajing.engine.assess import _Render
 
 
 def combine(
-    runs: list[tuple[Readings, Decision]], untried: list[Unknown], render: _Render
+    runs: list[tuple[Readings, Decision]], untried: list[Unknown], render: Render
 ) -> Decision:
     """`untried`: open facts whose combinations were too many to try all; every transfer then
     needs review, and says which."""
@@ -45,7 +42,7 @@ def combine(
     )
 
 
-def _transfer(tid: str, runs: list[tuple[Readings, Decision]], render: _Render) -> TransferDecision:
+def _transfer(tid: str, runs: list[tuple[Readings, Decision]], render: Render) -> TransferDecision:
     each = [(r, next(t for t in d.transfers if t.id == tid)) for r, d in runs]
     primary = max(each, key=lambda pair: pair[1].pathway.rank)[1]
     if len({(t.pathway, t.regime, t.status) for _, t in each}) == 1:
@@ -124,7 +121,7 @@ def _once(
     return list(seen.values())
 
 
-def _untried(t: TransferDecision, untried: list[Unknown], render: _Render) -> TransferDecision:
+def _untried(t: TransferDecision, untried: list[Unknown], render: Render) -> TransferDecision:
     questions = Text(
         zh="；".join(f.question.zh for f in untried), en="; ".join(f.question.en for f in untried)
     )

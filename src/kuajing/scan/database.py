@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import SQLAlchemyError
 
 from kuajing.errors import DatasetError
-from kuajing.scan.stream import Batches, Source, text_frame
+from kuajing.scan.source import Batches, Source, text_frame
 
 
 def safe_url(url: str) -> str:

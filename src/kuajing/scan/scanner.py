@@ -32,7 +32,8 @@ from kuajing.scan.keyset import Keys, KeySet
 from kuajing.scan.models import Column, Evidence, File, Persons, ScanReport
 from kuajing.scan.names import NameEvidence, name_evidence
 from kuajing.scan.notes import Notes
-from kuajing.scan.stream import NotUtf8, Source, open_source
+from kuajing.scan.source import Source
+from kuajing.scan.stream import NotUtf8, open_source
 
 PROPOSAL_ROWS = 2_000  # rows every detector looks at to propose a column's kind
 SAMPLE = 10_000  # rows of each file the detectors check by default (persons: every row)

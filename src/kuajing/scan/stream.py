@@ -12,7 +12,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -21,20 +20,7 @@ import polars as pl
 from kuajing.errors import DatasetError
 from kuajing.scan import read as _read
 from kuajing.scan.read import _POLARS_ERRORS, _error, _first_line
-
-Batches = Iterator[tuple[pl.DataFrame, int]]  # all-String columns c0..cN, first line of the batch
-
-
-@dataclass
-class Source:
-    """One dataset being read: its columns' names (as written, in order) and its batches."""
-
-    label: str
-    format: str
-    header: list[str]
-    batches: Batches
-    encoding: str | None = None
-    notes: list[str] = field(default_factory=list)  # what could not be read, in English
+from kuajing.scan.source import Batches, Source, frame
 
 
 class NotUtf8(Exception):
@@ -188,17 +174,11 @@ def _sheet_batches(rows: Iterator[Any], width: int, header_row: int, batch_rows:
         for i, values in enumerate(columns):
             values.append(_read._cell_text(row[i]) if i < len(row) else None)
         if len(columns[0]) >= batch_rows:
-            yield _frame(columns), first
+            yield frame(columns), first
             first += len(columns[0])
             columns = [[] for _ in range(width)]
     if columns and columns[0]:
-        yield _frame(columns), first
-
-
-def _frame(columns: list[list[str | None]]) -> pl.DataFrame:
-    return pl.DataFrame(
-        [pl.Series(f"c{i}", values, dtype=pl.String) for i, values in enumerate(columns)]
-    )
+        yield frame(columns), first
 
 
 # --- Parquet and JSON Lines -----------------------------------------------------------------
@@ -264,9 +244,4 @@ def _database(url: str, table: str | None, batch_rows: int) -> Iterator[Source]:
         yield source
 
 
-def text_frame(rows: list[tuple[Any, ...]], width: int) -> pl.DataFrame:
-    """Rows of Python values as all-String columns c0..cN, shown as a spreadsheet shows them."""
-    return _frame([[_read._cell_text(row[i]) for row in rows] for i in range(width)])
-
-
-__all__ = ["DatasetError", "NotUtf8", "Source", "open_source", "text_frame"]
+__all__ = ["DatasetError", "NotUtf8", "open_source"]

@@ -9,9 +9,9 @@ from typing import Annotated, Literal
 
 from pydantic import BeforeValidator, Field, ValidationError, field_validator, model_validator
 
-from kuajing.catalog.base import Cite, Pathway, Strict, Text
+from kuajing.catalog.base import Cite, Pathway, Strict, Text, iter_cites
 from kuajing.catalog.catalog import Catalog
-from kuajing.catalog.loader import RULES_DIR, iter_cites
+from kuajing.catalog.loader import RULES_DIR
 from kuajing.errors import CatalogError, CatalogInvalid
 from kuajing.filing.documents.inputs import DocumentKind
 from kuajing.filing.documents.tables import TABLES
