@@ -71,6 +71,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/workdays.py
 	$(BIN)/python bench/documents.py
 	$(BIN)/python bench/ocr.py
+	$(BIN)/python bench/startup.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -7,7 +7,9 @@ import locale
 import os
 from functools import lru_cache
 
-from kuajing.catalog.base import Lang, Located, Text, Threshold
+from kuajing.catalog.base import Located, Text, Threshold
+from kuajing.lang import Lang
+from kuajing.lang import pick as pick  # noqa: PLC0414  # re-export; the CLI uses kuajing.lang
 
 COUNTERS: dict[str, Text] = {
     "personal": Text(zh="非敏感个人信息人数", en="persons whose non-sensitive PI left"),
@@ -41,11 +43,6 @@ def fmt(key: str, **values: object) -> Text:
 def _fmt(key: str, values: tuple[tuple[str, object], ...]) -> Text:
     t = PHRASES[key]
     return Text(zh=t.zh.format(**dict(values)), en=t.en.format(**dict(values)))
-
-
-def pick(lang: Lang, zh: str, en: str) -> str:
-    """A short text given inline in both languages, in `lang`."""
-    return zh if lang == "zh" else en
 
 
 def number(n: int) -> str:

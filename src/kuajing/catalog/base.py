@@ -10,10 +10,10 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from kuajing.lang import Lang as Lang  # noqa: PLC0414  # re-export; CLI start-up needs it light
 from kuajing.yamlio import Path as KeyPath
 
 Confidence = Literal["H", "M", "L", "U"]
-Lang = Literal["zh", "en"]
 Counter = Literal["personal", "sensitive", "persons", "processed"]
 Ident = Field(pattern=r"^[a-z0-9][a-z0-9_\-]*$")
 

@@ -8,7 +8,6 @@ from typing import Annotated
 import typer
 
 from kuajing.cli.state import DatabaseOpt, LangOpt, language
-from kuajing.i18n import fmt
 
 PasswordStdinOpt = Annotated[
     bool, typer.Option("--password-stdin", help="Read the password from standard input.")
@@ -39,6 +38,7 @@ def org_create(
     """Create an organisation: a company, or a zone's service centre (--kind zone --zone Z)."""
     from kuajing.catalog import default_catalog
     from kuajing.errors import RequestError
+    from kuajing.i18n import fmt
     from kuajing.services.accounts import open_accounts
 
     if kind == "zone" and zone not in default_catalog().zones:
@@ -69,6 +69,7 @@ def user_create(
 ) -> None:
     """Create a user. The password is asked for (twice), or read from standard input."""
     from kuajing.errors import RequestError
+    from kuajing.i18n import fmt
     from kuajing.services.accounts import open_accounts
 
     if user_lang not in ("zh", "en"):

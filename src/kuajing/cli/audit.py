@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from kuajing.catalog.base import Lang
 from kuajing.cli.state import DatabaseOpt, KeyFileOpt, LangOpt, language
+from kuajing.lang import Lang
 
 if TYPE_CHECKING:
     from kuajing.trail.models import ChainCheck

@@ -11,10 +11,9 @@ import typer
 if TYPE_CHECKING:
     from kuajing.services.in_force import ListInForce
 
-from kuajing.catalog.base import Lang
 from kuajing.cli.state import LangOpt, catalog, echo_json, language
 from kuajing.errors import KuajingError
-from kuajing.services import catalog as svc
+from kuajing.lang import Lang, pick
 
 app = typer.Typer(help="Browse and check the rules catalogue.", no_args_is_help=True)
 
@@ -33,6 +32,8 @@ def _n(value: int | None) -> str:
 @app.command("list")
 def list_cmd(lang: LangOpt = None, fmt: FormatOpt = "text") -> None:
     """Zones, lists, editions, dates, status, encoded versus published counts."""
+    from kuajing.services import catalog as svc
+
     _check_format(fmt)
     rows = svc.summaries(catalog(), language(lang), dt.date.today())
     if fmt == "json":
@@ -56,6 +57,8 @@ def list_cmd(lang: LangOpt = None, fmt: FormatOpt = "text") -> None:
 def coverage_cmd(lang: LangOpt = None, fmt: FormatOpt = "text") -> None:
     """How many published scenarios of the lists in force decide; per list: published and
     encoded counts, unencoded scenarios, entries per confidence grade."""
+    from kuajing.services import catalog as svc
+
     _check_format(fmt)
     today, chosen = dt.date.today(), language(lang)
     report = svc.coverage_report(catalog(), chosen, today)
@@ -84,8 +87,6 @@ def coverage_cmd(lang: LangOpt = None, fmt: FormatOpt = "text") -> None:
 
 
 def _decided(x: ListInForce, lang: Lang) -> str:
-    from kuajing.i18n import pick
-
     of = "?" if x.published is None else str(x.published)
     part = [s for s in x.scopes if s.in_part]
     stops = sorted({n for s in part for n in (s.personal_from, s.sensitive_from) if n})
@@ -103,6 +104,8 @@ def _decided(x: ListInForce, lang: Lang) -> str:
 @app.command("show")
 def show_cmd(ident: str, lang: LangOpt = None, fmt: FormatOpt = "text") -> None:
     """One list, sector, scenario, entry, zone or source with its citations."""
+    from kuajing.services import catalog as svc
+
     _check_format(fmt)
     shown = svc.show(catalog(), ident, language(lang))
     if fmt == "json":
@@ -116,6 +119,8 @@ def show_cmd(ident: str, lang: LangOpt = None, fmt: FormatOpt = "text") -> None:
 @app.command("search")
 def search_cmd(text: str, lang: LangOpt = None, fmt: FormatOpt = "text") -> None:
     """Scenarios, entries and fields matching Chinese or English text."""
+    from kuajing.services import catalog as svc
+
     _check_format(fmt)
     hits = svc.search(catalog(), text, language(lang))
     if fmt == "json":
@@ -134,6 +139,8 @@ def validate_cmd(
     ] = None,
 ) -> None:
     """Strictly validate the shipped catalogue or DIR; every problem is reported; exit 2 on any."""
+    from kuajing.services import catalog as svc
+
     errors = svc.validate(directory)
     for err in errors:
         typer.echo(str(err), err=True)

@@ -20,12 +20,12 @@ from kuajing.cli.state import (
     language,
     routed,
 )
-from kuajing.i18n import pick
+from kuajing.lang import pick
 
 if TYPE_CHECKING:
-    from kuajing.catalog.base import Lang
     from kuajing.filing.evidence import Verification
     from kuajing.filing.required import Route
+    from kuajing.lang import Lang
     from kuajing.services.documents import Format
     from kuajing.services.evidence import Contents
 

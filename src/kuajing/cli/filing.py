@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from pydantic import BaseModel
 
 from kuajing.cli.state import (
     DatabaseOpt,
@@ -22,17 +21,17 @@ from kuajing.cli.state import (
     language,
     routed,
 )
-from kuajing.i18n import pick
+from kuajing.lang import pick
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
     from kuajing.accounts.models import Principal
     from kuajing.accounts.store import Accounts
-    from kuajing.catalog.base import Lang
     from kuajing.filing.documents import DocumentKind
     from kuajing.filing.models import DeadlineStatus
     from kuajing.filing.store import Filings
+    from kuajing.lang import Lang
     from kuajing.services.filings import View
 
 app = typer.Typer(help="Filings: procedures, deadlines and their history.", no_args_is_help=True)
@@ -211,6 +210,8 @@ def list_cmd(
     lang: LangOpt = None,
 ) -> None:
     """The organisation's filings and open tasks."""
+    from pydantic import BaseModel
+
     chosen = language(lang)
     with _open(database, user) as (_, store, who):
         found = store.all(who, include_closed=all_)

@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from kuajing.cli import ledger_render as show
 from kuajing.cli.state import DatabaseOpt, KeyFileOpt, LangOpt, catalog, echo_json, language
 from kuajing.errors import LedgerError
 from kuajing.fileio import write_text_atomic
@@ -83,6 +82,7 @@ def record_cmd(
     lang: LangOpt = None,
 ) -> None:
     """Record one export batch. The same file recorded twice changes nothing."""
+    from kuajing.cli import ledger_render as show
     from kuajing.services.recording import record_file
 
     day = _date(date, "--date")
@@ -115,6 +115,7 @@ def status_cmd(
     lang: LangOpt = None,
 ) -> None:
     """Distinct persons per counter and scope, the pathway they imply, headroom, projections."""
+    from kuajing.cli import ledger_render as show
     from kuajing.services import ledger as svc
 
     today = _date(as_of, "--as-of") if as_of else None
@@ -136,6 +137,8 @@ def batches_cmd(
     lang: LangOpt = None,
 ) -> None:
     """The recorded batches: date, file, rows, persons, scenario, exemption."""
+    from kuajing.cli import ledger_render as show
+
     with open_ledger() as ledger:
         found = ledger.batches(processor, year)
     if fmt == Fmt.json:
@@ -152,6 +155,7 @@ def remove_cmd(
     lang: LangOpt = None,
 ) -> None:
     """Remove a batch (recorded by mistake); the counts are rebuilt and the audit log says so."""
+    from kuajing.cli import ledger_render as show
     from kuajing.services import ledger as svc
 
     with open_ledger() as ledger:
@@ -193,6 +197,7 @@ def verify_cmd(
 ) -> None:
     """Check the audit chain, that the batches match it and the counters match the batches.
     Exit 1 on any problem."""
+    from kuajing.cli import ledger_render as show
     from kuajing.ledger.audit import parse_head
 
     if head is not None:

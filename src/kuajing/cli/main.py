@@ -9,7 +9,6 @@ from typing import Annotated
 
 import typer
 
-from kuajing.catalog.base import Lang
 from kuajing.cli import accounts as accounts_cli
 from kuajing.cli import audit as audit_cli
 from kuajing.cli import catalog as catalog_cli
@@ -20,6 +19,7 @@ from kuajing.cli import state
 from kuajing.cli.scan import scan_cmd
 from kuajing.cli.serve import sample_cmd, serve_cmd
 from kuajing.errors import KuajingError
+from kuajing.lang import Lang
 
 app = typer.Typer(
     help="kuajing 跨境: which legal pathway a cross-border data export from China needs.",

@@ -7,16 +7,16 @@ import os
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from pydantic import BaseModel
 
-from kuajing.catalog import Catalog
-from kuajing.catalog.base import Lang
-from kuajing.catalog.loader import catalog_with
 from kuajing.errors import FilingError
-from kuajing.i18n import default_lang
 
+# The catalogue and pydantic are imported when a command runs: `kuajing --help` stays fast.
 if TYPE_CHECKING:
+    from pydantic import BaseModel
+
+    from kuajing.catalog import Catalog
     from kuajing.filing.required import Route
+    from kuajing.lang import Lang
     from kuajing.services.documents import Format
 
 OVERLAYS: list[str] = []
@@ -31,11 +31,15 @@ def overlays() -> tuple[str, ...]:
 
 
 def catalog() -> Catalog:
+    from kuajing.catalog.loader import catalog_with
+
     return catalog_with(overlays())
 
 
 def language(choice: str | None) -> Lang:
     if choice is None:
+        from kuajing.i18n import default_lang
+
         return default_lang()
     return "zh" if choice == "zh" else "en"
 
@@ -79,6 +83,8 @@ def routed(given: str) -> Route:
 
 
 def echo_json(items: list[BaseModel] | BaseModel | dict[str, object]) -> None:
+    from pydantic import BaseModel
+
     if isinstance(items, list):
         typer.echo(
             json.dumps([i.model_dump(mode="json") for i in items], ensure_ascii=False, indent=2)
