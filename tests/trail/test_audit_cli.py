@@ -46,3 +46,24 @@ def test_the_operator_reads_and_verifies_the_trail(tmp_path: Path) -> None:
     assert broken.returncode == 1 and "审计记录核验未通过" in broken.stdout
     unknown = _kuajing(tmp_path, "audit", "verify", "--org", "nope")
     assert unknown.returncode == 2 and unknown.stderr == "kuajing: error: no organisation 'nope'\n"
+
+
+def test_another_key_is_named_not_taken_for_tampering(tmp_path: Path) -> None:
+    """Under another installation secret every entry's MAC differs: verify says the key is
+    wrong (exit 2), not that the trail was tampered with."""
+    assert _kuajing(tmp_path, "org", "create", "pharma", "--name", "Pharma").returncode == 0
+    (tmp_path / "other").mkdir()
+    moved = {**os.environ, "KUAJING_KEY_FILE": str(tmp_path / "other" / "ledger.key")}
+    wrong = subprocess.run(
+        [EXE, "audit", "verify", "--org", "pharma"],
+        env={
+            **moved,
+            "LANG": "en_US.UTF-8",
+            "KUAJING_DATABASE_URL": f"sqlite:///{tmp_path / 'service.db'}",
+        },
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert wrong.returncode == 2, wrong.stdout
+    assert "keyed with another secret" in wrong.stderr and "tampered" not in wrong.stdout

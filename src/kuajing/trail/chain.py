@@ -75,14 +75,19 @@ def append(
 def _claim(conn: Connection, keyring: Keyring) -> None:
     """The trail is keyed by the ledger's secret: refuse another one (its entries would never
     verify), and claim the database for this one if nothing has yet."""
-    stored = conn.execute(select(meta.c.value).where(meta.c.name == "key")).scalar()
-    if stored is None:
+    if _same_key(conn, keyring) is None:
         conn.execute(insert(meta).values(name="key", value=keyring.fingerprint))
-    elif stored != keyring.fingerprint:
+
+
+def _same_key(conn: Connection, keyring: Keyring) -> str | None:
+    """The database's key fingerprint (None before any), refused unless it is `keyring`'s."""
+    stored = conn.execute(select(meta.c.value).where(meta.c.name == "key")).scalar()
+    if stored is not None and stored != keyring.fingerprint:
         raise LedgerError(
             f"this database was keyed with another secret (fingerprint {stored}, this key "
             f"{keyring.fingerprint}); point KUAJING_KEY_FILE at the key used before"
         )
+    return stored
 
 
 def _body(
@@ -133,7 +138,9 @@ def entries(
 
 def check(conn: Connection, keyring: Keyring, organisation_id: int) -> ChainCheck:
     """The organisation's chain walked from its first entry: each entry must name the MAC of
-    the one before (else one was removed or moved) and carry its own (else it was altered)."""
+    the one before (else one was removed or moved) and carry its own (else it was altered).
+    Under another key every entry would look altered: that is refused as what it is."""
+    _same_key(conn, keyring)
     prev, count, found = GENESIS, 0, []
     query = (
         select(audit_trail)
