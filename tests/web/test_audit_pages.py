@@ -8,7 +8,11 @@ from fastapi.testclient import TestClient
 
 from kuajing.accounts.models import Lang
 from kuajing.accounts.store import Accounts
+from kuajing.catalog import default_catalog
+from kuajing.services.audit_pages import what
+from kuajing.trail.models import Actor, Entry
 from kuajing.trail.schema import audit_trail
+from kuajing.web.i18n import phrases
 from tests.web.support import PASSWORD, add_user, form_csrf, sign_in
 
 NEW = {"email": "new@pharma.example", "name": "Li Lei", "role": "member", "lang": "en"}
@@ -63,3 +67,20 @@ def test_a_trail_that_does_not_verify_is_announced(client: TestClient, web_db: s
     assert "the audit trail does not verify" in html.lower()
     assert "an entry was deleted or the order changed" in html
     assert 'data-testid="audit-intact"' not in html
+
+
+def test_a_list_is_named_by_its_title_not_its_id() -> None:
+    catalog = default_catalog()
+    [(list_id, zl)] = [(i, z) for i, z in catalog.lists.items() if "beijing" in i][:1]
+    entry = Entry(
+        id=1,
+        at="2026-12-06T09:00:00+00:00",
+        actor=Actor(kind="operator"),
+        action="edition.uploaded",
+        subject="e1",
+        detail={"list_id": list_id, "edition": "2025"},
+    )
+    for lang in ("zh", "en"):
+        titles = {i: z.title.get(lang) for i, z in catalog.lists.items()}
+        said = what(entry, lang, phrases(), {}, titles)  # type: ignore[arg-type]
+        assert zl.title.get(lang) in said and f" {list_id} " not in said, said

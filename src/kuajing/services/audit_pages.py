@@ -34,15 +34,22 @@ def _say(phrases: Phrases, key: str, lang: Lang, **values: Any) -> str:
     return phrases[key][lang].format_map(_Blank(values))
 
 
-def lines(entries: list[Entry], lang: Lang, phrases: Phrases, people: dict[int, str]) -> list[Line]:
+def lines(
+    entries: list[Entry],
+    lang: Lang,
+    phrases: Phrases,
+    people: dict[int, str],
+    lists: dict[str, str] | None = None,
+) -> list[Line]:
     """Each entry as a line of the page; `people` are the organisation's users' e-mail addresses
-    by id (an entry keeps ids, not addresses)."""
+    by id (an entry keeps ids, not addresses), `lists` the lists' titles by id in `lang` (a
+    list the catalogue does not hold yet keeps its id)."""
     return [
         Line(
             id=e.id,
             when=when(e.at, lang),
             who=actor(e.actor, lang, phrases),
-            what=what(e, lang, phrases, people),
+            what=what(e, lang, phrases, people, lists or {}),
         )
         for e in entries
     ]
@@ -68,7 +75,9 @@ def actor(a: Actor, lang: Lang, phrases: Phrases) -> str:
     return _say(phrases, key, lang, name=name, email=a.email, role=role, token=a.token)
 
 
-def what(e: Entry, lang: Lang, phrases: Phrases, people: dict[int, str]) -> str:
+def what(
+    e: Entry, lang: Lang, phrases: Phrases, people: dict[int, str], lists: dict[str, str]
+) -> str:
     key = "audit_what_" + e.action.replace(".", "_")
     if key not in phrases:
         return _say(phrases, "audit_what_other", lang)
@@ -83,6 +92,8 @@ def what(e: Entry, lang: Lang, phrases: Phrases, people: dict[int, str]) -> str:
         "persons": f"{d['persons']:,}" if isinstance(d.get("persons"), int) else "",
         "columns": "、".join(map(str, d.get("columns") or [])),
     }
+    if isinstance(d.get("list_id"), str):
+        values["list_id"] = lists.get(d["list_id"], d["list_id"])
     return _say(phrases, key, lang, **values)
 
 

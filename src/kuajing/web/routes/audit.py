@@ -29,5 +29,7 @@ def audit(
     who = session.principal
     found = trail_page(accounts(request), who, before=before)  # admins only
     people = {u.id: u.email for u in accounts(request).users(who)}
-    shown = lines(found.entries, lang_of(request, session), phrases(), people)
+    lang = lang_of(request, session)
+    titles = {i: zl.title.get(lang) for i, zl in request.app.state.catalog.lists.items()}
+    shown = lines(found.entries, lang, phrases(), people, titles)
     return page(request, "audit.html", session, trail=found, lines=shown, before=before)
