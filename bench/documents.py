@@ -30,8 +30,9 @@ from tests.documents.make_html import build_html
 from tests.documents.make_pdf import build_pdf
 
 from kuajing.catalog.base import Cite, Text
+from kuajing.catalog.importers.export import export_table, write_table
+from kuajing.catalog.importers.lists import read_list
 from kuajing.catalog.models import ZoneList
-from kuajing.catalog.tabular import export_table, read_list, write_table
 
 TARGET_S_PER_PAGE = 1.0
 HEADER = {

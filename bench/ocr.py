@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
 
-from kuajing.catalog.documents import ocr
+from kuajing.catalog.importers import ocr, ocr_engines
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -51,7 +51,7 @@ class Result:
     seconds: float  # per page
 
 
-def measure(engine: ocr.Engine, dpi: int, scan: ModuleType, hows: list[object]) -> Result:
+def measure(engine: ocr_engines.Engine, dpi: int, scan: ModuleType, hows: list[object]) -> Result:
     """The engine on both pages of every scan (one per seed), figures over all of them."""
     scores, spent, pages = [], 0.0, 0
     for how in hows:
@@ -76,15 +76,15 @@ def measure(engine: ocr.Engine, dpi: int, scan: ModuleType, hows: list[object]) 
     )
 
 
-def engines(names: list[str]) -> list[ocr.Engine]:
+def engines(names: list[str]) -> list[ocr_engines.Engine]:
     found = []
     for name in names:
         try:
-            found.append(ocr.ENGINES[name]())
-        except ocr.EngineMissing as exc:
+            found.append(ocr_engines.ENGINES[name]())
+        except ocr_engines.EngineMissing as exc:
             print(f"{name}: skipped, {exc}")
         except KeyError:
-            print(f"{name}: skipped, unknown engine (known: {', '.join(ocr.ENGINES)})")
+            print(f"{name}: skipped, unknown engine (known: {', '.join(ocr_engines.ENGINES)})")
     return found
 
 
@@ -101,7 +101,9 @@ def verdict(results: list[Result]) -> str:
 
     best = max(by_engine, key=rank)
     default = (
-        "the default" if best == ocr.DEFAULT_ENGINE else f"NOT the default ({ocr.DEFAULT_ENGINE})"
+        "the default"
+        if best == ocr_engines.DEFAULT_ENGINE
+        else f"NOT the default ({ocr_engines.DEFAULT_ENGINE})"
     )
     figures = "; ".join(
         f"{name}: thresholds {rank(name)[0]:.1%}, text {rank(name)[1]:.1%},"
@@ -116,7 +118,7 @@ def verdict(results: list[Result]) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--dpi", default="150,200,300")
-    parser.add_argument("--engines", default=",".join(ocr.ENGINES))
+    parser.add_argument("--engines", default=",".join(ocr_engines.ENGINES))
     parser.add_argument("--skew", type=float, default=0.7)
     parser.add_argument("--noise", type=float, default=10.0)
     parser.add_argument("--seeds", default="1,2,3", help="one scan of the two pages per seed")

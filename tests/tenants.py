@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from kuajing.accounts.models import Lang, OrgKind, Role
+from kuajing.accounts.models import OrgKind, Role
 from kuajing.accounts.store import Accounts
 from kuajing.errors import NotFound
+from kuajing.lang import Lang
 
 PASSWORD = "correct horse battery"
 

@@ -16,9 +16,9 @@ from kuajing.accounts.models import Principal
 from kuajing.accounts.passwords import WeakPassword
 from kuajing.accounts.schema import metadata
 from kuajing.accounts.store import Accounts, Refused
+from kuajing.db.engine import MIGRATIONS
 from kuajing.errors import AccountError, Forbidden, NotFound
 from kuajing.filing import schema as _filing_schema  # noqa: F401  (its tables join `metadata`)
-from kuajing.ledger.db import MIGRATIONS
 from kuajing.zone import schema as _zone_schema  # noqa: F401
 
 PASSWORD = "correct horse battery"

@@ -16,7 +16,7 @@ from kuajing.accounts import store as store_module
 from kuajing.accounts.models import Principal
 from kuajing.accounts.schema import users
 from kuajing.accounts.store import Accounts, Refused
-from kuajing.ledger.db import MIGRATIONS
+from kuajing.db.engine import MIGRATIONS
 
 PASSWORD = "correct horse battery"
 THEIRS = "member@bank.example"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from kuajing.catalog.documents.model import Table
+from kuajing.catalog.importers.model import Table
 
 
 def bare(text: str) -> str:

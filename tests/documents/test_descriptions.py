@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from kuajing.catalog.importers.cells import fields_in
+from kuajing.catalog.importers.thresholds import parse_threshold, threshold_in
 from kuajing.catalog.layout import TableError
-from kuajing.catalog.tabular import fields_in, parse_threshold, threshold_in
 
 D = "自当年1月1日起累计向境外提供"
 

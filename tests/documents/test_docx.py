@@ -11,8 +11,8 @@ import docx
 import openpyxl  # type: ignore[import-untyped]
 import pytest
 
-from kuajing.catalog.documents.docx import read_docx
-from kuajing.catalog.documents.model import DocumentError, Limits
+from kuajing.catalog.importers.docx import read_docx
+from kuajing.catalog.importers.model import DocumentError, Limits
 from tests.documents import fictional
 from tests.documents.grids import bare, filled, nones
 from tests.documents.make_docx import build_docx, build_docx_two_tables

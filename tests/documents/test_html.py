@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from kuajing.catalog.documents.html import read_html
-from kuajing.catalog.documents.model import DocumentError, Limits, Table
+from kuajing.catalog.importers.html import read_html
+from kuajing.catalog.importers.model import DocumentError, Limits, Table
 from tests.documents import fictional
 from tests.documents.grids import bare, filled, nones
 from tests.documents.make_html import build_html, page, with_break

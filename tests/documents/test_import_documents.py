@@ -13,8 +13,8 @@ import pytest
 
 from kuajing.catalog import Catalog
 from kuajing.catalog.base import Cite, Text
+from kuajing.catalog.importers.lists import Imported, read_list
 from kuajing.catalog.loader import RULES_DIR, load_catalog
-from kuajing.catalog.tabular import Imported, read_list
 from kuajing.engine import Request, assess
 from kuajing.services.tables import import_into_overlay
 from tests.documents import fictional

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from kuajing.catalog.importers.lists import read_list
 from kuajing.catalog.loader import RULES_DIR, load_catalog
-from kuajing.catalog.tabular import read_list
 from kuajing.services.tables import import_into_overlay
 from tests.documents import fictional
 from tests.documents.make_scan import save, scanned_pages

@@ -11,9 +11,10 @@ from typing import Any
 import pytest
 
 from kuajing.catalog.base import Cite, Text
-from kuajing.catalog.documents.model import Cell, Document, Table
-from kuajing.catalog.documents.rows import document_rows
-from kuajing.catalog.tabular import Imported, Loaded, list_from
+from kuajing.catalog.importers.grid import Loaded
+from kuajing.catalog.importers.lists import Imported, list_from
+from kuajing.catalog.importers.model import Cell, Document, Table
+from kuajing.catalog.importers.rows import document_rows
 from tests.documents import fictional
 
 HEADER: dict[str, Any] = {

@@ -12,10 +12,10 @@ import docx
 import openpyxl
 import pytest
 
-from kuajing.catalog.documents.docx import read_docx
-from kuajing.catalog.documents.model import DocumentError, Limits
+from kuajing.catalog.importers.docx import read_docx
+from kuajing.catalog.importers.load import load_table
+from kuajing.catalog.importers.model import DocumentError, Limits
 from kuajing.catalog.layout import TableError
-from kuajing.catalog.tabular import load_table
 from tests.documents.make_docx import build_docx
 from tests.documents.test_import_cli import ARGS
 from tests.unit.test_cli import kuajing

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from PIL.Image import Image
 
-from kuajing.catalog.documents.model import (
+from kuajing.catalog.importers.model import (
     OCR_PACKAGES,
     Cell,
     Document,
@@ -16,7 +16,7 @@ from kuajing.catalog.documents.model import (
     Limits,
     Table,
 )
-from kuajing.catalog.documents.pdf import cell_text, read_pdf
+from kuajing.catalog.importers.pdf import cell_text, read_pdf
 from tests.documents import fictional
 from tests.documents.make_pdf import (
     build_block_pdf,

@@ -6,6 +6,7 @@ is installed (`make test` installs one)."""
 from __future__ import annotations
 
 import hashlib
+import shutil
 import struct
 import sys
 import zlib
@@ -15,8 +16,8 @@ import pypdfium2
 import pytest
 from PIL import Image
 
-from kuajing.catalog.documents import ocr
-from kuajing.catalog.documents.model import Document, DocumentError, Limits, Table
+from kuajing.catalog.importers import ocr, ocr_engines
+from kuajing.catalog.importers.model import Document, DocumentError, Limits, Table
 from tests.documents import make_scan
 
 DPI = 200
@@ -28,16 +29,16 @@ TESSERACT_FLOOR = 0.95
 Grid = list[list[str | None]]
 
 
-def _engine(make: object) -> ocr.Engine:
+def _engine(make: object) -> ocr_engines.Engine:
     try:
         return make()  # type: ignore[operator,no-any-return]
-    except ocr.EngineMissing as exc:
+    except ocr_engines.EngineMissing as exc:
         pytest.skip(str(exc))
 
 
 @pytest.fixture(scope="module")
-def engine() -> ocr.Engine:
-    return _engine(ocr.default_engine)
+def engine() -> ocr_engines.Engine:
+    return _engine(ocr_engines.default_engine)
 
 
 @pytest.fixture(scope="module")
@@ -47,12 +48,12 @@ def scans(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[Path]]:
 
 
 @pytest.fixture(scope="module")
-def png(scans: dict[str, list[Path]], engine: ocr.Engine) -> list[Document]:
+def png(scans: dict[str, list[Path]], engine: ocr_engines.Engine) -> list[Document]:
     return [ocr.read_image(path, Limits(), engine) for path in scans["png"]]
 
 
 @pytest.fixture(scope="module")
-def pdf(scans: dict[str, list[Path]], engine: ocr.Engine) -> list[list[Table]]:
+def pdf(scans: dict[str, list[Path]], engine: ocr_engines.Engine) -> list[list[Table]]:
     """Each page of the image-only PDF rendered at the scan's resolution, read as the PDF
     reader reads pages without a text layer."""
     document = pypdfium2.PdfDocument(scans["pdf"][0])
@@ -141,7 +142,7 @@ def test_the_document_of_a_page_image(scans: dict[str, list[Path]], png: list[Do
                 assert cell.confidence is None
 
 
-def test_a_jpeg_page(scans: dict[str, list[Path]], engine: ocr.Engine) -> None:
+def test_a_jpeg_page(scans: dict[str, list[Path]], engine: ocr_engines.Engine) -> None:
     doc = ocr.read_image(scans["jpeg"][1], Limits(), engine)
     score = make_scan.score(make_scan.expected_pages()[1], _texts(doc.tables[0]))
     assert score.structure and score.numbers and score.text >= TEXT_FLOOR
@@ -149,7 +150,7 @@ def test_a_jpeg_page(scans: dict[str, list[Path]], engine: ocr.Engine) -> None:
 
 def test_tesseract_reads_the_scan_too(scans: dict[str, list[Path]]) -> None:
     """The fallback where only the Debian packages are installed."""
-    tesseract = _engine(ocr.Tesseract)
+    tesseract = _engine(ocr_engines.Tesseract)
     for n, path in enumerate(scans["png"], start=1):
         with Image.open(path) as image:
             tables = ocr.read_page_image(image, n, n, tesseract)
@@ -158,7 +159,7 @@ def test_tesseract_reads_the_scan_too(scans: dict[str, list[Path]]) -> None:
 
 
 def test_the_pdf_reader_gets_a_hook() -> None:
-    _engine(ocr.default_engine)
+    _engine(ocr_engines.default_engine)
     assert ocr.ocr_hook() is ocr.read_page_image
 
 
@@ -222,16 +223,16 @@ def test_too_many_bytes(tmp_path: Path) -> None:
     )
 
 
-def test_a_page_without_a_table(tmp_path: Path, engine: ocr.Engine) -> None:
+def test_a_page_without_a_table(tmp_path: Path, engine: ocr_engines.Engine) -> None:
     path = tmp_path / "blank.png"
     Image.new("L", (800, 600), 250).save(path)
     assert _refused(path) == "holds no ruled table"
 
 
 def test_missing_engines_name_what_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(ocr.shutil, "which", lambda name: None)
-    with pytest.raises(ocr.EngineMissing, match="tesseract-ocr tesseract-ocr-chi-sim"):
-        ocr.Tesseract()
+    monkeypatch.setattr(shutil, "which", lambda name: None)
+    with pytest.raises(ocr_engines.EngineMissing, match="tesseract-ocr tesseract-ocr-chi-sim"):
+        ocr_engines.Tesseract()
     monkeypatch.setitem(sys.modules, "rapidocr_onnxruntime", None)
-    with pytest.raises(ocr.EngineMissing, match=r"rapidocr-onnxruntime==1\.4\.4"):
-        ocr.RapidOCR()
+    with pytest.raises(ocr_engines.EngineMissing, match=r"rapidocr-onnxruntime==1\.4\.4"):
+        ocr_engines.RapidOCR()

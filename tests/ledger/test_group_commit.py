@@ -10,8 +10,8 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
-from kuajing.ledger.db import open_engine, reading, writing
-from kuajing.ledger.group_commit import GroupCommit
+from kuajing.db.engine import open_engine, reading, writing
+from kuajing.db.group_commit import GroupCommit
 
 rows = sa.Table(
     "group_commit_test",

@@ -12,8 +12,8 @@ import pytest
 from alembic.script import ScriptDirectory
 from sqlalchemy import text
 
+from kuajing.db.engine import HEAD, MIGRATIONS
 from kuajing.errors import LedgerError
-from kuajing.ledger.db import HEAD, MIGRATIONS
 from kuajing.ledger.hashing import hash_persons, person_hash
 from kuajing.ledger.keys import load_keyring
 from kuajing.ledger.ledger import Ledger

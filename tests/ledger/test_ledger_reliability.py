@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
-from kuajing.ledger.db import prepare
+from kuajing.db.engine import prepare
 
 from .test_ledger_cli import CLI, write_csv
 

@@ -8,7 +8,7 @@ from alembic import command
 from alembic.config import Config
 
 from kuajing.accounts.store import Accounts
-from kuajing.ledger.db import MIGRATIONS
+from kuajing.db.engine import MIGRATIONS
 from kuajing.services.audit_trail import trail_page
 from tests.tenants import PASSWORD, add_user
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import openpyxl  # type: ignore[import-untyped]
 import pytest
 
-from kuajing.catalog.tabular import write_table
+from kuajing.catalog.importers.export import write_table
 from kuajing.spreadsheet import safe, write_csv, write_xlsx
 
 

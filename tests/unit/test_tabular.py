@@ -16,18 +16,13 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from kuajing.catalog.base import Cite, Counter, Text, Threshold
+from kuajing.catalog.importers.export import export_table, write_table
+from kuajing.catalog.importers.lists import import_table
+from kuajing.catalog.importers.load import read_table
+from kuajing.catalog.importers.thresholds import format_threshold, parse_threshold
+from kuajing.catalog.layout import COLUMNS, TableError
 from kuajing.catalog.loader import RULES_DIR, load_catalog
 from kuajing.catalog.models import ZoneList
-from kuajing.catalog.tabular import (
-    COLUMNS,
-    TableError,
-    export_table,
-    format_threshold,
-    import_table,
-    parse_threshold,
-    read_table,
-    write_table,
-)
 from kuajing.errors import CatalogError
 
 # --- threshold phrases ---------------------------------------------------------------------

@@ -16,9 +16,10 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from playwright.sync_api import Browser, Page, expect
 
-from kuajing.accounts.models import Lang, Role
+from kuajing.accounts.models import Role
 from kuajing.api import serving
 from kuajing.api.app import create_app
+from kuajing.lang import Lang
 from tests import tenants
 from tests.tenants import PASSWORD
 

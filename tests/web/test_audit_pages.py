@@ -6,10 +6,10 @@ from __future__ import annotations
 import sqlalchemy as sa
 from fastapi.testclient import TestClient
 
-from kuajing.accounts.models import Lang
 from kuajing.accounts.store import Accounts
 from kuajing.catalog import default_catalog
-from kuajing.services.audit_pages import what
+from kuajing.lang import Lang
+from kuajing.services.audit_lines import what
 from kuajing.trail.models import Actor, Entry
 from kuajing.trail.schema import audit_trail
 from kuajing.web.i18n import phrases

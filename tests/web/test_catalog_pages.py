@@ -16,10 +16,10 @@ from kuajing.catalog import Catalog, default_catalog
 from kuajing.catalog.base import Confidence, Lang, Threshold
 from kuajing.catalog.models import Category, Entry, Exemption, Knowledge, Prohibition, ZoneList
 from kuajing.i18n import bound
-from kuajing.services import catalog_pages as pages
 from kuajing.services.catalog import show
 from kuajing.services.in_force import in_force, measured
 from kuajing.web.i18n import phrases
+from kuajing.web.views import catalog as pages
 from tests.web.support import add_user, sign_in
 
 VIEWER = "reader@pharma.example"

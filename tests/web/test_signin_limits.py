@@ -20,7 +20,7 @@ from kuajing.accounts import sessions
 from kuajing.accounts.schema import login_failures
 from kuajing.accounts.store import Accounts
 from kuajing.api.app import create_app
-from kuajing.ledger.db import reading
+from kuajing.db.engine import reading
 from kuajing.web.session import LOGIN_COOKIE
 from tests.web.support import add_user, served
 

@@ -9,8 +9,9 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
-from kuajing.accounts.models import Lang, Role
+from kuajing.accounts.models import Role
 from kuajing.accounts.store import Accounts, UserAccount
+from kuajing.lang import Lang
 from tests.web.support import PASSWORD, add_user, form_csrf, sign_in, web_client
 
 NEW = {"email": "new@pharma.example", "name": "Li Lei", "role": "member", "lang": "en"}

@@ -6,9 +6,10 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
+from kuajing.lang import Lang as Lang  # noqa: PLC0414  # re-export: the API imports it here
+
 Role = Literal["admin", "member", "reviewer", "viewer"]
 ROLES: tuple[Role, ...] = ("admin", "member", "reviewer", "viewer")
-Lang = Literal["zh", "en"]
 # A company exports data; a zone organisation is a free trade zone's service centre, which reviews
 # what the companies registered in its zone submit, inspects them and keeps the zone's lists.
 OrgKind = Literal["enterprise", "zone"]

@@ -9,14 +9,13 @@ from sqlalchemy import (
     Index,
     Integer,
     LargeBinary,
-    MetaData,
     String,
     Table,
     Text,
     UniqueConstraint,
 )
 
-metadata = MetaData()
+from kuajing.db.tables import metadata
 
 organisations = Table(
     "organisations",

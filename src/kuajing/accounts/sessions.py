@@ -19,7 +19,7 @@ from sqlalchemy import delete, func, insert, select
 from kuajing.accounts.models import Principal
 from kuajing.accounts.schema import login_failures, users, web_sessions
 from kuajing.accounts.store import Accounts
-from kuajing.ledger.db import reading, writing
+from kuajing.db.engine import reading, writing
 
 SESSION_HOURS = 12  # absolute lifetime: a working day, then sign in again
 # Failed sign-ins count for WINDOW. The limits slow guessing without letting an attacker lock a

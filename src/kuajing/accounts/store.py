@@ -58,9 +58,9 @@ from kuajing.accounts.models import (
     User,
 )
 from kuajing.accounts.schema import api_tokens, decisions, organisations, users
+from kuajing.db.engine import open_engine, reading, writing
+from kuajing.db.group_commit import GroupCommit
 from kuajing.errors import AccountError, Forbidden, NotFound
-from kuajing.ledger.db import open_engine, reading, writing
-from kuajing.ledger.group_commit import GroupCommit
 from kuajing.ledger.keys import Keyring, load_keyring
 from kuajing.trail import chain as trail
 from kuajing.trail.models import Actor
@@ -432,19 +432,16 @@ class Accounts:
     def log_decision(
         self, principal: Principal, request: str, decision: str, version: str, digest: str
     ) -> DecisionRecord:
-        if not principal.may("member"):
-            raise Forbidden("a viewer cannot make decisions")
-        row = {
-            "id": uuid.uuid4().hex,
-            "organisation_id": principal.organisation.id,
-            "user_id": principal.user.id,
-            "created_at": _now(),
-            "catalog_version": version,
-            "catalog_digest": digest,
-            "request": request,
-            "decision": decision,
-        }
+        row = _decision_row(principal, request, decision, version, digest)
         self._decision_log.write(row)  # batched with concurrent callers' decisions
+        return DecisionRecord(**row)
+
+    async def log_decision_async(
+        self, principal: Principal, request: str, decision: str, version: str, digest: str
+    ) -> DecisionRecord:
+        """`log_decision` for the service's event loop: no thread waits for the commit."""
+        row = _decision_row(principal, request, decision, version, digest)
+        await self._decision_log.write_async(row)
         return DecisionRecord(**row)
 
     def decision(self, principal: Principal, decision_id: str) -> DecisionRecord:
@@ -468,6 +465,23 @@ class Accounts:
         )
         with reading(self.engine) as conn:
             return [DecisionRecord(**r._mapping) for r in conn.execute(query).all()]
+
+
+def _decision_row(
+    principal: Principal, request: str, decision: str, version: str, digest: str
+) -> dict[str, Any]:
+    if not principal.may("member"):
+        raise Forbidden("a viewer cannot make decisions")
+    return {
+        "id": uuid.uuid4().hex,
+        "organisation_id": principal.organisation.id,
+        "user_id": principal.user.id,
+        "created_at": _now(),
+        "catalog_version": version,
+        "catalog_digest": digest,
+        "request": request,
+        "decision": decision,
+    }
 
 
 def _token_query() -> Select[Any]:

@@ -31,7 +31,7 @@ def show_cmd(
     """The organisation's newest entries in plain words, and whether its trail verifies."""
     from kuajing.services import audit_trail
     from kuajing.services.accounts import open_accounts
-    from kuajing.services.audit_pages import lines
+    from kuajing.services.audit_lines import lines
     from kuajing.web.i18n import phrases
 
     chosen = language(lang)

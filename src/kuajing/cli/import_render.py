@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from kuajing.catalog.base import Lang
-from kuajing.catalog.documents.report import COLUMN_NAMES, ImportReport, why_zh
+from kuajing.catalog.importers.report import COLUMN_NAMES, ImportReport, why_zh
 from kuajing.i18n import pick
 
 

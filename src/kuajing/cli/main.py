@@ -9,36 +9,48 @@ from typing import Annotated
 
 import typer
 
-from kuajing.cli import accounts as accounts_cli
-from kuajing.cli import audit as audit_cli
-from kuajing.cli import catalog as catalog_cli
-from kuajing.cli import evidence as evidence_cli
-from kuajing.cli import filing as filing_cli
-from kuajing.cli import ledger as ledger_cli
 from kuajing.cli import state
-from kuajing.cli.scan import scan_cmd
-from kuajing.cli.serve import sample_cmd, serve_cmd
+from kuajing.cli.lazy import Lazy, LazyGroup
 from kuajing.errors import KuajingError
 from kuajing.lang import Lang
+
+
+class Commands(LazyGroup):
+    """The command tree, in the help's order: each module is imported when its command is used."""
+
+    lazy = (
+        Lazy("serve", "kuajing.cli.serve:serve_cmd",
+             "Serve the API (OpenAPI document at /openapi.json, interactive docs at /docs)."),
+        Lazy("sample", "kuajing.cli.serve:sample_cmd",
+             "Load the sample organisations, users, ledger batch and decision (for a demo database:"
+             " the sample users' password is public)."),
+        Lazy("scan", "kuajing.cli.scan:scan_cmd",
+             "Scan datasets about to leave China: each column's kind, sensitivity and list entries,"
+             " and the number of distinct persons."),
+        Lazy("assess", "kuajing.cli.main:assess_cmd",
+             "Assess the exports described in FILE and print the pathway each needs, with"
+             " citations."),
+        Lazy("catalog", "kuajing.cli.catalog:app", "Browse and check the rules catalogue."),
+        Lazy("ledger", "kuajing.cli.ledger:app",
+             "The export ledger: distinct persons exported per processor and year."),
+        Lazy("filing", "kuajing.cli.filing:app",
+             "Filings: procedures, deadlines and their history."),
+        Lazy("evidence", "kuajing.cli.evidence:app", "Evidence: one decision's signed archive."),
+        Lazy("org", "kuajing.cli.accounts:org_app", "Organisations: the service's tenants."),
+        Lazy("user", "kuajing.cli.accounts:user_app", "Users of an organisation."),
+        Lazy("token", "kuajing.cli.accounts:token_app",
+             "API tokens for scripts and other systems."),
+        Lazy("audit", "kuajing.cli.audit:app", "The audit trail: who did what in an organisation."),
+    )  # fmt: skip
+
 
 app = typer.Typer(
     help="kuajing 跨境: which legal pathway a cross-border data export from China needs.",
     no_args_is_help=True,
     add_completion=False,
+    cls=Commands,
+    rich_markup_mode=None,  # click's plain help, for every command: rich costs 2x `import typer`
 )
-
-
-app.add_typer(catalog_cli.app, name="catalog")
-app.add_typer(ledger_cli.app, name="ledger")
-app.add_typer(filing_cli.app, name="filing")
-app.add_typer(evidence_cli.app, name="evidence")
-app.add_typer(accounts_cli.org_app, name="org")
-app.add_typer(accounts_cli.user_app, name="user")
-app.add_typer(accounts_cli.token_app, name="token")
-app.add_typer(audit_cli.app, name="audit")
-app.command("serve")(serve_cmd)
-app.command("sample")(sample_cmd)
-app.command("scan")(scan_cmd)
 
 
 class Format(StrEnum):
@@ -62,7 +74,6 @@ def _root(
     state.OVERLAYS[:] = rules or []
 
 
-@app.command("assess")
 def assess_cmd(
     file: Annotated[str, typer.Argument(help="Request file (YAML or JSON), or - for stdin.")],
     fmt: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.text,
@@ -87,9 +98,10 @@ def assess_cmd(
     if ledger is None:
         decision = assess_text(text, name=name, lang=chosen, explain=explain, catalog=cat)
     else:
+        from kuajing.cli.ledger import open_ledger
         from kuajing.services.ledger import assess_with_ledger
 
-        with ledger_cli.open_ledger(database) as book:
+        with open_ledger(database) as book:
             decision = assess_with_ledger(book, ledger, text, name, chosen, explain, cat)
     if fmt == Format.json:
         exclude = None if explain else {"trace"}

@@ -46,7 +46,7 @@ def sample_cmd(
     the sample users' password is public)."""
     from kuajing.accounts.store import Accounts
     from kuajing.catalog import default_catalog
-    from kuajing.ledger.db import default_url
+    from kuajing.db.engine import default_url
     from kuajing.ledger.ledger import Ledger
     from kuajing.services.sample import PASSWORD, USERS, load_sample
 

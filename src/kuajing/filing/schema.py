@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import Boolean, Column, ForeignKey, Index, Integer, String, Table, Text
 
-from kuajing.accounts.schema import metadata
+from kuajing.db.tables import metadata
 
 filings = Table(
     "filings",

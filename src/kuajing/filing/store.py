@@ -13,10 +13,10 @@ from typing import Any
 from sqlalchemy import Connection, Engine, Row, insert, select, update
 
 from kuajing.accounts.models import Principal
+from kuajing.db.engine import reading, writing
 from kuajing.errors import Forbidden, NotFound
 from kuajing.filing.models import Event, Filing, Task
 from kuajing.filing.schema import filing_events, filings, tasks
-from kuajing.ledger.db import reading, writing
 
 # Decides the state after an event, from the filing as it is inside the transaction.
 Decide = Callable[[Filing], tuple[str, bool]]  # (new state, closed)

@@ -9,11 +9,12 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, Engine, Row, delete, func, insert, select, text
 
+from kuajing.db.engine import default_url, open_engine, reading, writing
+from kuajing.db.tables import meta
 from kuajing.errors import LedgerError, UnknownBatch
 from kuajing.ledger import audit as audit_log
 from kuajing.ledger import record as rec
 from kuajing.ledger import recount
-from kuajing.ledger.db import default_url, open_engine, reading, writing
 from kuajing.ledger.keys import Keyring, load_keyring
 from kuajing.ledger.models import (
     NATIONAL,
@@ -23,7 +24,7 @@ from kuajing.ledger.models import (
     Recorded,
     VerifyReport,
 )
-from kuajing.ledger.schema import batch_persons, batches, daily, meta, pools, processors
+from kuajing.ledger.schema import batch_persons, batches, daily, pools, processors
 
 # Called with the write transaction and the batch recorded or removed (the audit trail).
 BatchHook = Callable[[Connection, Batch], None]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from kuajing.accounts.store import Accounts
-from kuajing.ledger.db import default_url
+from kuajing.db.engine import default_url
 
 
 def open_accounts(url: str | None = None, key_file: Path | None = None) -> Accounts:

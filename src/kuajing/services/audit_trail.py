@@ -8,8 +8,8 @@ from sqlalchemy import select
 from kuajing.accounts.models import Principal
 from kuajing.accounts.schema import users
 from kuajing.accounts.store import Accounts
+from kuajing.db.engine import reading
 from kuajing.errors import Forbidden
-from kuajing.ledger.db import reading
 from kuajing.trail import chain
 from kuajing.trail.models import TrailPage
 

@@ -24,12 +24,13 @@ from sqlalchemy import Connection, insert, select, update
 from kuajing.accounts.models import Principal
 from kuajing.accounts.store import Accounts
 from kuajing.catalog.base import Cite
-from kuajing.catalog.documents.model import Box, Document
-from kuajing.catalog.documents.rows import SourceRow
+from kuajing.catalog.importers.grid import Loaded
+from kuajing.catalog.importers.lists import Imported, list_from
+from kuajing.catalog.importers.model import Box, Document
+from kuajing.catalog.importers.rows import SourceRow
 from kuajing.catalog.layout import COLUMNS
-from kuajing.catalog.tabular import Imported, Loaded, list_from
+from kuajing.db.engine import reading, writing
 from kuajing.errors import InvalidTransition, KuajingError, NotFound
-from kuajing.ledger.db import reading, writing
 from kuajing.trail.record import edition_action
 from kuajing.zone.editions import zone_list
 from kuajing.zone.models import Edition

@@ -10,10 +10,11 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from kuajing.accounts.models import Lang, OrgKind, Role
+from kuajing.accounts.models import OrgKind, Role
 from kuajing.accounts.store import Accounts
 from kuajing.catalog import Catalog
 from kuajing.errors import KuajingError, NotFound
+from kuajing.lang import Lang
 from kuajing.ledger.ledger import Ledger
 from kuajing.services.assess import parse_request, read_file
 from kuajing.services.decisions import assess_and_log

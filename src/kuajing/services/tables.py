@@ -13,9 +13,11 @@ import yaml
 
 from kuajing.catalog import Catalog
 from kuajing.catalog.base import Cite, Confidence, Text
-from kuajing.catalog.documents.report import ImportReport
+from kuajing.catalog.importers.export import export_table, write_table
+from kuajing.catalog.importers.formats import WRITERS
+from kuajing.catalog.importers.lists import read_list
+from kuajing.catalog.importers.report import ImportReport
 from kuajing.catalog.loader import RULES_DIR, load_catalog
-from kuajing.catalog.tabular import export_table, read_list, write_table
 from kuajing.errors import CatalogInvalid, KuajingError
 from kuajing.fileio import write_text_atomic
 
@@ -96,8 +98,8 @@ def export_list(catalog: Catalog, list_id: str, out: Path) -> int:
     """Write the list as an official-layout table (CSV or XLSX by suffix); return the rows."""
     if list_id not in catalog.lists:
         raise KuajingError(f"unknown list {list_id!r}")
-    if out.suffix.lower() not in (".csv", ".xlsx"):
-        raise KuajingError(f"{out}: the table must end in .csv or .xlsx")
+    if out.suffix.lower() not in WRITERS:
+        raise KuajingError(f"{out}: the table must end in {' or '.join(WRITERS)}")
     rows = export_table(catalog.lists[list_id])
     write_table(rows, out)
     return len(rows)

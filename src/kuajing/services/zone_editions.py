@@ -29,15 +29,18 @@ from kuajing.accounts.schema import decisions, organisations
 from kuajing.accounts.store import Accounts
 from kuajing.catalog import Catalog, default_catalog
 from kuajing.catalog.base import Cite, Confidence, Text
+from kuajing.catalog.importers.export import export_table, write_table
+from kuajing.catalog.importers.lists import import_table, list_from
+from kuajing.catalog.importers.load import load_table
 from kuajing.catalog.loader import RULES_DIR, load_catalog
 from kuajing.catalog.models import Entry, ZoneList
-from kuajing.catalog.tabular import export_table, import_table, list_from, load_table, write_table
+from kuajing.db.engine import reading, writing
 from kuajing.engine import Request, assess
 from kuajing.errors import CatalogError, CatalogInvalid, Forbidden, InvalidTransition, KuajingError
 from kuajing.filing.schema import filings
 from kuajing.i18n import PATHWAYS, STATUS
-from kuajing.ledger.db import reading, writing
-from kuajing.services import edition_review
+from kuajing.lang import Lang
+from kuajing.services import edition_review, own_editions
 from kuajing.services.diff import ListDiff, diff_lists
 from kuajing.trail.record import edition_action
 from kuajing.zone.editions import in_force_on, with_editions, zone_list
@@ -50,7 +53,7 @@ class Outcome(BaseModel):
     pathway: str  # a Pathway value, or "refused" when the request no longer assesses
     status: str  # determined or needs_review (refused: the reason)
 
-    def text(self, lang: Literal["zh", "en"]) -> str:
+    def text(self, lang: Lang) -> str:
         if self.pathway not in PATHWAYS:
             return f"{self.pathway}: {self.status}"
         pathway, status = PATHWAYS[self.pathway].get(lang), STATUS[self.status].get(lang)
@@ -168,7 +171,7 @@ def catalog_for(accounts: Accounts, catalog: Catalog, who: Principal) -> Catalog
     lists it loaded for itself: they govern its own decisions only."""
     if who.zone_staff:
         return catalog
-    own = store(accounts).published(who.organisation.id)
+    own = own_editions.published(accounts.engine, who.organisation.id)
     if not own:
         return catalog
     key = (catalog.digest, *(f"{e.id}@{e.effective_from}" for e in own))
@@ -535,6 +538,7 @@ def publish(
         )
         for org, theirs in _by_company(impacts).items():
             notify(conn, org, "edition", edition_id, notice(title, placed, theirs))
+    own_editions.forget()  # committed: the next assessment reads the company's editions again
     return store(accounts).edition(who, edition_id), impacts
 
 
@@ -580,7 +584,7 @@ def notice(title: Text, placed: Edition, impacts: list[Impact]) -> dict[str, str
     }
 
 
-def _change_text(i: Impact, lang: Literal["zh", "en"]) -> str:
+def _change_text(i: Impact, lang: Lang) -> str:
     change = f"{i.before.text(lang)} → {i.after.text(lang)}"
     if lang == "zh":
         return f"决定 {i.decision_id[:8]} 的传输 {i.transfer}：{change}"

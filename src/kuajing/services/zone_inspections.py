@@ -18,12 +18,12 @@ from kuajing.accounts.store import Accounts
 from kuajing.catalog import Catalog
 from kuajing.catalog.base import Lang
 from kuajing.catalog.procedures import Procedure
+from kuajing.db.engine import writing
 from kuajing.errors import FilingError, Forbidden, InvalidTransition, NotFound
 from kuajing.filing.machine import advance
 from kuajing.filing.models import Event
 from kuajing.filing.schema import filings
 from kuajing.i18n import pick
-from kuajing.ledger.db import writing
 from kuajing.ledger.ledger import Ledger
 from kuajing.scan.models import ScanReport
 from kuajing.services.zone_review import context_in

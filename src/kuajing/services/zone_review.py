@@ -19,12 +19,12 @@ from kuajing.accounts.store import Accounts
 from kuajing.catalog import Catalog
 from kuajing.catalog.base import Lang
 from kuajing.catalog.procedures import Procedure, ReviewStep
+from kuajing.db.engine import writing
 from kuajing.errors import FilingError, Forbidden, InvalidTransition
 from kuajing.filing.machine import advance, allowed
 from kuajing.filing.models import Filing
 from kuajing.filing.store import Filings, filing_in, record_in
 from kuajing.i18n import pick
-from kuajing.ledger.db import writing
 from kuajing.workdays import WorkCalendar, default_calendar, working_days_between
 from kuajing.zone.models import SUBMISSION_FINAL, Inspection, Opinion, ReviewAction, Submission
 from kuajing.zone.review import Clock, clock, move

@@ -18,8 +18,8 @@ from kuajing.accounts.models import Principal
 from kuajing.accounts.schema import organisations
 from kuajing.accounts.store import Accounts
 from kuajing.catalog import Catalog
+from kuajing.db.engine import reading
 from kuajing.errors import Forbidden, KuajingError
-from kuajing.ledger.db import reading
 from kuajing.services import zone_review as review
 from kuajing.workdays import WorkCalendar, default_calendar, working_days_between
 from kuajing.zone.models import Inspection, Submission

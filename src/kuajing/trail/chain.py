@@ -3,7 +3,7 @@
 One chain per organisation: an admin checks their organisation's whole chain without anyone
 reading another organisation's entries, and the check costs what the organisation has done. The
 entry's organisation is inside its MAC, so an entry moved to another chain breaks both. Appends
-happen in the caller's write transaction (`ledger.db.writing`), which serialises them: the head
+happen in the caller's write transaction (`db.engine.writing`), which serialises them: the head
 cannot move between reading it and writing the next entry, and an action is stored with its
 entry or not at all. The MAC and the canonical JSON are the ledger audit log's (ledger/audit.py),
 keyed by the same installation secret."""
@@ -16,10 +16,10 @@ from typing import Any
 
 from sqlalchemy import Connection, insert, select
 
+from kuajing.db.tables import meta
 from kuajing.errors import LedgerError
 from kuajing.ledger.audit import GENESIS, canonical
 from kuajing.ledger.keys import Keyring, audit_mac
-from kuajing.ledger.schema import meta
 from kuajing.trail.models import Actor, ChainCheck, Entry, Problem, ProblemKind
 from kuajing.trail.schema import audit_trail
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import Column, ForeignKey, Index, Integer, String, Table, Text
 
-from kuajing.accounts.schema import metadata
+from kuajing.db.tables import metadata
 
 audit_trail = Table(
     "audit_trail",

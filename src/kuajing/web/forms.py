@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from kuajing.web.i18n import Lang, t
+from kuajing.lang import Lang
+from kuajing.web.i18n import t
 
 EARLIEST, LATEST = dt.date(1990, 1, 1), dt.date(2999, 12, 31)  # dates a form accepts
 

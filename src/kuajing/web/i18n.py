@@ -6,13 +6,12 @@ from __future__ import annotations
 
 from functools import cache
 from importlib.resources import files
-from typing import Literal
 
 import yaml
 
 from kuajing.errors import CatalogError
+from kuajing.lang import Lang
 
-Lang = Literal["zh", "en"]
 LANGS: tuple[Lang, ...] = ("zh", "en")
 
 

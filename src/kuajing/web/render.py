@@ -14,7 +14,8 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from kuajing import __version__
 from kuajing.accounts.sessions import Session
 from kuajing.catalog.base import Text
-from kuajing.web.i18n import Lang, phrases, t
+from kuajing.lang import Lang
+from kuajing.web.i18n import phrases, t
 from kuajing.web.session import lang_of
 from kuajing.zone.store import ZoneStore
 

@@ -17,7 +17,8 @@ from kuajing.accounts import sessions
 from kuajing.accounts.sessions import Session
 from kuajing.accounts.store import Accounts
 from kuajing.errors import Forbidden, KuajingError
-from kuajing.web.i18n import LANGS, Lang, negotiate
+from kuajing.lang import Lang
+from kuajing.web.i18n import LANGS, negotiate
 
 COOKIE = "kuajing_session"
 LOGIN_COOKIE = "kuajing_login"  # the sign-in form's CSRF token

@@ -16,7 +16,7 @@ from sqlalchemy import (
     false,
 )
 
-from kuajing.accounts.schema import metadata
+from kuajing.db.tables import metadata
 
 # What a company submitted to its zone's service centre: one step of a zone procedure's filing.
 submissions = Table(

@@ -31,8 +31,8 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from kuajing.accounts.models import Principal
 from kuajing.accounts.schema import organisations, users
+from kuajing.db.engine import reading
 from kuajing.errors import NotFound
-from kuajing.ledger.db import reading
 from kuajing.ledger.keys import Keyring
 from kuajing.trail.record import record
 from kuajing.zone.models import Edition, HistoryEvent, Inspection, Notification, Submission

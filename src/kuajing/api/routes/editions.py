@@ -16,7 +16,7 @@ from kuajing.api.auth import accounts, needs
 from kuajing.api.errors import responses
 from kuajing.catalog import Catalog
 from kuajing.catalog.base import Confidence, Text
-from kuajing.catalog.documents.read import SUFFIXES as DOCUMENT_SUFFIXES
+from kuajing.catalog.importers.formats import SUFFIXES as DOCUMENT_SUFFIXES
 from kuajing.services import zone_editions as service
 from kuajing.services.diff import ListDiff
 from kuajing.services.uploads import saved

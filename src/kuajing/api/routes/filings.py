@@ -20,7 +20,7 @@ from kuajing.errors import InvalidTransition
 from kuajing.filing.models import DeadlineStatus, Event, Task
 from kuajing.filing.required import Route
 from kuajing.filing.store import Filings
-from kuajing.services import filing_pages as pages
+from kuajing.services import filing_list
 from kuajing.services import filings as service
 
 router = APIRouter(prefix="/v1", tags=["filings"], responses=responses(401, 422))
@@ -165,7 +165,7 @@ def listing(
 ) -> list[FilingOut]:
     """The organisation's open filings (closed ones too with `closed=true`)."""
     chosen = lang or who.user.lang
-    shown = pages.listing(
+    shown = filing_list.listing(
         _store(http),
         who,
         _catalog(http),
@@ -267,7 +267,7 @@ def record(
         )
     except InvalidTransition as exc:
         now = service.view(store.get(who, filing_id), catalog, on, chosen)
-        raise InvalidTransition(pages.refusal(exc, now, chosen)) from None
+        raise InvalidTransition(filing_list.refusal(exc, now, chosen)) from None
     return _out(service.view(moved, catalog, today, chosen), chosen)
 
 

@@ -13,12 +13,12 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from kuajing.accounts.sessions import Session
 from kuajing.catalog.models import EXEMPTIONS
 from kuajing.errors import Forbidden, RequestError
-from kuajing.services.assess_form import build_request, form_values, scenario_choices
 from kuajing.services.decisions import assess_and_log, logged_request
 from kuajing.services.ledger import prior_from_ledger
 from kuajing.services.zone_editions import catalog_for
 from kuajing.web.render import page
 from kuajing.web.session import accounts, checked, signed_in
+from kuajing.web.views.assess_form import build_request, form_values, scenario_choices
 
 router = APIRouter(include_in_schema=False)
 MAX_ROWS = 20

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from kuajing.accounts.sessions import Session
-from kuajing.services.audit_pages import lines
+from kuajing.services.audit_lines import lines
 from kuajing.services.audit_trail import trail_page
 from kuajing.web.i18n import phrases
 from kuajing.web.render import page

@@ -13,9 +13,9 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from kuajing.accounts.sessions import Session
 from kuajing.catalog import Catalog
 from kuajing.i18n import COUNTERS, PATHWAYS, bound
-from kuajing.services import catalog_pages as pages
 from kuajing.web.render import page
 from kuajing.web.session import signed_in
+from kuajing.web.views import catalog as pages
 
 router = APIRouter(prefix="/catalog", include_in_schema=False)
 SignedIn = Annotated[Session, Depends(signed_in)]

@@ -9,9 +9,9 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from kuajing.accounts.sessions import Session
 from kuajing.i18n import COUNTERS, PATHWAYS, STATUS
-from kuajing.services.dashboard import dashboard
 from kuajing.web.render import page
 from kuajing.web.session import accounts, current, signed_in
+from kuajing.web.views.dashboard import dashboard
 
 router = APIRouter(include_in_schema=False)
 

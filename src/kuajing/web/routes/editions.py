@@ -15,7 +15,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from kuajing.accounts.sessions import Session
 from kuajing.catalog import Catalog
 from kuajing.catalog.base import Confidence, Text
-from kuajing.catalog.documents.read import SUFFIXES as DOCUMENT_SUFFIXES
+from kuajing.catalog.importers.formats import SUFFIXES as DOCUMENT_SUFFIXES
 from kuajing.errors import Forbidden, InvalidTransition, KuajingError, NotFound, TooLarge
 from kuajing.services import edition_review
 from kuajing.services import zone_editions as service

@@ -16,12 +16,13 @@ from kuajing.catalog import Catalog
 from kuajing.errors import Forbidden, InvalidTransition
 from kuajing.filing.required import Route
 from kuajing.filing.store import Filings
-from kuajing.services import filing_pages as pages
+from kuajing.services import filing_list
 from kuajing.services import filings as service
 from kuajing.web.forms import form_day
 from kuajing.web.render import HEADERS, page
 from kuajing.web.routes.zone import filing_zone
 from kuajing.web.session import accounts, checked, signed_in
+from kuajing.web.views import filing as pages
 
 router = APIRouter(include_in_schema=False)
 
@@ -54,7 +55,7 @@ def _member(session: Session) -> None:
 def listing(
     request: Request,
     session: Signed,
-    show: pages.Show = "open",
+    show: filing_list.Show = "open",
     date: AsOf = None,
     decision: Annotated[str | None, Query(max_length=64)] = None,
     created: Count = None,
@@ -63,7 +64,7 @@ def listing(
     done: str | None = None,
 ) -> Response:
     who = session.principal
-    found = pages.listing(
+    found = filing_list.listing(
         _store(request), who, _catalog(request), date or dt.date.today(), who.user.lang, show
     )
     made = {"decision": decision, "created": created, "existing": existing, "tasks": tasks}

@@ -22,13 +22,15 @@ from kuajing.errors import (
     TooLarge,
 )
 from kuajing.i18n import COUNTERS
-from kuajing.services import scan_pages, tenant_ledger
+from kuajing.lang import Lang
+from kuajing.services import tenant_ledger
 from kuajing.services.pending import PendingUploads, pending_uploads
-from kuajing.services.scan_pages import Corrections
 from kuajing.services.uploads import SUFFIXES, EmptyUpload, WrongType
-from kuajing.web.i18n import Lang, t
+from kuajing.web.i18n import t
 from kuajing.web.render import page
 from kuajing.web.session import checked, lang_of, signed_in
+from kuajing.web.views import scan as pages
+from kuajing.web.views.scan import Corrections
 
 router = APIRouter(include_in_schema=False)
 
@@ -69,8 +71,8 @@ def _upload_form(
         status=status,
         error=error,
         form=form or {"date": dt.date.today().isoformat(), "scenario": "", "keys": ""},
-        groups=scan_pages.scenario_choices(_catalog(request), session.principal),
-        limit=scan_pages.size_text(limit),
+        groups=pages.scenario_choices(_catalog(request), session.principal),
+        limit=pages.size_text(limit),
         discarded=request.query_params.get("discarded") == "1",
         accept=",".join(SUFFIXES),
     )
@@ -97,7 +99,7 @@ def upload(
     form = {"date": date.isoformat(), "scenario": scenario, "keys": keys}
     name = file.filename or "upload"
     try:
-        pending = scan_pages.scan_to_pending(
+        pending = pages.scan_to_pending(
             _store(request),
             _catalog(request),
             session.principal,
@@ -109,7 +111,7 @@ def upload(
             max_bytes=request.app.state.max_upload,
         )
     except TooLarge:
-        limit = scan_pages.size_text(request.app.state.max_upload)
+        limit = pages.size_text(request.app.state.max_upload)
         error = t("scan_too_large", lang, limit=limit)
         return _upload_form(request, session, status=413, error=error, form=form)
     except (WrongType, EmptyUpload) as exc:
@@ -131,7 +133,7 @@ def _problem(exc: LocatedError, lang: Lang) -> str:
 def _review_page(
     request: Request,
     session: Session,
-    review: scan_pages.Review,
+    review: pages.Review,
     *,
     status: int = 200,
     error: str | None = None,
@@ -155,7 +157,7 @@ def _review_page(
             "exemption": "",
             "recipient": "",
         },
-        groups=scan_pages.scenario_choices(_catalog(request), session.principal),
+        groups=pages.scenario_choices(_catalog(request), session.principal),
         exemptions=EXEMPTIONS,
         until=pending.expires.strftime("%H:%M"),
     )
@@ -167,7 +169,7 @@ def show_review(request: Request, session: Signed, pending_id: str) -> Response:
         pending = _store(request).find(pending_id, session.principal)
     except NotFound:
         return _refused(request, session, 404, "not_found", "scan_gone")
-    return _review_page(request, session, scan_pages.review(_catalog(request), pending))
+    return _review_page(request, session, pages.review(_catalog(request), pending))
 
 
 @router.post("/scan/{pending_id}/record", response_class=HTMLResponse)
@@ -201,11 +203,11 @@ def record(
             key=key or [],
             sensitive={"yes": True, "no": False}.get(sensitive),
             scenario=scenario,
-            exemption=scan_pages.exemption_of(exemption),
+            exemption=pages.exemption_of(exemption),
             recipient=recipient,
         )
         ledger = request.app.state.ledger
-        recorded = scan_pages.record_pending(store, ledger, catalog, who, pending_id, fix)
+        recorded = pages.record_pending(store, ledger, catalog, who, pending_id, fix)
     except NotFound:
         return _refused(request, session, 404, "not_found", "scan_gone")
     except (DatasetError, RequestError) as exc:
@@ -218,7 +220,7 @@ def record(
         session,
         recorded=recorded,
         batch=recorded.batch,
-        scenario=scan_pages.scope_name(catalog, recorded.batch.scenario),
+        scenario=pages.scope_name(catalog, recorded.batch.scenario),
         counters=COUNTERS,
     )
 
@@ -231,7 +233,7 @@ def _review_again(
         pending = _store(request).find(pending_id, session.principal)
     except NotFound:
         return _refused(request, session, 404, "not_found", "scan_gone")
-    review = scan_pages.review(_catalog(request), pending)
+    review = pages.review(_catalog(request), pending)
     return _review_page(request, session, review, status=422, error=error, form=form)
 
 
@@ -253,7 +255,7 @@ def batches(
 ) -> Response:
     """The organisation's batches of a year (this year by default); an admin may remove one."""
     chosen = year or dt.date.today().year
-    lines = scan_pages.batch_lines(
+    lines = pages.batch_lines(
         request.app.state.ledger, _catalog(request), session.principal, chosen
     )
     return page(

@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from kuajing.accounts import sessions
 from kuajing.accounts.sessions import Session
-from kuajing.web.i18n import Lang
+from kuajing.lang import Lang
 from kuajing.web.render import page
 from kuajing.web.session import (
     COOKIE,

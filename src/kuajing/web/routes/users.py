@@ -8,11 +8,12 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Form, Path, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from kuajing.accounts.models import KIND_ROLES, Lang, Role
+from kuajing.accounts.models import KIND_ROLES, Role
 from kuajing.accounts.passwords import WeakPassword
 from kuajing.accounts.sessions import Session
 from kuajing.accounts.store import MIN_PASSWORD, Refused
 from kuajing.errors import AccountError, Forbidden
+from kuajing.lang import Lang
 from kuajing.web.i18n import LANGS, phrases, t
 from kuajing.web.render import page
 from kuajing.web.session import accounts, checked, lang_of, signed_in

@@ -36,11 +36,12 @@ from kuajing.filing.machine import allowed
 from kuajing.filing.models import Filing
 from kuajing.filing.store import Filings
 from kuajing.i18n import PATHWAYS, STATUS, pick
+from kuajing.lang import Lang
 from kuajing.services import zone_inspections as inspecting
 from kuajing.services import zone_review as review
 from kuajing.services.uploads import SUFFIXES, scan_upload
 from kuajing.web.forms import form_day
-from kuajing.web.i18n import Lang, t
+from kuajing.web.i18n import t
 from kuajing.web.render import page
 from kuajing.web.session import accounts, checked, signed_in
 from kuajing.zone.models import (

@@ -14,10 +14,11 @@ from fastapi.responses import HTMLResponse, Response
 
 from kuajing.accounts.sessions import Session
 from kuajing.catalog import Catalog
+from kuajing.lang import Lang
 from kuajing.services import zone_inspections as inspecting
 from kuajing.services import zone_review as review
 from kuajing.services import zone_stats as service
-from kuajing.web.i18n import Lang, phrases, t
+from kuajing.web.i18n import phrases, t
 from kuajing.web.render import page
 from kuajing.web.session import accounts, signed_in
 

@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from kuajing.catalog.documents.model import Box, Cell, Document, Table
+from kuajing.catalog.importers.model import Box, Cell, Document, Table
 from kuajing.catalog.layout import (
     CATEGORY,
     COLUMNS,

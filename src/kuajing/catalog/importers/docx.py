@@ -20,7 +20,7 @@ from typing import Any
 import docx
 from lxml import etree  # type: ignore[import-untyped]
 
-from kuajing.catalog.documents.model import Cell, Document, DocumentError, Limits, Table
+from kuajing.catalog.importers.model import Cell, Document, DocumentError, Limits, Table
 from kuajing.zipcheck import check_zip
 
 _OLE_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")  # legacy .doc, and every encrypted OOXML file

@@ -1,7 +1,7 @@
 """Which reader a file needs, from its first bytes; a name that says otherwise is refused.
 
-The readers are imported when a file needs them, so that the command line starts fast and a
-machine without an OCR engine still reads text PDFs, DOCX and HTML."""
+The readers are imported when a file needs them (`formats`), so that the command line starts
+fast and a machine without an OCR engine still reads text PDFs, DOCX and HTML."""
 
 from __future__ import annotations
 
@@ -11,40 +11,16 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from kuajing.catalog.documents.model import Document, DocumentError, Format, Limits
+from kuajing.catalog.importers.formats import READERS, SUFFIXES
+from kuajing.catalog.importers.model import Document, DocumentError, Format, Limits
 from kuajing.zipcheck import MAX_MEMBERS, check_members
 
-SUFFIXES: dict[str, Format] = {
-    ".pdf": "pdf",
-    ".png": "image",
-    ".jpg": "image",
-    ".jpeg": "image",
-    ".docx": "docx",
-    ".html": "html",
-    ".htm": "html",
-    ".xlsx": "xlsx",
-    ".xlsm": "xlsx",
-    ".csv": "csv",
-    ".tsv": "csv",
-    ".txt": "csv",
-}
-_NAMES = {
-    "pdf": "a PDF document",
-    "image": "a page image",
-    "docx": "a Word (DOCX) document",
-    "html": "an HTML page",
-    "xlsx": "an Excel (XLSX) workbook",
-    "csv": "a text table (CSV)",
+_NAMES: dict[str, str] = {
+    **{found: reader.name for found, reader in READERS.items()},
     "zip": "a ZIP archive",
     "data": "binary data",
 }
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # encrypted Office files and the old .doc/.xls
-_READERS = {
-    "pdf": ("kuajing.catalog.documents.pdf", "read_pdf"),
-    "docx": ("kuajing.catalog.documents.docx", "read_docx"),
-    "html": ("kuajing.catalog.documents.html", "read_html"),
-    "image": ("kuajing.catalog.documents.ocr", "read_image"),
-}
 
 
 def _zip_kind(path: Path) -> str:
@@ -124,12 +100,11 @@ def read_document(path: Path, limits: Limits | None = None) -> Document:
     """The tables of a PDF (text or scanned), page image, DOCX or HTML file."""
     limits = limits or Limits()
     found = format_of(path, limits)
-    if found not in _READERS:
+    if READERS[found].grids:
         raise DocumentError(f"{_NAMES[found]} is read as a table, not a document", file=path.name)
-    module, name = _READERS[found]
-    reader: Any = getattr(importlib.import_module(module), name)
+    reader: Any = READERS[found].load()
     if found == "pdf":
-        ocr = importlib.import_module("kuajing.catalog.documents.ocr")
+        ocr = importlib.import_module("kuajing.catalog.importers.ocr")
         document: Document = reader(path, limits, ocr=ocr.ocr_hook())
     else:
         document = reader(path, limits)

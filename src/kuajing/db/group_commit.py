@@ -3,23 +3,31 @@
 Every row that arrives while a batch is being written goes into the next batch: one transaction
 and one sync to disk for all of them. Under load this replaces dozens of writers, each waiting
 for the write lock and each syncing, with one writer (bench/api.py: the decision log). A caller
-waits until its row is committed, so nothing is acknowledged before it is on disk.
+waits until its row is committed, so nothing is acknowledged before it is on disk: a thread in
+`write`, a coroutine in `write_async`. A batch's coroutines are answered in one wake-up of their
+event loop, and no worker thread is held while they wait (the API's decision log: bench/api.py).
 """
 
 from __future__ import annotations
 
+import asyncio
 import queue
 import threading
+from collections import defaultdict
 from concurrent.futures import Future
+from contextlib import suppress
 from typing import Any
 
 from sqlalchemy import Engine, Table, insert
 
-from kuajing.ledger.db import writing
+from kuajing.db.engine import writing
 
 MAX_BATCH = 256  # rows in one transaction: bounds how long one batch holds the write lock
 
-_Item = tuple[dict[str, Any], "Future[None]"]
+# Who waits for a row: a thread (its future) or a coroutine (its loop and its asyncio future).
+_Waiter = Future[None] | tuple[asyncio.AbstractEventLoop, "asyncio.Future[None]"]
+_Item = tuple[dict[str, Any], _Waiter]
+_Outcome = tuple["asyncio.Future[None]", Exception | None]
 
 
 class GroupCommit:
@@ -37,6 +45,14 @@ class GroupCommit:
         self._ensure_started()
         self._queue.put((row, done))
         done.result()
+
+    async def write_async(self, row: dict[str, Any]) -> None:
+        """`write` for a coroutine: its event loop goes on serving while the row is written."""
+        loop = asyncio.get_running_loop()
+        done: asyncio.Future[None] = loop.create_future()
+        self._ensure_started()
+        self._queue.put((row, (loop, done)))
+        await done
 
     def close(self) -> None:
         """Write what is queued, then stop the writer."""
@@ -69,15 +85,39 @@ class GroupCommit:
             self._taken = 0
 
     def _commit(self, batch: list[_Item]) -> None:
+        waiting: defaultdict[asyncio.AbstractEventLoop, list[_Outcome]] = defaultdict(list)
+        for (_, waiter), exc in zip(batch, self._insert(batch), strict=True):
+            if isinstance(waiter, Future):
+                if exc is None:
+                    waiter.set_result(None)
+                else:
+                    waiter.set_exception(exc)
+            else:
+                waiting[waiter[0]].append((waiter[1], exc))
+        for loop, outcomes in waiting.items():
+            with suppress(RuntimeError):  # a closed loop: nobody waits any more
+                loop.call_soon_threadsafe(_answer, outcomes)  # one wake-up for the batch
+
+    def _insert(self, batch: list[_Item]) -> list[Exception | None]:
+        """Each row's error, or None: committed."""
         try:
             with writing(self.engine) as conn:
                 conn.execute(self.statement, [row for row, _ in batch])
         except Exception as exc:
             if len(batch) == 1:
-                batch[0][1].set_exception(exc)
-            else:  # one bad row must not fail the others: each again, alone
-                for item in batch:
-                    self._commit([item])
-            return
-        for _, done in batch:
+                return [exc]
+            # one bad row must not fail the others: each again, alone
+            return [self._insert([item])[0] for item in batch]
+        return [None] * len(batch)
+
+
+def _answer(outcomes: list[_Outcome]) -> None:
+    """On the waiters' loop. A waiter that went away (its request cancelled) is skipped: its
+    row is written all the same."""
+    for done, exc in outcomes:
+        if done.done():
+            continue
+        if exc is None:
             done.set_result(None)
+        else:
+            done.set_exception(exc)

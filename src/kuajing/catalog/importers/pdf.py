@@ -32,7 +32,7 @@ from pdfplumber.page import Page
 from pdfplumber.pdf import PDF
 from PIL.Image import Image
 
-from kuajing.catalog.documents.model import (
+from kuajing.catalog.importers.model import (
     OCR_PACKAGES,
     Box,
     Cell,

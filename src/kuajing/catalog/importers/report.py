@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from kuajing.catalog.documents.rows import SourceRow
+from kuajing.catalog.importers.rows import SourceRow
 from kuajing.catalog.layout import CATEGORY, DESCRIPTION, FIELDS, PATHWAY, SUB_CLASS, THRESHOLD
 
 # What a column is called on the page, in both languages.

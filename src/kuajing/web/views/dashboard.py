@@ -18,7 +18,7 @@ from kuajing.ledger.ledger import Ledger
 from kuajing.ledger.models import Status
 from kuajing.services import tenant_ledger
 from kuajing.services.decisions import in_language
-from kuajing.services.filing_pages import DueLine, due_soon
+from kuajing.web.views.filing import DueLine, due_soon
 
 
 @dataclass(frozen=True)

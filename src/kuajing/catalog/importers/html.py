@@ -22,7 +22,7 @@ from typing import Any
 import lxml.html  # type: ignore[import-untyped]
 from lxml import etree
 
-from kuajing.catalog.documents.model import Cell, Document, DocumentError, Limits, Table
+from kuajing.catalog.importers.model import Cell, Document, DocumentError, Limits, Table
 
 MAX_SPAN = 1000  # rows or columns one cell may span, as browsers clamp
 MAX_COLUMNS = 1000

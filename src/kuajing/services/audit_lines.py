@@ -1,17 +1,17 @@
-"""The audit trail in plain words for the page: "Li Lei (admin) disabled the user b@example.com",
-when (UTC) and by whom, in the reader's language. Action codes never reach the page: each has a
-phrase (`audit_what_<code>` in web/phrases/audit.yaml), and one without says only that something
-was changed."""
+"""The audit trail in plain words, for the page and `audit show`: "Li Lei (admin) disabled the
+user b@example.com", when (UTC) and by whom, in the reader's language. Action codes never reach
+the reader: each has a phrase (`audit_what_<code>` in web/phrases/audit.yaml), and one without
+says only that something was changed."""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
+from kuajing.lang import Lang
 from kuajing.trail.models import Actor, Entry
 
-Lang = Literal["zh", "en"]
 Phrases = dict[str, dict[str, str]]
 
 

@@ -1,4 +1,4 @@
-"""Opening the ledger database: SQLite by default, PostgreSQL by URL. Migrations run on open."""
+"""Opening the service's database: SQLite by default, PostgreSQL by URL. Migrations run on open."""
 
 from __future__ import annotations
 
