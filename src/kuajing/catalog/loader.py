@@ -11,7 +11,7 @@ from typing import TypeVar
 from pydantic import BaseModel, Field
 
 from kuajing.catalog import incorporation
-from kuajing.catalog.base import Strict, iter_cites
+from kuajing.catalog.base import Strict
 from kuajing.catalog.catalog import Catalog
 from kuajing.catalog.checks import cross_check
 from kuajing.catalog.models import (
@@ -25,22 +25,20 @@ from kuajing.catalog.models import (
     Zone,
     ZoneList,
 )
+from kuajing.catalog.personal import default_personal_data as default_personal_data  # noqa: PLC0414
 from kuajing.catalog.procedure_checks import Located, check_procedures
 from kuajing.catalog.procedures import Procedure, Procedures
+from kuajing.catalog.reader import RULES_DIR as RULES_DIR  # noqa: PLC0414
 from kuajing.catalog.reader import Reader
+from kuajing.catalog.sources import Sources as _Sources
 from kuajing.errors import CatalogError, CatalogInvalid
 
-RULES_DIR = Path(__file__).resolve().parent.parent / "rules"
 M = TypeVar("M", bound=BaseModel)
 
 
 class _Meta(Strict):
     version: str = Field(pattern=r"^\d+\.\d+\.\d+$")
     released: dt.date
-
-
-class _Sources(Strict):
-    sources: dict[str, Source]
 
 
 class _Prohibitions(Strict):
@@ -158,24 +156,6 @@ def _read_all(
         if item is not None:
             out[rel] = item
     return out
-
-
-@cache
-def default_personal_data(root: Path | str = RULES_DIR) -> PersonalData:
-    """Only what a scan without a zone needs: `personal_data.yaml`, its citations checked
-    against `sources.yaml` (a small part of loading the whole catalogue). Raise
-    `CatalogInvalid` listing every problem."""
-    base, reader = Path(root), Reader()
-    sources = reader.read(base / "sources.yaml", "sources.yaml", _Sources)
-    personal = reader.read(base / "personal_data.yaml", "personal_data.yaml", PersonalData)
-    if sources is None or personal is None or reader.errors:
-        raise CatalogInvalid(reader.errors or [CatalogError("catalogue incomplete")])
-    for path, cite in iter_cites(personal):
-        if cite.source not in sources.sources:
-            reader.error("personal_data.yaml", (*path, "source"), f"unknown source {cite.source!r}")
-    if reader.errors:
-        raise CatalogInvalid(reader.errors)
-    return personal
 
 
 def default_catalog() -> Catalog:

@@ -18,6 +18,12 @@ from kuajing.catalog.base import (
     Threshold,
 )
 
+# Moved to modules of their own (a scan reads them alone); imported from here too.
+from kuajing.catalog.personal import DataKind as DataKind  # noqa: PLC0414
+from kuajing.catalog.personal import Minors as Minors  # noqa: PLC0414
+from kuajing.catalog.personal import PersonalData as PersonalData  # noqa: PLC0414
+from kuajing.catalog.sources import Source as Source  # noqa: PLC0414
+
 Exemption = Literal[
     "contract",
     "hr",
@@ -35,25 +41,6 @@ Area = Literal["zone", "city"]
 # out the export, both, or not known (then the engine tries each reading, see engine/readings.py).
 Test = Literal["registration", "activity", "registration_and_activity", "unknown"]
 ALL = "all"
-
-
-class Source(Strict):
-    """One document the catalogue relies on. It needs a URL, a seed document's file name, or the
-    section of the project's reference notes (`shared/reference/`) where the finding is argued."""
-
-    title: Text
-    issuer: str | None = None
-    url: str | None = None
-    seed: str | None = None
-    reference: str | None = None
-    published: dt.date | None = None
-    note: str | None = None
-
-    @model_validator(mode="after")
-    def _locatable(self) -> Source:
-        if not (self.url or self.seed or self.reference):
-            raise ValueError("a source needs a 'url', a 'seed' file name or a 'reference'")
-        return self
 
 
 class Rule(Cited):
@@ -326,52 +313,3 @@ class Adoption(Rule):
         """Whether `zl` is within this adoption's scope of lists (dates aside)."""
         named = self.lists == "any" or zl.id in self.lists
         return named and (self.released_by is None or zl.published <= self.released_by)
-
-
-class Minors(Cited):
-    """PIPL Art. 28: every piece of PI of a minor under `age_below` is sensitive."""
-
-    age_below: int = Field(ge=1)
-    text: Text
-
-
-class DataKind(Cited):
-    """A kind of value the scanner recognises, and what the law makes of it. `person_key` ranks
-    the identifiers used to count distinct persons (1 = preferred); `fields` are the field names
-    zone lists use for this kind; `names` are column names that are evidence of it."""
-
-    name: Text
-    personal: bool
-    sensitive: bool
-    basis: Text
-    review: Text | None = None
-    person_key: int | None = Field(default=None, ge=1)
-    evidence: Literal["strong", "weak", "name"]
-    fields: list[str] = Field(default_factory=list)
-    names: list[str] = Field(min_length=1)
-
-    @model_validator(mode="after")
-    def _consistent(self) -> DataKind:
-        if self.sensitive and not self.personal:
-            raise ValueError("sensitive personal information must be personal information")
-        if self.person_key is not None and not self.personal:
-            raise ValueError("only personal information can name a person")
-        return self
-
-
-class PersonalData(Strict):
-    minors: Minors
-    kinds: dict[str, DataKind] = Field(min_length=1)
-
-    @model_validator(mode="after")
-    def _names_unique(self) -> PersonalData:
-        owner: dict[str, str] = {}
-        for kind, item in self.kinds.items():
-            for name in item.names:
-                key = "".join(ch for ch in name.lower() if ch.isalnum())
-                if owner.setdefault(key, kind) != kind:
-                    raise ValueError(f"column name {name!r} is given for {owner[key]} and {kind}")
-        ranks = [k.person_key for k in self.kinds.values() if k.person_key is not None]
-        if len(ranks) != len(set(ranks)):
-            raise ValueError("two kinds have the same person_key rank")
-        return self

@@ -14,6 +14,7 @@ from kuajing.errors import CatalogError
 from kuajing.yamlio import Document, format_path, parse
 from kuajing.yamlio import Path as KeyPath
 
+RULES_DIR = Path(__file__).resolve().parent.parent / "rules"  # the shipped catalogue
 M = TypeVar("M", bound=BaseModel)
 
 

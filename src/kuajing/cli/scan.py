@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -10,6 +13,20 @@ from typing import Annotated
 import typer
 
 from kuajing.cli.state import LangOpt, catalog, language
+
+
+@contextmanager
+def _kept_for_good() -> Iterator[None]:
+    """No garbage collection while the scan's modules are imported, and everything loaded so far
+    frozen: those objects live until the process exits, and walking them (some tens of
+    milliseconds with pydantic and polars loaded) at each full collection, and once more at
+    exit, would be all the collector did."""
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        gc.enable()
 
 
 class Fmt(StrEnum):
@@ -51,10 +68,11 @@ def scan_cmd(
 ) -> None:
     """Scan datasets about to leave China: each column's kind, sensitivity and list entries, and
     the number of distinct persons."""
-    from kuajing.catalog.loader import default_personal_data
-    from kuajing.errors import RequestError
-    from kuajing.fileio import write_text_atomic
-    from kuajing.services.scan import personal_data, scan_datasets
+    with _kept_for_good():
+        from kuajing.catalog.personal import default_personal_data
+        from kuajing.errors import RequestError
+        from kuajing.fileio import write_text_atomic
+        from kuajing.services.scan import personal_data, scan_datasets
 
     chosen = language(lang)
     try:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import unicodedata
 
 from kuajing.catalog.base import Lang
-from kuajing.catalog.models import PersonalData
+from kuajing.catalog.personal import PersonalData
 from kuajing.i18n import number, pick
 from kuajing.scan.models import Column, Persons, ScanReport
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-import phonenumbers
 import polars as pl
 
 SEPARATOR = "\x1f"
@@ -199,6 +198,9 @@ def _international(phones: pl.Series) -> pl.Series:
 
 
 def _e164(phone: str) -> str:
+    # Imported here: its metadata takes a while to load, and most data has no such numbers.
+    import phonenumbers  # noqa: PLC0415
+
     digits = phone[1:] if phone.startswith("+") else phone[2:]
     try:
         number = phonenumbers.parse("+" + digits, None)

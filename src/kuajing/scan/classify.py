@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from kuajing.catalog.models import DataKind
+from kuajing.catalog.personal import DataKind
 from kuajing.scan.names import NameEvidence
 
 # Share of non-empty values that must match.

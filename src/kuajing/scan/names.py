@@ -16,7 +16,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import cache
 
-from kuajing.catalog.models import DataKind
+from kuajing.catalog.personal import DataKind
 
 EXACT, CONTAINED, WORDS = 0.9, 0.8, 0.7
 _SHORTEST_WORD = 3

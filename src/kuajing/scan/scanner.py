@@ -6,7 +6,8 @@ and collects the normalised person keys, so the distinct count is exact. `sample
 detectors, never the person count, to the first rows of each file.
 
 A detector checks only the values its PLAUSIBLE pattern admits, and the person keys of a batch
-are collected in a worker thread while the main thread reads the next one.
+are collected in a worker thread while the main thread runs the detectors on it and reads the
+next one.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from typing import Literal
 
 import polars as pl
 
-from kuajing.catalog.models import PersonalData
+from kuajing.catalog.personal import PersonalData
 from kuajing.errors import DatasetError
 from kuajing.ledger.identity import person_keys
 from kuajing.scan import read as _read
@@ -133,9 +134,9 @@ def _scan_source(run: _Run, source: Source) -> None:
         for batch, _ in chain([first], source.batches):
             frame = batch.rename(dict(zip(batch.columns, labels, strict=True)))
             limit = None if run.options.sample is None else max(run.options.sample - rows, 0)
-            _count(run, frame, labels, limit)
-            if plan is not None:
+            if plan is not None:  # first: its persons are keyed while the detectors run
                 pending.append(pool.submit(_batch_persons, plan, frame))
+            _count(run, frame, labels, limit)
             while len(pending) > _WORKERS:
                 _add_persons(run, pending.popleft().result())
             rows += frame.height
@@ -183,9 +184,11 @@ def _tally(frame: pl.DataFrame, wanted: Mapping[str, Sequence[str]]) -> dict[str
     kinds = list(dict.fromkeys(k for kinds in wanted.values() for k in kinds))
     value, column = pl.col("value"), pl.col("column")
     wanting = {k: [label for label, wants in wanted.items() if k in wants] for k in kinds}
-    # Which values each kind could fit, in one query; kinds that fit none are not checked.
+    # Which values each kind could fit, in one query; kinds that fit none are not checked. A
+    # kind every column wants (on the first rows, all of them) needs no test of the column.
+    fits = {k: value.str.contains(detector(k).PLAUSIBLE) for k in kinds}
     masks = long.select(
-        (value.str.contains(detector(k).PLAUSIBLE) & column.is_in(wanting[k])).alias(k)
+        (fits[k] if len(wanting[k]) == len(wanted) else fits[k] & column.is_in(wanting[k])).alias(k)
         for k in kinds
     )
     plausible = [k for k, n in zip(kinds, masks.sum().row(0), strict=True) if n]

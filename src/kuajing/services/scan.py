@@ -5,14 +5,18 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from kuajing.catalog import Catalog, default_catalog
 from kuajing.catalog.base import Text
-from kuajing.catalog.loader import default_personal_data
-from kuajing.catalog.models import Entry, PersonalData, SensitiveDefinition
+from kuajing.catalog.personal import PersonalData, default_personal_data
 from kuajing.errors import RequestError
 from kuajing.scan.models import Column, ScanReport
 from kuajing.scan.scanner import SAMPLE, Options, scan
+
+# The whole catalogue's models and loader only for --zone: a scan without one starts faster.
+if TYPE_CHECKING:
+    from kuajing.catalog import Catalog
+    from kuajing.catalog.models import Entry, SensitiveDefinition
 
 
 def personal_data(catalog: Catalog) -> PersonalData:
@@ -40,6 +44,8 @@ def scan_datasets(
         raise RequestError("must be 0 (every row) or more", path="sample")
     day = as_of or dt.date.today()
     if zone and catalog is None:
+        from kuajing.catalog.loader import default_catalog  # noqa: PLC0415
+
         catalog = default_catalog()
     data = personal_data(catalog) if catalog else default_personal_data()
     placed = _placement(catalog, zone, scenario, day) if catalog and zone and scenario else None
