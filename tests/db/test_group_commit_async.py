@@ -90,7 +90,7 @@ def test_a_batch_shares_one_transaction_and_wakes_its_loop_once(engine: sa.Engin
             wake_ups.append(callback)
             return real(callback, *args, **kwargs)
 
-        loop.call_soon_threadsafe = counted  # type: ignore[method-assign]
+        loop.call_soon_threadsafe = counted  # type: ignore[method-assign,assignment]
         writes = [log.write_async({"id": i, "note": "x"}) for i in range(16)]
         outcomes = await _held_up(engine, log, 16, *writes)
         return [outcomes, len(wake_ups)]

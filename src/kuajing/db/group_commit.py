@@ -18,9 +18,9 @@ from concurrent.futures import Future
 from contextlib import suppress
 from typing import Any
 
-from sqlalchemy import Engine, Table, insert
+from sqlalchemy import Connection, Engine, Table, insert
 
-from kuajing.db.engine import writing
+from kuajing.db.engine import connect, writing_on
 
 MAX_BATCH = 256  # rows in one transaction: bounds how long one batch holds the write lock
 
@@ -38,6 +38,7 @@ class GroupCommit:
         self._thread: threading.Thread | None = None
         self._start = threading.Lock()
         self._taken = 0  # rows of the batch being written (the tests watch it)
+        self._conn: Connection | None = None  # the writer's own, kept from batch to batch
 
     def write(self, row: dict[str, Any]) -> None:
         """Insert `row`; return once it is committed, or raise what the database raised."""
@@ -69,6 +70,12 @@ class GroupCommit:
                 self._thread.start()
 
     def _run(self) -> None:
+        try:
+            self._write_batches()
+        finally:
+            self._disconnect()
+
+    def _write_batches(self) -> None:
         while (first := self._queue.get()) is not None:
             batch = [first]
             while len(batch) < MAX_BATCH:
@@ -98,17 +105,28 @@ class GroupCommit:
             with suppress(RuntimeError):  # a closed loop: nobody waits any more
                 loop.call_soon_threadsafe(_answer, outcomes)  # one wake-up for the batch
 
-    def _insert(self, batch: list[_Item]) -> list[Exception | None]:
+    def _insert(self, batch: list[_Item], again: bool = True) -> list[Exception | None]:
         """Each row's error, or None: committed."""
         try:
-            with writing(self.engine) as conn:
+            if self._conn is None:
+                self._conn = connect(self.engine)
+            with writing_on(self._conn) as conn:
                 conn.execute(self.statement, [row for row, _ in batch])
         except Exception as exc:
+            self._disconnect()  # the next batch takes another connection
+            if again and getattr(exc, "connection_invalidated", False):
+                return self._insert(batch, again=False)  # it had gone stale (a server restart)
             if len(batch) == 1:
                 return [exc]
             # one bad row must not fail the others: each again, alone
             return [self._insert([item])[0] for item in batch]
         return [None] * len(batch)
+
+    def _disconnect(self) -> None:
+        conn, self._conn = self._conn, None
+        if conn is not None:
+            with suppress(Exception):  # a broken one may not close cleanly: dropped all the same
+                conn.close()
 
 
 def _answer(outcomes: list[_Outcome]) -> None:

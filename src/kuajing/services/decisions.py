@@ -33,6 +33,22 @@ def assess_and_log(
     return decision, record
 
 
+async def assess_and_log_async(
+    accounts: Accounts,
+    who: Principal,
+    request: Request,
+    catalog: Catalog,
+    lang: Lang = "en",
+    explain: bool = False,
+) -> DecisionRecord:
+    """`assess_and_log` on an event loop: assessed there, logged without a thread waiting for
+    the commit. Its `decision` is the decision's JSON, to answer as it is."""
+    decision = assess(request, catalog, lang=lang, explain=explain)
+    return await accounts.log_decision_async(
+        who, request.model_dump_json(), decision.model_dump_json(), catalog.version, catalog.digest
+    )
+
+
 @dataclass(frozen=True)
 class Difference:
     path: str
