@@ -2,25 +2,16 @@
 
 from __future__ import annotations
 
-import hashlib
 import hmac
-from typing import Any
 
 import numpy as np
 import polars as pl
 
+from kuajing.ledger.hmac_batch import digests
 from kuajing.ledger.keys import Keyring
 
 HASH_BYTES = 16
-_CHUNK = 500_000
-
-
-def _pads(key: bytes) -> tuple[Any, Any]:
-    """SHA-256 states after absorbing the key XOR ipad and XOR opad (RFC 2104)."""
-    block = key.ljust(64, b"\0")  # keys are 32 bytes: never longer than the block
-    inner = hashlib.sha256(bytes(b ^ 0x36 for b in block))
-    outer = hashlib.sha256(bytes(b ^ 0x5C for b in block))
-    return inner, outer
+_SLICE = 65_536
 
 
 def person_hash(keyring: Keyring, key: str) -> bytes:
@@ -32,21 +23,35 @@ def hash_persons(keyring: Keyring, keys: pl.Series) -> np.ndarray:
     """Distinct keyed hashes of the non-null keys, sorted, as an (n, 16) uint8 array.
     Sorted rows go into the database's B-trees in order, which is what makes bulk
     recording fast."""
-    distinct = keys.drop_nulls().unique()
-    out = bytearray(len(distinct) * HASH_BYTES)
-    inner, outer = _pads(keyring.persons)
-    pos = 0
-    for start in range(0, len(distinct), _CHUNK):
-        for value in distinct.slice(start, _CHUNK).to_list():
-            # HMAC by its definition, H(K^opad || H(K^ipad || m)), from the two padded-key
-            # states computed once: twice as fast as hmac.digest() per value.
-            i = inner.copy()
-            i.update(value.encode())
-            o = outer.copy()
-            o.update(i.digest())
-            out[pos : pos + HASH_BYTES] = o.digest()[:HASH_BYTES]
-            pos += HASH_BYTES
-    table = np.frombuffer(bytes(out), dtype=np.uint8).reshape(-1, HASH_BYTES)
+    distinct = distinct_keys(keys)
+    table = np.empty((len(distinct), HASH_BYTES), dtype=np.uint8)
+    for start in range(0, len(distinct), _SLICE):  # Python objects for a slice at a time only
+        values = distinct.slice(start, _SLICE).to_list()
+        table[start : start + len(values)] = truncated(digests(keyring.persons, values))
+    return sort_hashes(table)
+
+
+def distinct_keys(keys: pl.Series) -> pl.Series:
+    """The distinct non-null keys as their UTF-8 bytes (what str.encode() gives)."""
+    return keys.drop_nulls().unique().cast(pl.Binary)
+
+
+def truncated(full: bytes) -> np.ndarray:
+    """Concatenated 32-byte digests as an (n, 16) array of their first 16 bytes."""
+    return np.frombuffer(full, dtype=np.uint8).reshape(-1, 32)[:, :HASH_BYTES]
+
+
+def sort_hashes(table: np.ndarray) -> np.ndarray:
+    """(n, 16) hashes in byte order, as a new contiguous array."""
     words = table.view(">u8")  # two big-endian words per hash: byte order = numeric order
-    order = np.lexsort((words[:, 1], words[:, 0]))
-    return table[order]
+    first = words[:, 0].astype(np.uint64)  # native byte order sorts twice as fast
+    order = np.argsort(first)
+    ordered = first[order]
+    if (ordered[1:] == ordered[:-1]).any():  # two hashes share 8 bytes (~never): both words
+        order = np.lexsort((words[:, 1], words[:, 0]))
+    return take_rows(table, order)
+
+
+def take_rows(table: np.ndarray, order: np.ndarray) -> np.ndarray:
+    """`table[order]` for (n, 16) hashes, taken as pairs of words: ten times as fast."""
+    return np.take(table.view(np.uint64), order, axis=0).view(np.uint8)

@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, Engine, Row, delete, func, insert, select, text
+from sqlalchemy import Connection, Engine, Row, delete, func, insert, select, text, update
 
 from kuajing.db.engine import default_url, open_engine, reading, writing
 from kuajing.db.tables import meta
@@ -60,10 +60,12 @@ class Ledger:
 
     # -- writing -------------------------------------------------------------------------
     def record(
-        self, batch: BatchMeta, hashes: np.ndarray, also: BatchHook | None = None
+        self, batch: BatchMeta, hashes: np.ndarray | rec.Members, also: BatchHook | None = None
     ) -> Recorded:
         """Record a batch whole, or find it already recorded (same processor, same content).
-        `also` runs in the same transaction when the batch is new (the audit trail's entry)."""
+        `also` runs in the same transaction when the batch is new (the audit trail's entry).
+        `hashes` as `Members` are read while they are stored: the batch's rows and persons
+        are then those counted, not `batch`'s."""
         with writing(self.engine) as conn:
             found = _find(conn, batch.processor, batch.digest)
             if found is not None:
@@ -73,7 +75,11 @@ class Ledger:
             batch_id = _insert_batch(conn, processor_id, batch, now)
             added = None
             if batch.counted:
-                rec.store_members(conn, batch_id, hashes)
+                if isinstance(hashes, rec.Members):
+                    persons = rec.store_members(conn, batch_id, hashes)
+                    batch = _counted(conn, batch_id, batch, hashes.rows, persons)
+                else:
+                    rec.store_members(conn, batch_id, rec.Members([hashes]))
                 added = rec.count_batch(conn, batch_id, batch.date.year, processor_id)
             audit_log.append(
                 conn, self.keyring, "record", batch.processor, batch.id, _audited(batch)
@@ -261,6 +267,12 @@ def _insert_batch(conn: Connection, processor_id: int, b: BatchMeta, now: str) -
         "recorded_at": now,
     }
     return int(conn.execute(insert(batches).values(values).returning(batches.c.id)).scalar_one())
+
+
+def _counted(conn: Connection, batch_id: int, b: BatchMeta, rows: int, persons: int) -> BatchMeta:
+    values = {"rows": rows, "persons": persons}
+    conn.execute(update(batches).where(batches.c.id == batch_id).values(values))
+    return b.model_copy(update=values)
 
 
 def _audited(b: BatchMeta) -> dict[str, Any]:

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection, delete, insert, select, text
@@ -16,25 +18,44 @@ if TYPE_CHECKING:  # numpy is only needed by callers that record
     import numpy as np
 
 # The hashes go in as one blob per chunk and are cut into rows by the database itself: a
-# row-by-row executemany is three times slower on SQLite.
+# row-by-row executemany is three times slower on SQLite. SQLite numbers the rows with a cross
+# join of two 1,000-row lists (twice as fast as a recursive CTE). A person already stored by an
+# earlier chunk of the same batch is skipped by the primary key. (WITH after INSERT: Python's
+# sqlite3 counts the rows written only for statements that start with INSERT.)
+_NUMBERS = ",".join(f"({n})" for n in range(1000))
 _MEMBERS = {
-    "sqlite": """
-WITH RECURSIVE i(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM i WHERE n < :last)
-INSERT INTO batch_persons (batch_id, hash) SELECT :batch, substr(:blob, n * 16 + 1, 16) FROM i
+    "sqlite": f"""
+INSERT OR IGNORE INTO batch_persons (batch_id, hash)
+WITH a(n) AS (VALUES {_NUMBERS})
+SELECT :batch, substr(:blob, (hi.n * 1000 + lo.n) * 16 + 1, 16) FROM a AS hi, a AS lo
+WHERE hi.n <= :last / 1000 AND hi.n * 1000 + lo.n <= :last
 """,
     "postgresql": """
 INSERT INTO batch_persons (batch_id, hash)
 SELECT :batch, substring(CAST(:blob AS bytea) FROM n * 16 + 1 FOR 16)
 FROM generate_series(0, :last) AS n
+ON CONFLICT DO NOTHING
 """,
 }
-_CHUNK = 1_000_000
+CHUNK = 1_000_000  # hashes per statement; also the most the SQLite numbering gives
 
-# Persons of the batch whose first day in a counter this batch moves (new, or earlier).
-_CHANGES = """
+
+@dataclass
+class Members:
+    """A batch's persons as chunks of (n, 16) hashes, consumed as they are stored; in byte
+    order they fill the B-trees fastest. A person may recur in later chunks. `rows` counts
+    the rows read, once the chunks are done."""
+
+    chunks: Iterable[np.ndarray]
+    rows: int = 0
+
+
+# Persons of the batch already in the pool whose first day in a counter this batch moves
+# earlier. The persons new to the pool are the rest of those the upsert below writes.
+_MOVED = """
 SELECT s.p_day, s.s_day, COUNT(*) FROM batch_persons b
-LEFT JOIN seen s ON s.pool_id = :pool AND s.hash = b.hash
-WHERE b.batch_id = :batch AND (s.hash IS NULL OR {moved})
+JOIN seen s ON s.pool_id = :pool AND s.hash = b.hash
+WHERE b.batch_id = :batch AND ({moved})
 GROUP BY s.p_day, s.s_day
 """
 
@@ -65,12 +86,16 @@ def day_of_year(day: dt.date) -> int:
     return day.timetuple().tm_yday
 
 
-def store_members(conn: Connection, batch_id: int, hashes: np.ndarray) -> None:
-    """Bulk-load the batch's sorted hashes ((n, 16) uint8) into `batch_persons`."""
+def store_members(conn: Connection, batch_id: int, members: Members) -> int:
+    """Load the batch's hashes into `batch_persons`; how many distinct persons it has."""
     sql = text(_MEMBERS[conn.dialect.name])
-    for start in range(0, len(hashes), _CHUNK):
-        chunk = hashes[start : start + _CHUNK]
-        conn.execute(sql, {"batch": batch_id, "blob": chunk.tobytes(), "last": len(chunk) - 1})
+    stored = 0
+    for hashes in members.chunks:
+        for start in range(0, len(hashes), CHUNK):
+            chunk = hashes[start : start + CHUNK]
+            args = {"batch": batch_id, "blob": chunk.tobytes(), "last": len(chunk) - 1}
+            stored += conn.execute(sql, args).rowcount
+    return stored
 
 
 def count_batch(conn: Connection, batch_id: int, year: int, processor_id: int) -> CounterCounts:
@@ -98,21 +123,24 @@ def _apply(
     if s_day is not None:
         moved += " OR s.s_day IS NULL OR s.s_day > :s"
     args = {"pool": pool, "batch": batch_id, "p": p_day, "s": s_day}
-    groups = conn.execute(text(_CHANGES.format(moved=moved)), args).all()
+    # In a pool with nobody yet, nobody can move: no lookup of each person before the upsert.
+    empty = conn.execute(select(seen.c.hash).where(seen.c.pool_id == pool).limit(1)).first()
+    groups = [] if empty is None else conn.execute(text(_MOVED.format(moved=moved)), args).all()
+    written = conn.execute(text(_UPSERT), args).rowcount  # new persons and moved ones
+    new = written - sum(n for _, _, n in groups)
     changes: Counter[tuple[int, str]] = Counter()
-    for old_p, old_s, n in groups:
+    for old_p, old_s, n in [(None, None, new), *groups]:
         new_p = _earliest(old_p, p_day)
         new_s = _earliest(old_s, s_day)
-        for counter, old, new in (
+        for counter, old, new_day in (
             ("personal", old_p, new_p),
             ("sensitive", old_s, new_s),
             ("persons", _earliest(old_p, old_s), _earliest(new_p, new_s)),
         ):
-            if old != new and new is not None:  # days only move earlier: new is set
-                changes[(new, counter)] += n
+            if old != new_day and new_day is not None:  # days only move earlier: new is set
+                changes[(new_day, counter)] += n
                 if old is not None:
                     changes[(old, counter)] -= n
-    conn.execute(text(_UPSERT), args)
     _add_daily(conn, pool, changes)
     return CounterCounts(  # net: a person moved to an earlier day adds nobody
         **{c: sum(n for (_, k), n in changes.items() if k == c) for c in _COUNTERS}

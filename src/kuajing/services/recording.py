@@ -4,20 +4,30 @@ other ledger services because it needs the heavy readers (polars, numpy, openpyx
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections import deque
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import TypeVar
+
+import numpy as np
 
 from kuajing.accounts.models import Principal
 from kuajing.catalog import Catalog
 from kuajing.catalog.models import Exemption
 from kuajing.engine.resolve import scopes_named
 from kuajing.errors import DatasetError, RequestError
-from kuajing.ledger.hashing import hash_persons
+from kuajing.ledger.hash_pool import Hasher
 from kuajing.ledger.identity import person_keys
 from kuajing.ledger.ledger import Ledger
 from kuajing.ledger.models import BatchMeta, Recorded, ScanDecision
-from kuajing.scan.read import read_columns
+from kuajing.ledger.record import CHUNK, Members
+from kuajing.ledger.runs import ordered
+from kuajing.scan.read import DatasetBatches, read_column_batches
 from kuajing.trail.batches import on_batch
+
+T = TypeVar("T")
+CHUNK_ROWS = CHUNK  # rows read, normalised and hashed at a time: what bounds the memory used
 
 
 def record_file(
@@ -35,10 +45,12 @@ def record_file(
     recipient: str | None = None,
     today: dt.date | None = None,
 ) -> Recorded:
-    """Read, hash and record one export batch. Everything is checked before anything is
-    written; the write itself is one transaction. Without `key` or `sensitive`, the scanner
-    chooses the key column and decides whether the batch carries sensitive PI. The audit
-    trail names `who` recorded it (None: the operator, at the command line)."""
+    """Read, hash and record one export batch, a chunk of rows at a time (memory stays bounded
+    whatever the file's size). The write is one transaction: a file found bad part-way (a row
+    naming nobody, a malformed line) leaves the ledger as it was. Without `key` or
+    `sensitive`, the scanner chooses the key column and decides whether the batch carries
+    sensitive PI. The audit trail names `who` recorded it (None: the operator, at the command
+    line)."""
     processor = _name(processor, "processor")
     if date > (today or dt.date.today()):
         raise RequestError(
@@ -55,40 +67,77 @@ def record_file(
         decided, sensitive = _scan(catalog, path, key, sensitive, date)
         key = decided.key
     columns = _columns(key)
-    data = read_columns(path, columns)
-    found = ledger.find(processor, data.digest)
-    if found is not None:
-        return Recorded(batch=found, new=False)
-    keys = person_keys(data.frame, columns)
-    missing = keys.is_null()
-    if missing.any():
-        first = int(missing.arg_true()[0]) + data.first_line
+    with read_column_batches(path, columns, CHUNK_ROWS) as data:
+        found = ledger.find(processor, data.digest)
+        if found is not None:
+            return Recorded(batch=found, new=False)
+        members = Members(chunks=[])
+        members.chunks = _prefetched(ordered(_hashed(ledger, data, columns, path, members), CHUNK))
+        # An exempt batch stores nobody: its persons are only counted.
+        persons = 0 if exemption is None else sum(map(len, members.chunks))
+        batch = BatchMeta(
+            processor=processor,
+            digest=data.digest,
+            date=date,
+            scenario=scenario,
+            scopes=sorted(scopes),
+            exemption=exemption,
+            sensitive=sensitive,
+            recipient=recipient,
+            source=path.name,
+            format=data.format,
+            key_columns=columns,
+            rows=members.rows,
+            persons=persons,
+        )
+        recorded = ledger.record(
+            batch, members, also=on_batch(ledger.keyring, who, "ledger.batch_recorded")
+        )
+    return recorded.model_copy(update={"scan": decided}) if decided else recorded
+
+
+def _hashed(
+    ledger: Ledger, data: DatasetBatches, columns: list[str], path: Path, members: Members
+) -> Iterator[np.ndarray]:
+    """Each frame's persons as hashes (in any order, repeats possible: `ordered` sorts them
+    out); `members.rows` counts the rows read. A row that names nobody fails the batch, once
+    the rest of the file has been read to count such rows."""
+    missing, first = 0, 0
+    jobs: deque[Callable[[], np.ndarray]] = deque()
+    with Hasher(ledger.keyring) as hasher:
+        for frame in data.frames:
+            keys = person_keys(frame, columns)
+            absent = keys.is_null()
+            if absent.any():
+                first = first or members.rows + int(absent.arg_true()[0]) + data.first_line
+                missing += int(absent.sum())
+            members.rows += frame.height
+            if not missing:
+                jobs.append(hasher.submit(keys))
+            if len(jobs) > 1:  # one chunk is hashed while the next is read
+                yield jobs.popleft()()
+        while jobs and not missing:
+            yield jobs.popleft()()
+    if missing:
         raise DatasetError(
-            f"{int(missing.sum())} rows have no value in the key column(s) {', '.join(columns)} "
+            f"{missing} rows have no value in the key column(s) {', '.join(columns)} "
             "(every exported row must name its person)",
             file=str(path),
             line=first,
         )
-    hashes = hash_persons(ledger.keyring, keys)
-    batch = BatchMeta(
-        processor=processor,
-        digest=data.digest,
-        date=date,
-        scenario=scenario,
-        scopes=sorted(scopes),
-        exemption=exemption,
-        sensitive=sensitive,
-        recipient=recipient,
-        source=path.name,
-        format=data.format,
-        key_columns=columns,
-        rows=data.rows,
-        persons=len(hashes),
-    )
-    recorded = ledger.record(
-        batch, hashes, also=on_batch(ledger.keyring, who, "ledger.batch_recorded")
-    )
-    return recorded.model_copy(update={"scan": decided}) if decided else recorded
+
+
+_END = object()
+
+
+def _prefetched(items: Iterator[T]) -> Iterator[T]:
+    """`items`, each made in a worker thread while the caller handles the one before: the next
+    chunk is read and hashed while the database stores this one (both release the GIL)."""
+    with ThreadPoolExecutor(1, thread_name_prefix="kuajing-record") as worker:
+        ahead = worker.submit(next, items, _END)
+        while (item := ahead.result()) is not _END:
+            ahead = worker.submit(next, items, _END)
+            yield item  # type: ignore[misc]
 
 
 def _given(key: Sequence[str]) -> bool:
