@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 from starlette.concurrency import run_in_threadpool
@@ -12,6 +12,7 @@ from kuajing.api.auth import accounts, needs
 from kuajing.api.errors import responses
 from kuajing.engine import Decision
 from kuajing.engine import Request as AssessRequest
+from kuajing.lang import Lang
 from kuajing.services.decisions import assess_and_log, assess_and_log_async
 from kuajing.services.zone_editions import catalog_for
 
@@ -29,7 +30,7 @@ async def assess(
     body: AssessRequest,
     http: Request,
     who: Annotated[Principal, Depends(needs("member"))],
-    lang: Annotated[Literal["zh", "en"] | None, Query()] = None,
+    lang: Annotated[Lang | None, Query()] = None,
     explain: bool = False,
 ) -> Response:
     """Assess the exports in the request. The decision is logged: its id is in the

@@ -4,7 +4,7 @@ kuajing decides, search, any item by its id)."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
 
@@ -16,7 +16,7 @@ from kuajing.services import catalog as rules
 from kuajing.services.in_force import InForce, measured
 
 router = APIRouter(prefix="/v1/catalog", tags=["catalog"], responses=responses(401, 422))
-LangQuery = Annotated[Literal["zh", "en"] | None, Query(description="zh or en (default: yours)")]
+LangQuery = Annotated[Lang | None, Query(description="zh or en (default: yours)")]
 
 
 def _lang(lang: Lang | None, who: Principal) -> Lang:

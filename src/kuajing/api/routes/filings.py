@@ -27,7 +27,7 @@ router = APIRouter(prefix="/v1", tags=["filings"], responses=responses(401, 422)
 
 Viewer = Annotated[Principal, Depends(needs("viewer"))]
 Member = Annotated[Principal, Depends(needs("member"))]
-LangQ = Annotated[Literal["zh", "en"] | None, Query(description="Default: the caller's")]
+LangQ = Annotated[Lang | None, Query(description="Default: the caller's")]
 # Days far from now are refused as input: a deadline counted from them would leave the calendar.
 Day = Annotated[dt.date, Field(ge=dt.date(1990, 1, 1), le=dt.date(2999, 12, 31))]
 AsOf = Annotated[

@@ -41,7 +41,7 @@ from kuajing.zone.store import ZoneStore
 router = APIRouter(prefix="/v1", tags=["zone"], responses=responses(401, 422))
 
 Viewer = Annotated[Principal, Depends(needs("viewer"))]
-LangQ = Annotated[Literal["zh", "en"] | None, Query(description="Default: the caller's")]
+LangQ = Annotated[Lang | None, Query(description="Default: the caller's")]
 EARLIEST, LATEST = dt.date(1990, 1, 1), dt.date(2999, 12, 31)
 # Days far from now are refused as input: a working-day clock counted from them would leave the
 # calendar's range.
