@@ -7,35 +7,14 @@ from __future__ import annotations
 
 import asyncio
 import threading
-from collections.abc import Iterator
 from typing import Any
 
-import pytest
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
-from kuajing.db.engine import open_engine, reading, writing
+from kuajing.db.engine import writing
 from kuajing.db.group_commit import GroupCommit
-
-rows = sa.Table(
-    "group_commit_async_test",
-    sa.MetaData(),
-    sa.Column("id", sa.Integer, primary_key=True),
-    sa.Column("note", sa.String(20), nullable=False),
-)
-
-
-@pytest.fixture
-def engine(db_url: str) -> Iterator[sa.Engine]:
-    engine = open_engine(db_url)
-    rows.create(engine)
-    yield engine
-    engine.dispose()
-
-
-def _stored(engine: sa.Engine) -> dict[int, str]:
-    with reading(engine) as conn:
-        return {r.id: r.note for r in conn.execute(sa.select(rows))}
+from tests.db.scratch import rows, stored
 
 
 async def _held_up(engine: sa.Engine, log: GroupCommit, callers: int, *writes: Any) -> list[Any]:
@@ -66,7 +45,7 @@ def test_a_coroutines_row_is_committed_before_it_returns(engine: sa.Engine) -> N
     async def main() -> None:
         for i in range(3):
             await log.write_async({"id": i, "note": f"n{i}"})
-            assert _stored(engine)[i] == f"n{i}"  # read on another connection
+            assert stored(engine)[i] == f"n{i}"  # read on another connection
 
     asyncio.run(main())
     log.close()
@@ -98,7 +77,7 @@ def test_a_batch_shares_one_transaction_and_wakes_its_loop_once(engine: sa.Engin
     outcomes, wake_ups = asyncio.run(main())
     log.close()
     assert outcomes == [None] * 16
-    assert len(_stored(engine)) == 16
+    assert len(stored(engine)) == 16
     assert (transactions, wake_ups) == (1, 1)  # all 16 were waiting: one batch
 
 
@@ -114,7 +93,7 @@ def test_a_bad_row_fails_alone(engine: sa.Engine) -> None:
     log.close()
     assert isinstance(outcomes[0], IntegrityError)  # id 1 exists already
     assert outcomes[1:] == [None] * 7
-    assert _stored(engine) == {1: "first", **{i: "again" for i in range(2, 9)}}
+    assert stored(engine) == {1: "first", **{i: "again" for i in range(2, 9)}}
 
 
 def test_a_waiter_that_went_away_is_skipped_and_its_row_kept(engine: sa.Engine) -> None:
@@ -134,4 +113,4 @@ def test_a_waiter_that_went_away_is_skipped_and_its_row_kept(engine: sa.Engine) 
     assert asyncio.run(main()) == [None, None]
     log.close()
     assert errors == []  # answering the cancelled waiter raised nothing on the loop
-    assert _stored(engine) == {1: "gone", 2: "kept"}
+    assert stored(engine) == {1: "gone", 2: "kept"}

@@ -3,33 +3,10 @@ for each), and replaces one that went stale without failing the row, on SQLite a
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import pytest
 import sqlalchemy as sa
 
-from kuajing.db.engine import open_engine, reading
 from kuajing.db.group_commit import GroupCommit
-
-rows = sa.Table(
-    "group_commit_connection_test",
-    sa.MetaData(),
-    sa.Column("id", sa.Integer, primary_key=True),
-    sa.Column("note", sa.String(20), nullable=False),
-)
-
-
-@pytest.fixture
-def engine(db_url: str) -> Iterator[sa.Engine]:
-    engine = open_engine(db_url)
-    rows.create(engine)
-    yield engine
-    engine.dispose()
-
-
-def _stored(engine: sa.Engine) -> dict[int, str]:
-    with reading(engine) as conn:
-        return {r.id: r.note for r in conn.execute(sa.select(rows))}
+from tests.db.scratch import rows, stored
 
 
 def test_the_writer_keeps_its_connection_from_batch_to_batch(engine: sa.Engine) -> None:
@@ -45,7 +22,7 @@ def test_the_writer_keeps_its_connection_from_batch_to_batch(engine: sa.Engine) 
         log.write({"id": i, "note": "x"})  # five batches, one after another
     log.close()
     assert checkouts == 1
-    assert len(_stored(engine)) == 5
+    assert len(stored(engine)) == 5
 
 
 def test_a_connection_that_went_stale_is_replaced_and_the_row_written(engine: sa.Engine) -> None:
@@ -55,4 +32,4 @@ def test_a_connection_that_went_stale_is_replaced_and_the_row_written(engine: sa
     log._conn.connection.dbapi_connection.close()  # type: ignore[union-attr]  # e.g. a restart
     log.write({"id": 2, "note": "after"})
     log.close()
-    assert _stored(engine) == {1: "before", 2: "after"}
+    assert stored(engine) == {1: "before", 2: "after"}

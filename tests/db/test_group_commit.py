@@ -4,34 +4,13 @@ committed before it returns, concurrent rows share transactions, and a bad row f
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
 
-import pytest
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
-from kuajing.db.engine import open_engine, reading, writing
+from kuajing.db.engine import writing
 from kuajing.db.group_commit import GroupCommit
-
-rows = sa.Table(
-    "group_commit_test",
-    sa.MetaData(),
-    sa.Column("id", sa.Integer, primary_key=True),
-    sa.Column("note", sa.String(20), nullable=False),
-)
-
-
-@pytest.fixture
-def engine(db_url: str) -> Iterator[sa.Engine]:
-    engine = open_engine(db_url)
-    rows.create(engine)
-    yield engine
-    engine.dispose()
-
-
-def _stored(engine: sa.Engine) -> dict[int, str]:
-    with reading(engine) as conn:
-        return {r.id: r.note for r in conn.execute(sa.select(rows))}
+from tests.db.scratch import rows, stored
 
 
 def _until_waiting(log: GroupCommit, callers: int) -> None:
@@ -44,7 +23,7 @@ def test_each_row_is_committed_before_write_returns(engine: sa.Engine) -> None:
     log = GroupCommit(engine, rows)
     for i in range(3):
         log.write({"id": i, "note": f"n{i}"})
-        assert _stored(engine)[i] == f"n{i}"  # read on another connection
+        assert stored(engine)[i] == f"n{i}"  # read on another connection
     log.close()
 
 
@@ -72,7 +51,7 @@ def test_concurrent_writers_are_batched_and_all_committed(engine: sa.Engine) -> 
     for t in threads:
         t.join()
     log.close()
-    assert len(_stored(engine)) == 16 * 25
+    assert len(stored(engine)) == 16 * 25
     assert transactions < 16 * 25
 
 
@@ -100,7 +79,7 @@ def test_a_bad_row_fails_alone(engine: sa.Engine) -> None:
     log.close()
     assert isinstance(outcomes[1], IntegrityError)  # id 1 exists already
     assert all(outcomes[i] is None for i in range(2, 9))
-    assert _stored(engine) == {1: "first", **{i: "again" for i in range(2, 9)}}
+    assert stored(engine) == {1: "first", **{i: "again" for i in range(2, 9)}}
 
 
 def test_close_writes_what_is_queued_and_a_closed_log_starts_again(engine: sa.Engine) -> None:
@@ -110,4 +89,4 @@ def test_close_writes_what_is_queued_and_a_closed_log_starts_again(engine: sa.En
     log.close()  # twice is harmless
     log.write({"id": 2, "note": "b"})
     log.close()
-    assert _stored(engine) == {1: "a", 2: "b"}
+    assert stored(engine) == {1: "a", 2: "b"}
