@@ -15,6 +15,7 @@ from typing import IO
 import numpy as np
 import polars as pl
 
+from kuajing.errors import LedgerError
 from kuajing.ledger.hashing import hash_persons, truncated
 from kuajing.ledger.keys import Keyring
 
@@ -90,7 +91,7 @@ def _answer(worker: subprocess.Popen[bytes]) -> bytes:
     size = int.from_bytes(stdout.read(8), "little")
     out = stdout.read(size)
     if not size or len(out) != size:
-        raise RuntimeError(f"a hashing worker stopped (exit status {worker.poll()})")
+        raise LedgerError(f"a hashing worker stopped (exit status {worker.poll()})")
     return out
 
 
