@@ -210,7 +210,7 @@ def _general(refs: list[ScopeRef], where: Where, notes: list[Finding]) -> ScopeR
             continue
         if not _applies(zl, where, notes):
             continue
-        scope = fmt("scope_general", list=zl.id, scope=ref.key)
+        scope = fmt("scope_general", list=zl.title, scope=scope_name(ref))
         notes.append(Finding(zl.applicability.registered_in_zone, facts=scope))
         return ref
     return None
@@ -240,14 +240,14 @@ def _applies(zl: ZoneList, where: Where, notes: list[Finding]) -> bool:
         return False
     ciio = where.processor.ciio
     if ciio and a.ciio_rule == "excluded" and a.excludes_ciio is not None:
-        notes.append(Finding(a.excludes_ciio, facts=fmt("scope_ciio", list=zl.id)))
+        notes.append(Finding(a.excludes_ciio, facts=fmt("scope_ciio", list=zl.title)))
         return False
     open_ = _test_reading(zl.zones, a.area, where) if holds is None else []
     open_ += ["admitted"] if ciio and a.ciio_rule == "unknown" else []
     if open_:
-        return _read(where, notes, zl.id, a.registered_in_zone, open_)
+        return _read(where, notes, zl.id, a.registered_in_zone, open_, zl.title)
     if a.test == "unknown":
-        notes.append(Finding(a.registered_in_zone, facts=fmt("readings_agree", list=zl.id)))
+        notes.append(Finding(a.registered_in_zone, facts=fmt("readings_agree", list=zl.title)))
     return True
 
 
@@ -269,22 +269,29 @@ def _admits(zl: ZoneList, where: Where, notes: list[Finding]) -> bool:
     if not where.processor.ciio:
         return True
     if a.ciio_rule == "excluded" and a.excludes_ciio is not None:
-        notes.append(Finding(a.excludes_ciio, facts=fmt("scope_ciio", list=zl.id)))
+        notes.append(Finding(a.excludes_ciio, facts=fmt("scope_ciio", list=zl.title)))
         return False
     if a.ciio_rule == "unknown":
-        return _read(where, notes, zl.id, a.registered_in_zone, ["admitted"])
+        return _read(where, notes, zl.id, a.registered_in_zone, ["admitted"], zl.title)
     return True
 
 
-def _read(where: Where, notes: list[Finding], subject: str, rule: Rule, holding: list[str]) -> bool:
+def _read(
+    where: Where,
+    notes: list[Finding],
+    subject: str,
+    rule: Rule,
+    holding: list[str],
+    name: Text | None = None,
+) -> bool:
     """Whether `subject` applies under this run's reading of what no source states about it,
-    noted with the reading taken."""
+    noted with the reading taken (naming it by `name`, a list's title, when it has one)."""
     open_fact = fact(subject, rule, holding)
     reading = where.readings.pick(open_fact)
     found = reading == open_fact.holding
     label = open_fact.label(reading)
     key = "reading_applies" if found else "reading_not"
-    facts = fmt(key, what=subject, reading_zh=label.zh, reading_en=label.en)
+    facts = fmt(key, what=name or subject, reading_zh=label.zh, reading_en=label.en)
     notes.append(Finding(rule, facts=facts))
     return found
 
@@ -295,7 +302,7 @@ def _in_list(zl: ZoneList, t: Transfer, refs: list[ScopeRef], catalog: Catalog) 
     if t.scenario is None:
         if zl.scope != "comprehensive":
             return None
-        return _Found(Placement(zl), Finding(scope_rule, facts=_scope(zl, zl.id)))
+        return _Found(Placement(zl), Finding(scope_rule, facts=_scope(zl, PHRASES["scope_whole"])))
     exact = [r for r in refs if r.zone_list.id == zl.id]
     if exact:
         ref = exact[0]
@@ -308,16 +315,25 @@ def _in_list(zl: ZoneList, t: Transfer, refs: list[ScopeRef], catalog: Catalog) 
             same = ScopeRef(zl, sector, None, catalog.origin(zl, sector.id))
             return _Found(Placement(zl, sector, same), _scope_finding(zl, same))
     if zl.scope == "comprehensive":
-        return _Found(Placement(zl), Finding(scope_rule, facts=_scope(zl, zl.id)))
+        return _Found(Placement(zl), Finding(scope_rule, facts=_scope(zl, PHRASES["scope_whole"])))
     return None
 
 
-def _scope(zl: ZoneList, scope: str) -> Text:
-    return fmt("scope_list", list=zl.id, scope=scope)
+def _scope(zl: ZoneList, scope: Text) -> Text:
+    return fmt("scope_list", list=zl.title, scope=scope)
+
+
+def scope_name(ref: ScopeRef) -> Text:
+    """A scope as a reader names it: the sector, and the scenario when one is named (the
+    decision shows names; the ids stay in its `scope` fields)."""
+    if ref.scenario is None:
+        return ref.sector.name
+    sector, scenario = ref.sector.name, ref.scenario.name
+    return Text(zh=f"{sector.zh} · {scenario.zh}", en=f"{sector.en} · {scenario.en}")
 
 
 def _scope_finding(zl: ZoneList, ref: ScopeRef) -> Finding:
-    return Finding(zl.applicability.registered_in_zone, facts=_scope(zl, ref.key))
+    return Finding(zl.applicability.registered_in_zone, facts=_scope(zl, scope_name(ref)))
 
 
 @dataclass(frozen=True)
@@ -367,7 +383,7 @@ def _adopted(
         return None
     for ref in candidates:
         if _admits(ref.zone_list, where, notes):
-            facts = fmt("scope_adopted", list=ref.zone_list.id, scope=ref.key)
+            facts = fmt("scope_adopted", list=ref.zone_list.title, scope=scope_name(ref))
             found = Placement(ref.zone_list, ref.sector, ref, adoption)
             return _Found(found, Finding(adoption, facts=facts))
     return None

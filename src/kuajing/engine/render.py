@@ -122,12 +122,14 @@ class Render:
         found = self._sources.get(id(cite))
         if found is None:
             src = self.catalog.sources[cite.source]
+            # An interpretation's article is a section of the project's notes: internal.
+            internal = src.kind == "interpretation" and cite.article
             found = SourceRef(
                 title=src.title.get(self.lang),
-                article=cite.article,
+                article=None if internal else cite.article,
                 url=src.url,
                 seed=src.seed,
-                reference=src.reference,
+                reference=f"{src.reference} {cite.article}" if internal else src.reference,
                 confidence=cite.confidence,
                 note=cite.note,
                 document=cite.document,

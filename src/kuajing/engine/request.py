@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
 from kuajing.catalog.models import Exemption
+from kuajing.engine.countries import country_code
 
 Count = Field(default=0, ge=0)
 
@@ -25,10 +27,29 @@ class Counts(_Input):
 
     @model_validator(mode="after")
     def _persons_consistent(self) -> Counts:
-        if self.persons is not None:
-            low, high = max(self.personal, self.sensitive), self.personal + self.sensitive
-            if not low <= self.persons <= high:
-                raise ValueError(f"persons must be between {low} and {high}")
+        # Everyone in the larger counter is a distinct person, and the sum counts a person in
+        # both counters twice: the distinct total lies between them. Typed errors, so a form
+        # can say it in its reader's language (ctx: persons, low, high).
+        if self.persons is None:
+            return self
+        low, high = max(self.personal, self.sensitive), self.personal + self.sensitive
+        ctx = {"persons": self.persons, "low": low, "high": high}
+        if self.persons < low:
+            raise PydanticCustomError(
+                "persons_too_few",
+                f"persons ({self.persons:,}) is fewer than the {low:,} counted in personal or "
+                "sensitive: everyone counted there is a distinct person. Give at least "
+                f"{low:,}, or leave persons out",
+                ctx,
+            )
+        if self.persons > high:
+            raise PydanticCustomError(
+                "persons_too_many",
+                f"persons ({self.persons:,}) is more than personal and sensitive together "
+                f"({high:,}): distinct persons cannot outnumber those counted. Give at most "
+                f"{high:,}, or leave persons out",
+                ctx,
+            )
         return self
 
 
@@ -72,9 +93,33 @@ class Processor(_Input):
 
 class Recipient(_Input):
     name: str | None = None
-    country: str | None = None
+    # ISO 3166-1 alpha-2 ("DE"). A country's English or Chinese name ("Germany", "德国") is
+    # taken as its code; other values are refused, except in requests read back from the log
+    # (validation context {"logged": True}), which keep what was accepted when they were made.
+    country: str | None = Field(
+        default=None,
+        description="ISO 3166-1 alpha-2 code, e.g. DE; an English or Chinese country name "
+        "(Germany, 德国) is taken as its code",
+    )
     foreign_authority: bool = False  # a foreign judicial or law-enforcement body
     restricted_list: bool = False  # on the CAC restriction or prohibition list (PIPL Art. 42)
+
+    @field_validator("country")
+    @classmethod
+    def _iso_code(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if not value:
+            return None
+        try:
+            return country_code(value)
+        except ValueError:
+            if (info.context or {}).get("logged"):
+                return value
+            raise PydanticCustomError(
+                "country_code",
+                "'{value}' is not a country code: give the ISO 3166-1 two-letter code, "
+                "e.g. DE for Germany, SG for Singapore",
+                {"value": value},
+            ) from None
 
 
 class AlreadyCounted(Counts):
@@ -128,8 +173,10 @@ class Request(_Input):
     @model_validator(mode="after")
     def _unique_ids(self) -> Request:
         seen: set[str] = set()
-        for t in self.transfers:
+        for at, t in enumerate(self.transfers):
             if t.id in seen:
-                raise ValueError(f"duplicate transfer id {t.id!r}")
+                raise PydanticCustomError(
+                    "duplicate_id", "duplicate transfer id '{id}'", {"id": t.id, "at": at}
+                )
             seen.add(t.id)
         return self

@@ -108,9 +108,11 @@ def scopes_named(catalog: Catalog, name: str, field: tuple[str | int, ...]) -> l
 
 def _unknown(field: tuple[str | int, ...], name: str, display: dict[str, str]) -> None:
     near = difflib.get_close_matches(normalise(name), list(display), n=3, cutoff=0.5)
-    hint = f"; did you mean {', '.join(repr(display[n]) for n in near)}?" if near else ""
+    names = ", ".join(repr(display[n]) for n in near)
+    hint = f"; did you mean {names}?" if near else ""
     message = f"unknown name {name!r} in the catalogue{hint}"
-    raise RequestError(message, path=format_path(field), loc=field)
+    zh = f"规则库中没有名称 {name!r}" + (f"；是否指 {names}？" if near else "")
+    raise RequestError(message, zh=zh, path=format_path(field), loc=field)
 
 
 def _zone_display(catalog: Catalog) -> dict[str, str]:

@@ -105,7 +105,9 @@ def _flat(value: Any, prefix: str = "") -> dict[str, str]:
 
 def logged_request(accounts: Accounts, who: Principal, decision_id: str) -> Request:
     """The request of one of the organisation's logged decisions."""
-    return Request.model_validate_json(accounts.decision(who, decision_id).request)
+    return Request.model_validate_json(
+        accounts.decision(who, decision_id).request, context={"logged": True}
+    )
 
 
 def in_language(record: DecisionRecord, catalog: Catalog, lang: Lang) -> dict[str, Any]:
@@ -113,9 +115,18 @@ def in_language(record: DecisionRecord, catalog: Catalog, lang: Lang) -> dict[st
     language it was made in; under the same rules (same digest) the engine, a pure function,
     gives the same decision in the other language. Under other rules, the logged one."""
     logged: dict[str, Any] = json.loads(record.decision)
-    if record.catalog_digest != catalog.digest:
+    return shown_in(logged, record.request, record.catalog_digest, catalog, lang)
+
+
+def shown_in(
+    logged: dict[str, Any], request: str, digest: str | None, catalog: Catalog, lang: Lang
+) -> dict[str, Any]:
+    """`in_language` of a logged decision read elsewhere (a filing's, beside a submission):
+    the decision as logged, its request as JSON, the digest of the rules it was made under."""
+    if digest != catalog.digest:
         return logged
-    again = assess(Request.model_validate_json(record.request), catalog, lang=lang)
+    asked = Request.model_validate_json(request, context={"logged": True})
+    again = assess(asked, catalog, lang=lang)
     shown: dict[str, Any] = again.model_dump(mode="json")
     same = (shown["pathway"], shown["status"]) == (logged["pathway"], logged["status"])
     return shown if same else logged

@@ -14,7 +14,7 @@ import icalendar
 from kuajing.accounts.models import Principal
 from kuajing.accounts.store import Accounts
 from kuajing.catalog import Catalog
-from kuajing.catalog.base import Lang
+from kuajing.catalog.base import Lang, Pathway
 from kuajing.catalog.procedures import Procedure, Transition
 from kuajing.engine import Decision, Request
 from kuajing.errors import FilingError, InvalidTransition, NotFound
@@ -24,6 +24,7 @@ from kuajing.filing.machine import advance, allowed
 from kuajing.filing.models import DeadlineStatus, Filing, Task
 from kuajing.filing.required import Route, required
 from kuajing.filing.store import Filings
+from kuajing.filing.subject import made_subject
 from kuajing.i18n import pick
 from kuajing.ledger.ledger import Ledger
 from kuajing.services import tenant_ledger
@@ -62,9 +63,15 @@ def from_log(accounts: Accounts, who: Principal, decision_id: str) -> Source:
     record = accounts.decision(who, decision_id)
     return Source(
         Decision.model_validate_json(record.decision),
-        Request.model_validate_json(record.request),
+        Request.model_validate_json(record.request, context={"logged": True}),
         record.id,
     )
+
+
+def needs_route(decision: Decision) -> bool:
+    """Whether a transfer of `decision` may go by standard contract or by certification: the
+    company then chooses the route, and the filings follow it."""
+    return any(t.pathway == Pathway.STANDARD_CONTRACT_OR_CERTIFICATION for t in decision.transfers)
 
 
 def source_of(ref: str, accounts: Accounts | None, who: Principal | None) -> Source:
@@ -74,10 +81,16 @@ def source_of(ref: str, accounts: Accounts | None, who: Principal | None) -> Sou
         try:
             text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
-            raise FilingError(f"{ref}: cannot read ({exc.__class__.__name__})") from None
+            why = exc.__class__.__name__
+            raise FilingError(
+                f"{ref}: cannot read ({why})", zh=f"{ref}: 无法读取（{why}）"
+            ) from None
         return from_file(accounts, who, text, ref)
     if accounts is None or who is None:
-        raise FilingError(f"{ref}: no such file (a logged decision's id needs --user)")
+        raise FilingError(
+            f"{ref}: no such file (a logged decision's id needs --user)",
+            zh=f"{ref}: 文件不存在（已记录结论的编号须同时给出 --user）",
+        )
     return from_log(accounts, who, ref)
 
 
@@ -88,12 +101,19 @@ def from_file(accounts: Accounts | None, who: Principal | None, text: str, name:
         data: Any = json.loads(text)
         if isinstance(data, dict) and "decision" in data:
             found = _logged(accounts, who, data.get("id"))
-            request = Request.model_validate(data["request"]) if data.get("request") else None
+            request = (
+                Request.model_validate(data["request"], context={"logged": True})
+                if data.get("request")
+                else None
+            )
             return Source(Decision.model_validate(data["decision"]), request, found)
         return Source(Decision.model_validate(data), None, None)
     except ValueError as exc:  # JSON and validation errors alike
         first = str(exc).strip().splitlines()[0]
-        raise FilingError(f"{name}: not a kuajing decision ({first})") from None
+        raise FilingError(
+            f"{name}: not a kuajing decision ({first})",
+            zh=f"{name}: 不是 kuajing 的结论文件（{first}）",
+        ) from None
 
 
 def _logged(accounts: Accounts | None, who: Principal | None, decision_id: object) -> str | None:
@@ -127,7 +147,7 @@ def create_filings(
         if covering:
             earlier += covering
             continue
-        subject = f"{need.procedure.name.get(lang)}: {', '.join(need.transfers)}"
+        subject = made_subject(need.procedure, list(need.transfers), lang)
         made.append(
             filings.create(
                 who,

@@ -304,7 +304,11 @@ def _new_source(
             f"source {source!r} is new: give its title (and URL)"
             f" / 来源 {source} 为新来源，请填写标题（及网址）"
         )
-    where = {"url": url} if url else {"reference": f"official table {table_name or source}"}
+    where = (
+        {"url": url}
+        if url
+        else {"issuer": "official table", "reference": f"official table {table_name or source}"}
+    )
     return {source: {"title": {"zh": title, "en": title}, **where}}
 
 
@@ -466,7 +470,7 @@ _STATE_ZH = {"draft": "为草稿", "published": "发布", "discarded": "废弃"}
 def _changes(
     request_json: str, before: Catalog, after: Catalog, effective_from: dt.date
 ) -> list[tuple[dt.date, str, Outcome, Outcome]]:
-    request = Request.model_validate_json(request_json)
+    request = Request.model_validate_json(request_json, context={"logged": True})
     day = max(request.date, effective_from)
     moved = request.model_copy(update={"date": day})
     old, new = _outcomes(moved, before), _outcomes(moved, after)
