@@ -23,6 +23,7 @@ def cross_check(
         for path, cite in iter_cites(model):
             if cite.source not in catalog.sources:
                 reader.error(rel, (*path, "source"), f"unknown source {cite.source!r}")
+    _check_bases(catalog, reader)
     _check_periods(reader, [(rel, r.id, r.in_force) for rel, r in regimes.items()], "regime")
     for rel, regime in regimes.items():
         bands: list[tuple[KeyPath, Threshold]] = [
@@ -33,6 +34,16 @@ def cross_check(
     _check_adoptions(catalog, reader)
     _check_cities(catalog, reader)
     _check_sensitive_definitions(catalog, reader, lists)
+
+
+def _check_bases(catalog: Catalog, reader: Reader) -> None:
+    """An interpretation reads documents the register has (not other interpretations)."""
+    for key, source in catalog.sources.items():
+        for i, ident in enumerate(source.basis):
+            read = catalog.sources.get(ident)
+            if read is None or read.kind != "document":
+                where = ("sources", key, "basis", i)
+                reader.error("sources.yaml", where, f"basis {ident!r} is not a document")
 
 
 def _check_periods(reader: Reader, items: list[tuple[str, str, Period]], what: str) -> None:
