@@ -16,16 +16,19 @@ $(STAMP): pyproject.toml
 DEMO := KUAJING_DATABASE_URL=sqlite:///$(CURDIR)/$(VENV)/demo/ledger.sqlite3 \
         KUAJING_KEY_FILE=$(CURDIR)/$(VENV)/demo/ledger.key
 
-# The service at http://127.0.0.1:8000 with the sample organisations (a demo database under .venv).
+# The service at http://$(HOST):$(PORT) with the sample organisations (a demo database under
+# .venv). Another port: `make run PORT=8080`; a taken one is refused before the sample loads.
+HOST ?= 127.0.0.1
+PORT ?= 8000
 run: $(STAMP)
-	$(DEMO) $(BIN)/kuajing sample --examples examples
-	$(DEMO) $(BIN)/kuajing serve --host 127.0.0.1 --port 8000
+	$(DEMO) $(BIN)/kuajing serve --host $(HOST) --port $(PORT) --sample examples
 
-# The command line on the examples: assess, scan, record and the ledger's status.
+# The command line on the examples: assess, scan, record and the ledger's status. The batch is
+# the clinical trial's (transfer trial-data of the request): scanned and recorded as 临床试验.
 demo: $(STAMP)
 	$(BIN)/kuajing assess examples/beijing-pharma.yaml --lang en
 	$(BIN)/kuajing assess examples/beijing-pharma.yaml --lang zh
-	$(BIN)/kuajing scan examples/trial-batch.csv --zone beijing --scenario 药物警戒 \
+	$(BIN)/kuajing scan examples/trial-batch.csv --zone beijing --scenario 临床试验 \
 	  --date 2026-02-10 --lang en
 	$(DEMO) $(BIN)/kuajing ledger record --processor "Example Pharma (Beijing) Co., Ltd." \
 	  --date 2026-02-10 --file examples/trial-batch.csv \

@@ -4,7 +4,18 @@ from __future__ import annotations
 
 
 class KuajingError(Exception):
-    """Base class of every error kuajing raises on purpose."""
+    """Base class of every error kuajing raises on purpose. A raiser gives the message in Chinese
+    too with `zh=`; `in_lang` picks it, and a message nobody has translated stays English."""
+
+    zh: str | None = None  # a class default: subclasses with their own __init__ have it too
+
+    def __init__(self, *args: object, zh: str | None = None) -> None:
+        super().__init__(*args)
+        self.zh = zh
+
+    def in_lang(self, lang: str) -> str:
+        """The message in `lang` ("zh" or "en"), English when it has no Chinese text."""
+        return self.zh if lang == "zh" and self.zh else str(self)
 
 
 class LocatedError(KuajingError):
@@ -14,6 +25,7 @@ class LocatedError(KuajingError):
         self,
         message: str,
         *,
+        zh: str | None = None,  # the message alone in Chinese: the place is added as in English
         file: str | None = None,
         line: int | None = None,
         path: str = "",
@@ -26,12 +38,18 @@ class LocatedError(KuajingError):
         self.loc = (
             loc  # the key path as a tuple, so a caller holding the document can find the line
         )
-        super().__init__(str(self))
+        super().__init__(str(self), zh=zh)
 
     def __str__(self) -> str:
+        return self._placed(self.message)
+
+    def in_lang(self, lang: str) -> str:
+        return self._placed(self.zh) if lang == "zh" and self.zh else str(self)
+
+    def _placed(self, message: str) -> str:
         where = ":".join(p for p in (self.file, str(self.line) if self.line else None) if p)
         parts = [p for p in (where, self.path) if p]
-        return ": ".join([*parts, self.message])
+        return ": ".join([*parts, message])
 
 
 class CatalogError(LocatedError):

@@ -35,14 +35,17 @@ STATUS: dict[str, Text] = {
 
 
 def fmt(key: str, **values: object) -> Text:
-    """A phrase with its values filled in, in both languages."""
+    """A phrase with its values filled in, in both languages; a `Text` value (a list's title,
+    a scenario's name) fills each language with its own."""
     return _fmt(key, tuple(sorted(values.items())))
 
 
 @lru_cache(maxsize=4096)
 def _fmt(key: str, values: tuple[tuple[str, object], ...]) -> Text:
     t = PHRASES[key]
-    return Text(zh=t.zh.format(**dict(values)), en=t.en.format(**dict(values)))
+    zh = {k: v.zh if isinstance(v, Text) else v for k, v in values}
+    en = {k: v.en if isinstance(v, Text) else v for k, v in values}
+    return Text(zh=t.zh.format(**zh), en=t.en.format(**en))
 
 
 def number(n: int) -> str:
@@ -119,6 +122,7 @@ PHRASES: dict[str, Text] = {
     ),
     "matched_fields": Text(zh="匹配字段：{zh}", en="matched fields: {en}"),
     "scope_list": Text(zh="适用清单 {list}（{scope}）", en="list {list} applies ({scope})"),
+    "scope_whole": Text(zh="整份清单", en="the whole list"),
     "scope_general": Text(
         zh="{list}（一般数据清单）列明该场景（{scope}）：清单内一般数据备案后可自由出境；个人信息和重要数据仍按其适用规则",
         en="general data list {list} names this scenario ({scope}): listed general data flows "

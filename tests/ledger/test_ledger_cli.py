@@ -96,7 +96,7 @@ def test_record_status_batches_and_export(cli: CLI, tmp_path: Path) -> None:
     status = cli.status()
     assert status["national"] == {"personal": 100, "sensitive": 60, "persons": 100}
     assert status["pathway"] == "standard_contract_or_certification"
-    assert "AMB-3" in status["rule"]["en"]
+    assert "kuajing interpretation" in status["rule"]["en"]
     again = cli.record(first)
     assert "already recorded" in again.stdout
     assert cli.status()["national"]["personal"] == 100

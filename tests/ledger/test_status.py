@@ -76,5 +76,7 @@ def test_the_day_a_threshold_was_crossed() -> None:
 
 def test_every_status_states_the_counting_rule_and_its_caveats() -> None:
     s = status(5, 0)
-    assert "AMB-3" in s.rule.en and "AMB-3" in s.rule.zh
+    # cited by its public basis and the kuajing interpretation, not by a research note
+    assert "Arts 7 and 8" in s.rule.en and "kuajing 解读" in s.rule.zh
+    assert ".md" not in s.rule.en + s.rule.zh
     assert any("CIIO" in c.en for c in s.caveats)

@@ -14,6 +14,7 @@ from starlette.exceptions import HTTPException
 from starlette.routing import Match
 
 from kuajing.accounts.passwords import WeakPassword
+from kuajing.catalog.base import Text
 from kuajing.errors import (
     AccountError,
     Forbidden,
@@ -72,8 +73,9 @@ def _allowed(request: Request) -> str:
     )
 
 
-# A page for an error on the web application's paths: (request, status, code, message).
-HtmlError = Callable[[Request, int, str, str], Response]
+# A page for an error on the web application's paths: (request, status, code, message); the
+# message in both languages when the raiser gave its Chinese.
+HtmlError = Callable[[Request, int, str, str | Text], Response]
 API_PATHS = ("/v1/", "/openapi.json", "/docs", "/redoc")
 
 
@@ -81,12 +83,13 @@ def install(app: FastAPI, html: HtmlError | None = None) -> None:
     """Map every error kuajing raises, and FastAPI's own, to the JSON body; on the web pages'
     paths, to the page `html` renders, when given."""
 
-    def answer(request: Request, response: JSONResponse) -> Response:
+    def answer(request: Request, response: JSONResponse, zh: str | None = None) -> Response:
         if html is None or request.url.path.startswith(API_PATHS):
             return response
         detail = ErrorBody.model_validate_json(bytes(response.body)).error
         message = f"{detail.field}: {detail.message}" if detail.field else detail.message
-        page = html(request, response.status_code, detail.code, message)
+        said = Text(zh=zh, en=message) if zh and not detail.field else message
+        page = html(request, response.status_code, detail.code, said)
         page.headers.update({k: v for k, v in response.headers.items() if k.startswith("www-")})
         return page
 
@@ -114,7 +117,7 @@ def install(app: FastAPI, html: HtmlError | None = None) -> None:
 
     @app.exception_handler(KuajingError)
     async def refused(request: Request, exc: KuajingError) -> Response:
-        return answer(request, _refused(exc))
+        return answer(request, _refused(exc), exc.zh)
 
 
 def _refused(exc: KuajingError) -> JSONResponse:

@@ -104,7 +104,7 @@ def token_create(
     store = open_accounts(database)
     who = store.authenticate(email, password)
     if who is None:
-        raise AccountError("wrong e-mail or password")
+        raise AccountError("wrong e-mail or password", zh="电子邮箱或密码错误")
     secret, _ = store.create_token(who, name)
     typer.echo(secret)
 

@@ -253,4 +253,7 @@ def _date(option: str, text: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise KuajingError(f"{option}: expected a date YYYY-MM-DD, got {text!r}") from None
+        raise KuajingError(
+            f"{option}: expected a date YYYY-MM-DD, got {text!r}",
+            zh=f"{option}: 应为日期 YYYY-MM-DD，收到 {text!r}",
+        ) from None

@@ -56,7 +56,10 @@ def _day(value: str | None) -> dt.date:
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        raise FilingError(f"--date {value!r}: not a date (YYYY-MM-DD)") from None
+        raise FilingError(
+            f"--date {value!r}: not a date (YYYY-MM-DD)",
+            zh=f"--date {value!r}：不是日期（YYYY-MM-DD）",
+        ) from None
 
 
 @contextmanager

@@ -16,6 +16,8 @@ import typer
 from typer.core import TyperCommand, TyperGroup
 from typer.main import get_command_from_info, get_group_from_info
 
+from kuajing.cli.helpfmt import HelpContext, adopt
+
 if TYPE_CHECKING:  # typer vendors click as typer._click
     from typer._click import Command, Context, HelpFormatter
 
@@ -40,6 +42,7 @@ class LazyGroup(TyperGroup):
     """Subclass it with the table in `lazy`, and pass it as `typer.Typer(cls=...)`."""
 
     lazy: ClassVar[tuple[Lazy, ...]] = ()
+    context_class = HelpContext  # help wrapped as prose (kuajing.cli.helpfmt)
     pretty_exceptions_short: ClassVar[bool] = True  # as typer.Typer's default
 
     def __init__(self, **kwargs: Any) -> None:
@@ -56,6 +59,7 @@ class LazyGroup(TyperGroup):
         cmd = self.commands.get(cmd_name)
         if isinstance(cmd, Placeholder) and not self._listing:
             cmd = self.commands[cmd_name] = self._load(cmd_name)
+            adopt(cmd)
         return cmd
 
     def format_help(self, ctx: Context, formatter: HelpFormatter) -> None:

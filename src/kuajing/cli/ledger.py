@@ -222,4 +222,7 @@ def _date(value: str | None, option: str) -> dt.date:
     try:
         return dt.date.fromisoformat(value or "")
     except ValueError:
-        raise LedgerError(f"{option}: expected a date YYYY-MM-DD, got {value!r}") from None
+        raise LedgerError(
+            f"{option}: expected a date YYYY-MM-DD, got {value!r}",
+            zh=f"{option}: 应为日期 YYYY-MM-DD，收到 {value!r}",
+        ) from None

@@ -12,7 +12,7 @@ import typer
 from kuajing.cli import state
 from kuajing.cli.lazy import Lazy, LazyGroup
 from kuajing.errors import KuajingError
-from kuajing.lang import Lang
+from kuajing.lang import Lang, pick
 
 
 class Commands(LazyGroup):
@@ -20,7 +20,8 @@ class Commands(LazyGroup):
 
     lazy = (
         Lazy("serve", "kuajing.cli.serve:serve_cmd",
-             "Serve the API (OpenAPI document at /openapi.json, interactive docs at /docs)."),
+             "Serve the web application and its API (pages at /, OpenAPI document at"
+             " /openapi.json, interactive docs at /docs)."),
         Lazy("sample", "kuajing.cli.serve:sample_cmd",
              "Load the sample organisations, users, ledger batch and decision (for a demo database:"
              " the sample users' password is public)."),
@@ -110,13 +111,25 @@ def assess_cmd(
         typer.echo(render(decision, chosen, explain))
 
 
+def error_lang(argv: list[str]) -> Lang:
+    """The language of an error: the command's --lang, else the locale's."""
+    words = argv[: argv.index("--")] if "--" in argv else argv
+    for arg, after in zip(words, [*words[1:], None], strict=True):
+        if arg.startswith("--lang="):
+            return state.language(arg.removeprefix("--lang="))
+        if arg == "--lang" and after is not None:
+            return state.language(after)
+    return state.language(None)
+
+
 def main() -> None:
     try:
         code = app(standalone_mode=False)  # returns the code of a typer.Exit
         if isinstance(code, int) and code:
             raise SystemExit(code)
     except KuajingError as exc:
-        typer.echo(f"kuajing: error: {exc}", err=True)
+        lang = error_lang(sys.argv[1:])
+        typer.echo(f"kuajing: {pick(lang, '错误', 'error')}: {exc.in_lang(lang)}", err=True)
         raise SystemExit(2) from None
     except (typer.Abort, KeyboardInterrupt):
         raise SystemExit(130) from None

@@ -114,7 +114,8 @@ def _transfer(t: TransferDecision, lang: Lang, explain: bool) -> list[str]:
 
 
 def _cite(s: SourceRef) -> str:
-    where = s.url or (f"seed {s.seed}" if s.seed else f"reference {s.reference}")
+    # The public address only: seed files and research notes are the project's, not the user's.
+    where = f" {s.url}" if s.url else ""
     article = f" {s.article}" if s.article else ""
     loaded = f"; {s.loaded}" if s.loaded else ""
-    return f"《{s.title}》{article} [{s.confidence}] {where}{loaded}"
+    return f"《{s.title}》{article} [{s.confidence}]{where}{loaded}"

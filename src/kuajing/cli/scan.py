@@ -78,7 +78,11 @@ def scan_cmd(
     try:
         day = dt.date.fromisoformat(as_of) if as_of else None
     except ValueError:
-        raise RequestError(f"not a date (YYYY-MM-DD): {as_of!r}", path="--date") from None
+        raise RequestError(
+            f"not a date (YYYY-MM-DD): {as_of!r}",
+            zh=f"不是日期（YYYY-MM-DD）：{as_of!r}",
+            path="--date",
+        ) from None
     cat = catalog() if zone else None  # without a zone only the personal-data rules are read
     report = scan_datasets(
         paths,

@@ -1,13 +1,17 @@
-"""`kuajing serve`: the REST API on the embedded default database, or the one given."""
+"""`kuajing serve`: the web application and its REST API on the embedded default database, or
+the one given."""
 
 from __future__ import annotations
 
+import errno
+import socket
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from kuajing.cli.state import DatabaseOpt, KeyFileOpt
+from kuajing.errors import KuajingError
 
 
 def serve_cmd(
@@ -23,13 +27,21 @@ def serve_cmd(
             "are believed. Default: none, every client is who it connects from."
         ),
     ] = None,
+    sample: Annotated[
+        Path | None,
+        typer.Option(help="Load the sample from this examples/ folder first (a demo database)."),
+    ] = None,
 ) -> None:
-    """Serve the API (OpenAPI document at /openapi.json, interactive docs at /docs)."""
+    """Serve the web application and its API (pages at /, OpenAPI document at /openapi.json,
+    interactive docs at /docs)."""
     import uvicorn
 
     from kuajing.api.app import create_app
     from kuajing.api.serving import config
 
+    port_free(host, port)  # before loading anything: the sample takes a while
+    if sample is not None:
+        sample_cmd(sample, database, key_file)
     app = create_app(database, key_file=Path(key_file) if key_file else None)
     settings = config(app, host=host, port=port, forwarded_allow_ips=forwarded_allow_ips)
     uvicorn.Server(settings).run()
@@ -58,3 +70,28 @@ def sample_cmd(
     typer.echo(f"sign in as any of these, password {PASSWORD!r} (a demo only):")
     for u in USERS:
         typer.echo(f"  {u.email:<28} {u.role:<7} {u.organisation}")
+
+
+def port_free(host: str, port: int) -> None:
+    """Refuse at once, in one line, a port another program listens on (uvicorn would say so
+    only in a traceback-like log, after the application has started)."""
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(
+            host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
+        )[0]
+    except socket.gaierror:
+        return  # an unknown host: uvicorn says so
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn binds
+        try:
+            probe.bind(address)
+        except OSError as exc:
+            if exc.errno != errno.EADDRINUSE:
+                return
+            other = 8080 if port != 8080 else 8081
+            raise KuajingError(
+                f"port {port} on {host} is in use by another program: choose another with "
+                f"--port {other} (make run PORT={other})",
+                zh=f"{host} 的端口 {port} 已被其他程序占用：请用 --port {other} 换一个端口"
+                f"（make run PORT={other}）",
+            ) from None
