@@ -96,3 +96,22 @@ def test_a_company_gets_the_403_page(db_url: str, tmp_path: Path, history: None)
         assert (
             '<svg class="chart"' not in refused.text and 'data-testid="error-code"' in refused.text
         )
+
+
+def test_a_year_with_nothing_decided_says_so(db_url: str, tmp_path: Path, history: None) -> None:
+    """No decided submission: the page says there is no processing time yet, not "— days"."""
+    with web_client(db_url, tmp_path / "ledger.key") as client:
+        enter(client, "zh@bj.example")
+        html = client.get("/zone/statistics", params={"year": 2025}).text
+        assert "尚无已办结事项，暂无用时数据" in html
+        assert "— 个工作日" not in html
+
+
+def test_the_403_page_in_chinese(db_url: str, tmp_path: Path, history: None) -> None:
+    add_user(db_url, "pharma", "zh@pharma.example", lang="zh")
+    with web_client(db_url, tmp_path / "ledger.key") as client:
+        enter(client, "zh@pharma.example")
+        refused = client.get("/zone/statistics")
+        assert refused.status_code == 403
+        assert "统计数据仅供自贸区服务中心查看" in refused.text
+        assert "statistics are for" not in refused.text

@@ -16,13 +16,14 @@ from kuajing.accounts.models import Principal
 from kuajing.accounts.schema import organisations
 from kuajing.accounts.store import Accounts
 from kuajing.catalog import Catalog
-from kuajing.catalog.base import Lang
+from kuajing.catalog.base import Lang, Text
 from kuajing.catalog.procedures import Procedure
 from kuajing.db.engine import writing
 from kuajing.errors import FilingError, Forbidden, InvalidTransition, NotFound
 from kuajing.filing.machine import advance
 from kuajing.filing.models import Event
 from kuajing.filing.schema import filings
+from kuajing.filing.subject import subject_text
 from kuajing.i18n import pick
 from kuajing.ledger.ledger import Ledger
 from kuajing.scan.models import ScanReport
@@ -89,7 +90,13 @@ def open_inspection(
             )
         )
         add_event(conn, "inspection", iid, "open", on, who, start, reason, keyring=accounts.keyring)
-        notify(conn, company, "inspection", iid, _notice(p, "open", reason, ctx.filing.subject))
+        notify(
+            conn,
+            company,
+            "inspection",
+            iid,
+            _notice(p, "open", reason, subject_text(ctx.filing, catalog.procedures)),
+        )
         return ZoneStore(accounts.engine).inspection(who, iid, conn)
 
 
@@ -291,7 +298,7 @@ def _notice(
     p: Procedure,
     event: str,
     reason: str,
-    subject: str | None = None,
+    subject: Text | None = None,
     findings: int | None = None,
     rectify_by: dt.date | None = None,
 ) -> dict[str, str]:
@@ -300,7 +307,7 @@ def _notice(
     zh = name.zh if name else "已启动一致性抽验，请提供出境数据样本"
     en = name.en if name else "Consistency inspection opened: provide a sample of the exported data"
     if subject:
-        zh, en = f"{zh}（{subject}）", f"{en} ({subject})"
+        zh, en = f"{zh}（{subject.zh}）", f"{en} ({subject.en})"
     if findings is not None:
         zh += f"：比对发现 {findings} 项问题" if findings else "：比对未发现问题"
         en += f": {findings} finding(s)" if findings else ": nothing found"

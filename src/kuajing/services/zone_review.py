@@ -309,6 +309,7 @@ class Context:
     filing: Filing
     decision: dict[str, Any] | None  # the decision the filing came from, as logged
     request: dict[str, Any] | None
+    digest: str | None = None  # the catalogue's the decision was made under
 
 
 def context(accounts: Accounts, who: Principal, submission: Submission | Inspection) -> Context:
@@ -329,10 +330,10 @@ def context_in(conn: Connection, filing_id: str, organisation_id: int) -> Contex
     if filing.decision_id is None:
         return Context(filing, None, None)
     row = conn.execute(
-        select(decisions.c.request, decisions.c.decision).where(
+        select(decisions.c.request, decisions.c.decision, decisions.c.catalog_digest).where(
             decisions.c.id == filing.decision_id
         )
     ).first()
     if row is None:
         return Context(filing, None, None)
-    return Context(filing, json.loads(row.decision), json.loads(row.request))
+    return Context(filing, json.loads(row.decision), json.loads(row.request), row.catalog_digest)

@@ -89,7 +89,9 @@ def statistics(
     """The caller's zone's statistics for `year` (by the day each submission or inspection was
     first made); what is overdue is counted on `as_of`."""
     if not who.zone_staff or who.organisation.zone is None:
-        raise Forbidden("statistics are for a zone's service centre")
+        raise Forbidden(
+            "statistics are for a zone's service centre", zh="统计数据仅供自贸区服务中心查看"
+        )
     cal = cal or default_calendar()
     store = ZoneStore(accounts.engine)
     subs = [s for s in store.submissions(who) if _first(s, "submit").year == year]

@@ -14,7 +14,8 @@ looked up or read."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+import json
+from dataclasses import dataclass, replace
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, File, Form, Path, Query, Request, UploadFile
@@ -39,11 +40,14 @@ from kuajing.i18n import PATHWAYS, STATUS, pick
 from kuajing.lang import Lang
 from kuajing.services import zone_inspections as inspecting
 from kuajing.services import zone_review as review
+from kuajing.services.decisions import shown_in
 from kuajing.services.uploads import SUFFIXES, scan_upload
 from kuajing.web.forms import form_day
 from kuajing.web.i18n import t
 from kuajing.web.render import page
 from kuajing.web.session import accounts, checked, signed_in
+from kuajing.web.views.declared_persons import declared
+from kuajing.web.views.names import catalog_names
 from kuajing.zone.models import (
     COMPANY_ACTIONS,
     OPINIONS,
@@ -283,6 +287,19 @@ def _actions(who: Principal, item: review.Item) -> list[ReviewAction]:
     return [a for a in mine if state in MOVES[a][0] and (a != "opinion" or item.step.opinion)]
 
 
+def _action(value: str) -> ReviewAction | None:
+    """The action the menu names; None: "Choose…" (or no action at all)."""
+    return next((a for a in (*ZONE_ACTIONS, *COMPANY_ACTIONS) if a == value), None)
+
+
+def _in_language(ctx: review.Context, catalog: Catalog, lang: Lang) -> review.Context:
+    """The filing's decision in the reader's language, as the decision's own page shows it."""
+    if ctx.decision is None or ctx.request is None:
+        return ctx
+    asked = json.dumps(ctx.request, ensure_ascii=False)
+    return replace(ctx, decision=shown_in(ctx.decision, asked, ctx.digest, catalog, lang))
+
+
 def _submission_page(
     request: Request,
     session: Session,
@@ -297,6 +314,7 @@ def _submission_page(
     s = review.store(store).submission(who, submission_id)
     item = review.item(s, catalog, dt.date.today())
     blank = {"action": "", "reason": "", "date": dt.date.today().isoformat(), "opinion": ""}
+    ctx = _in_language(review.context(store, who, s), catalog, who.user.lang)
     return page(
         request,
         "zone_submission.html",
@@ -304,7 +322,9 @@ def _submission_page(
         status=status,
         item=item,
         s=s,
-        ctx=review.context(store, who, s),
+        ctx=ctx,
+        names=catalog_names(catalog),
+        persons=declared(ctx.request),
         actions=_actions(who, item),
         inspections=_zone_store(request).inspections(who, filing_id=s.filing_id),
         inspection_states=_state_names(inspecting.procedure(catalog)),
@@ -335,29 +355,39 @@ def act(
     submission_id: Id,
     request: Request,
     session: Checked,
-    action: Annotated[ReviewAction, Form()],
+    action: Annotated[str, Form(max_length=32)] = "",
     reason: Reason = "",
     date: DayField = "",
     opinion: Annotated[str, Form(max_length=32)] = "",
 ) -> Response:
     """The centre's answer or the company's; a refusal shows the submission again with the
-    reason and what was typed."""
+    reason and what was typed. The menu starts on "Choose…" (no action): sent so, it is
+    refused and nothing changes."""
     who = session.principal
-    if action in ZONE_ACTIONS:
+    chosen_action = _action(action)
+    if chosen_action in ZONE_ACTIONS:
         _reviewer(who)
-    else:
+    elif chosen_action is not None:
         _company_member(who)
+    elif _side_of(who) is None:
+        raise Forbidden(
+            pick(who.user.lang, "只读用户不能记录操作", "a viewer cannot record actions")
+        )
     form = {"action": action, "reason": reason, "date": date, "opinion": opinion}
-    on, bad = _day(date, who.user.lang)
-    if on is None:
-        return _submission_page(request, session, submission_id, status=422, error=bad, form=form)
+    lang = who.user.lang
+    on, bad = _day(date, lang)
+    if chosen_action is None or on is None:
+        problem = bad if chosen_action is not None else t("zone_choose_action", lang)
+        return _submission_page(
+            request, session, submission_id, status=422, error=problem, form=form
+        )
     chosen = next((o for o in OPINIONS if o == opinion), None)
     try:
         review.act(
             accounts(request),
             who,
             submission_id,
-            action,
+            chosen_action,
             on,
             _catalog(request),
             reason,
@@ -462,6 +492,7 @@ def _inspection_page(
         i=found,
         p=p,
         filing=ctx.filing,
+        names=catalog_names(catalog),
         states=_state_names(p),
         event_names={m.event: m.name.model_dump() for m in p.transitions},
         events=_events(who, p, found),
@@ -573,20 +604,22 @@ def record_step(
     inspection_id: Id,
     request: Request,
     session: Checked,
-    event: Annotated[str, Form(min_length=1, max_length=64)],
+    event: Annotated[str, Form(max_length=64)] = "",
     reason: Reason = "",
     date: DayField = "",
     working_days: Annotated[str, Form(max_length=8)] = "",
     rectify_by: DayField = "",
 ) -> Response:
     """A measure of the centre's, or the company's report; a refusal shows the inspection again
-    with the reason and what was typed."""
+    with the reason and what was typed. The menu starts on "Choose…" (no event): refused."""
     who, lang = session.principal, session.principal.user.lang
     move = inspecting.procedure(_catalog(request)).transition(event)
     if move is not None and move.by == "zone":
         _reviewer(who)
     elif move is not None:
         _company_member(who)  # an unknown event: the service refuses it (409), or a viewer (403)
+    elif not event and _side_of(who) is None:
+        raise Forbidden(pick(lang, "只读用户不能记录步骤", "a viewer cannot record steps"))
     form = {
         "event": event,
         "reason": reason,
@@ -597,7 +630,7 @@ def record_step(
     on, bad = _day(date, lang)
     days, bad_days = _working_days(working_days, lang)
     by, bad_by = _optional_day(rectify_by, lang)
-    problem = bad or bad_days or bad_by
+    problem = (None if event else t("zone_choose_step", lang)) or bad or bad_days or bad_by
     if on is None or problem:
         return _again(request, session, inspection_id, 422, problem, form)
     try:
