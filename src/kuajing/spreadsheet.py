@@ -11,7 +11,7 @@ import csv
 import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import BinaryIO, TextIO
 
 import openpyxl  # type: ignore[import-untyped]
 
@@ -34,8 +34,9 @@ def write_csv(out: TextIO, rows: Iterable[Sequence[Cell]]) -> None:
         writer.writerow([safe(v) for v in row])
 
 
-def write_xlsx(path: Path, rows: Iterable[Sequence[Cell]], sheet_title: str) -> None:
-    """Rows to one sheet; text is stored as text, so no cell is ever a formula."""
+def write_xlsx(path: Path | BinaryIO, rows: Iterable[Sequence[Cell]], sheet_title: str) -> None:
+    """Rows to one sheet of a file or a binary stream (a download); text is stored as text, so
+    no cell is ever a formula."""
     book = openpyxl.Workbook()
     sheet = book.active
     sheet.title = sheet_title

@@ -81,7 +81,11 @@ def _sources_with(
     if not title:
         raise KuajingError(f"--source {source!r} is new: give --source-title (and --source-url)")
     entry: dict[str, Any] = {"title": {"zh": title, "en": title}}
-    entry.update({"url": url} if url else {"reference": f"official table {table}"})
+    entry.update(
+        {"url": url}
+        if url
+        else {"issuer": "official table", "reference": f"official table {table}"}
+    )
     return {**existing, source: entry}
 
 

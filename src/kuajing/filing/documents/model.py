@@ -72,7 +72,7 @@ class Citation(_Part):
 
 
 class Document(_Part):
-    kind: DocumentKind
+    kind: DocumentKind | Literal["decision_report"]  # the report: a decision's page as a PDF
     lang: Lang
     title: str
     subtitle: str

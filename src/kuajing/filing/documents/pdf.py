@@ -74,9 +74,10 @@ def to_pdf(doc: Document) -> bytes:
         story += _notice(pen, notice)
     for section in doc.sections:
         story += _section(pen, section)
-    story.append(Spacer(1, 4 * mm))
-    story.append(pen.p(doc.citations_heading, 12, "#1f3a5f"))
-    story += [pen.p(f"{i}. {citation_line(c)}", 8) for i, c in enumerate(doc.citations, 1)]
+    if doc.citations:  # a decision report lists its sources as a section of its own
+        story.append(Spacer(1, 4 * mm))
+        story.append(pen.p(doc.citations_heading, 12, "#1f3a5f"))
+        story += [pen.p(f"{i}. {citation_line(c)}", 8) for i, c in enumerate(doc.citations, 1)]
     buf = io.BytesIO()
     template = SimpleDocTemplate(
         buf,
