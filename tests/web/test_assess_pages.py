@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+from html import unescape
 
 from fastapi.testclient import TestClient
 from markupsafe import escape
@@ -117,7 +118,8 @@ def test_bad_input_names_the_field_and_keeps_the_values(client: TestClient, web_
     csrf = form_csrf(client.get("/assess").text)
     answer = client.post("/assess", data={**FORM, "transfers.0.personal": "-3", "csrf": csrf})
     assert answer.status_code == 422
-    assert "transfers[0].personal" in answer.text
+    assert "transfers[0].personal" not in answer.text  # the field, not the engine's path
+    assert "A number of persons cannot be negative." in answer.text
     field = re.search(r'<input[^>]*name="transfers.0.personal"[^>]*>', answer.text)
     assert field and 'value="-3"' in field.group(0) and 'aria-invalid="true"' in field.group(0)
     assert client.get("/decisions").text.count("/decisions/") == 0  # nothing logged
@@ -128,7 +130,7 @@ def test_prior_counts_from_the_ledger_need_batches(client: TestClient, web_db: s
     sign_in(client, "m@pharma.example")
     csrf = form_csrf(client.get("/assess").text)
     answer = client.post("/assess", data={**FORM, "prior_source": "ledger", "csrf": csrf})
-    assert answer.status_code == 422 and "no batch of yours is recorded" in answer.text
+    assert answer.status_code == 422 and "No batch of yours is recorded" in answer.text
 
 
 def test_more_transfers_and_assess_again(client: TestClient, web_db: str) -> None:
@@ -145,7 +147,11 @@ def test_more_transfers_and_assess_again(client: TestClient, web_db: str) -> Non
     again = client.get("/assess", params={"from": second}).text
     assert 'name="transfers.1.exemption"' in again and '<option value="hr" selected>' in again
     compared = client.get("/decisions/compare", params={"a": first, "b": second}).text
-    assert "transfers[1].id" in compared and "t2" in compared
+    # Fields by the form's labels, never by their paths in the request.
+    assert "Transfer 2 · Id" in compared
+    assert "transfers[1]" not in compared, re.findall(r"(?s).{200}transfers\[1\].{60}", compared)
+    assert "t2" in compared
+    assert "Transfer 2 · Exemption" in compared
     listing = client.get("/decisions").text
     assert first in listing and second in listing
 
@@ -231,6 +237,9 @@ def _part(html: str, testid: str, tag: str) -> str:
     return found.group(0)
 
 
+BJ24, BJ25 = (default_catalog().lists[i].title for i in ("beijing-2024", "beijing-2025"))
+
+
 def test_a_decision_names_both_editions_where_one_incorporates_the_other(
     client: TestClient, web_db: str
 ) -> None:
@@ -241,16 +250,17 @@ def test_a_decision_names_both_editions_where_one_incorporates_the_other(
     decision_id = _assess(client, **trial)
     card = _transfer_card(client.get(f"/decisions/{decision_id}").text)
     incorporated = _part(card, "incorporated", "p")
+    # By the editions' titles and the scope's names, not their ids.
     assert (
-        "Governed by beijing-2025, incorporating beijing-2024/pharmaceuticals/clinical_trial"
-        in incorporated
+        f"Governed by {BJ25.en}, incorporating {BJ24.en} · Pharmaceuticals · Clinical trials"
+        in unescape(incorporated)
     )
     printable = client.get(f"/decisions/{decision_id}", params={"print": 1}).text
-    assert "incorporating beijing-2024/pharmaceuticals/clinical_trial" in printable
+    assert f"incorporating {BJ24.en} · Pharmaceuticals · Clinical trials" in unescape(printable)
     client.cookies.clear()
     sign_in(client, "zh@pharma.example")
     chinese = _transfer_card(client.get(f"/decisions/{decision_id}").text)
-    assert "适用 beijing-2025，纳入 beijing-2024/pharmaceuticals/clinical_trial" in chinese
+    assert f"适用 {BJ25.zh}，纳入 {BJ24.zh} · 医药行业 · 临床试验" in unescape(chinese)
     # Under the 2024 edition itself nothing is incorporated, and the page says nothing of it.
     march = _assess(client, **{**trial, "date": "2026-03-01"})
     assert 'data-testid="incorporated"' not in client.get(f"/decisions/{march}").text
@@ -281,16 +291,16 @@ def test_a_decision_shows_each_readings_pathway_where_they_differ(
     card = _transfer_card(client.get(f"/decisions/{decision_id}").text)
     assert 'class="status-needs_review">needs review<' in card
     assert _readings(card) == [
-        ["beijing-2025 by registration", "exempt", "determined"],
-        ["beijing-2025 by activity", "standard contract filing or certification", "determined"],
+        [f"{BJ25.en} by registration", "exempt", "determined"],
+        [f"{BJ25.en} by activity", "standard contract filing or certification", "determined"],
     ]
     assert "The readings give different pathways" in _part(card, "readings", "div")
     client.cookies.clear()
     sign_in(client, "zh@pharma.example")
     chinese = _transfer_card(client.get(f"/decisions/{decision_id}").text)
     assert _readings(chinese) == [
-        ["beijing-2025按注册地", "免予申报（可自由出境）", "已确定"],
-        ["beijing-2025按出境活动地", "个人信息出境标准合同备案或个人信息保护认证", "已确定"],
+        [f"{BJ25.zh}按注册地", "免予申报（可自由出境）", "已确定"],
+        [f"{BJ25.zh}按出境活动地", "个人信息出境标准合同备案或个人信息保护认证", "已确定"],
     ]
     # Where the processor is registered and exports in Beijing, there is one reading only.
     whole = _assess(client, **{**AUGUST, "transfers.0.sensitive": "9999"})
@@ -369,3 +379,37 @@ def test_a_decision_logged_before_these_fields_is_still_shown(
         assert page.status_code == 200, page.text
         assert "standard contract filing or certification" in page.text
         assert 'data-testid="readings"' not in page.text
+
+
+def test_the_printable_decision_ends_with_the_facts_not_a_json_dump(
+    client: TestClient, web_db: str
+) -> None:
+    add_user(web_db, "pharma", "m@pharma.example", "member")
+    sign_in(client, "m@pharma.example")
+    printed = client.get(f"/decisions/{_assess(client)}", params={"print": "1"}).text
+    assert 'data-testid="facts"' in printed or "The facts assessed" in printed
+    outside = re.sub(r"(?s)<details class=\"tech[^\"]*\">.*?</details>", "", printed)
+    assert '"transfers"' not in outside and "<pre" not in outside
+
+
+def test_the_fields_table_links_list_entries_without_showing_their_ids(
+    client: TestClient, web_db: str
+) -> None:
+    add_user(web_db, "auto", "m@auto.example", "member")
+    sign_in(client, "m@auto.example")
+    decision_id = _assess(
+        client,
+        **{
+            "date": "2025-03-01",  # beijing-2024 in force
+            "transfers.0.scenario": "汽车研发",
+            "transfers.0.personal": "",
+            "transfers.0.sensitive": "9999",
+            "transfers.0.fields": "车辆行踪轨迹",
+        },
+    )
+    card = _transfer_card(client.get(f"/decisions/{decision_id}").text)
+    links = re.findall(r'<a href="/catalog/items/([\w-]+)" title="[\w-]+">([^<]*)</a>', card)
+    assert links and links[0][1] == "list entry 1"
+    assert client.get(f"/catalog/items/{links[0][0]}").status_code == 200
+    shown = re.sub(r"<[^>]+>", " ", card)  # the text a reader sees, without attributes
+    assert not re.search(r"\bbj24-auto-", shown)

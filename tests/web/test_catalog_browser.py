@@ -30,6 +30,8 @@ def test_browse_list_entry_and_citation(page: Page, app_url: str, web_db: str) -
     expect(page.get_by_test_id("list-title")).to_have_text(beijing.title.en)
     expect(page.get_by_test_id("legend")).to_be_visible()
 
+    # The sectors are folded: the table of contents opens one.
+    page.get_by_test_id("sector-toc").get_by_role("link", name="Pharmaceuticals").click()
     page.locator("#entry-bj24-pharma-pi-sa-1 h4 a").click()
     expect(page).to_have_url(f"{app_url}/catalog/items/bj24-pharma-pi-sa-1")
     expect(page.get_by_test_id("entry-title")).to_contain_text("BJ24-PHARMA-PI-SA-1")

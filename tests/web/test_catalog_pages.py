@@ -159,11 +159,14 @@ def test_an_entry_shows_pathway_threshold_fields_and_citations(
     assert 'href="/catalog/items/beijing-2024/pharmaceuticals/clinical_trial"' in card
 
 
-def test_citations_give_the_address_or_seed_file(reader: TestClient, catalog: Catalog) -> None:
+def test_citations_give_the_public_address_not_the_seed_file(
+    reader: TestClient, catalog: Catalog
+) -> None:
     html = reader.get("/catalog/lists/beijing-2024").text
     hankun, seed = catalog.sources["HANKUN-BJ"], catalog.sources["SEED-BJ-2024"]
     assert f'<a href="{hankun.url}" rel="noopener noreferrer external"' in html
-    assert f"seed file <code>{seed.seed}</code>" in html
+    assert seed.url and f'<a href="{seed.url}"' in html  # the seed as the article it is
+    assert str(seed.seed) not in html
 
 
 def test_list_page_has_a_grade_legend(reader: TestClient) -> None:

@@ -36,7 +36,9 @@ def test_assess_switch_language_and_stay_in_your_organisation(
     page.get_by_test_id("lang-switch").click()
     expect(page.get_by_test_id("verdict")).to_contain_text("决定编号")
     # The reasons too: the same rules give the same decision in the other language.
-    expect(page.get_by_test_id("transfer-decision")).to_contain_text("适用清单 beijing-2024")
+    expect(page.get_by_test_id("transfer-decision")).to_contain_text(
+        "适用清单 中国（北京）自由贸易试验区数据出境管理清单（负面清单）（2024版）"
+    )
     page.get_by_role("navigation").get_by_role("link", name="概览").click()
     expect(page.get_by_test_id("recent-decisions")).to_contain_text("个人信息出境标准合同备案")
     page.get_by_role("button", name="退出").click()

@@ -84,6 +84,42 @@ def test_a_member_creates_the_filings_from_the_decision_page(
     assert len(_filings(again.text)) == 2
 
 
+def test_the_route_menu_starts_on_choose_and_nothing_is_created_without_a_route(
+    client: TestClient, web_db: str
+) -> None:
+    """Standard contract or certification is the company's choice: no route is preset, and
+    the button sent without one creates nothing and asks for it, in the user's language."""
+    csrf = _signed_in(client, web_db)
+    decision_id = _decide(web_db, "member@pharma.example")
+    menu = re.search(
+        r'<select name="route"[^>]*>(.*?)</select>',
+        client.get(f"/decisions/{decision_id}").text,
+        re.S,
+    )
+    assert menu is not None and "required" in menu.group(0)
+    first = re.search(r"<option([^>]*)>([^<]*)</option>", menu.group(1))
+    assert first is not None and first.group(1) == ' value="" selected'
+    assert first.group(2) == "Choose…"
+    sent = _create(client, csrf, decision_id, route="")
+    assert sent.url.path == f"/decisions/{decision_id}"
+    assert "Choose standard contract filing or certification first" in sent.text
+    assert 'aria-invalid="true"' in sent.text
+    assert _filings(client.get("/filings").text) == {}
+
+
+def test_a_decision_with_no_contract_band_needs_no_route(client: TestClient, web_db: str) -> None:
+    csrf = _signed_in(client, web_db)
+    big = {  # national rules: 20,000 persons' sensitive PI need a security assessment
+        "date": "2026-03-01",
+        "processor": {"name": "Pharma"},
+        "transfers": [{"id": "t1", "sensitive": 20_000}],
+    }
+    decision_id = _decide(web_db, "member@pharma.example", big)
+    assert 'name="route"' not in client.get(f"/decisions/{decision_id}").text
+    made = _create(client, csrf, decision_id, route="")
+    assert made.url.path == "/filings" and _filings(made.text)
+
+
 def test_recording_an_event_moves_the_filing_and_starts_its_deadline(
     client: TestClient, web_db: str
 ) -> None:
@@ -269,6 +305,12 @@ def test_the_decision_page_gives_its_documents_and_a_verifiable_evidence_pack(
     shown = client.get(f"/decisions/{decision_id}").text
     links = re.findall(rf'href="/decisions/{decision_id}/documents/([\w.-]+)"', shown)
     assert "scc-filing-pipia.zh.pdf" in links and "beijing-list-use-zone_list_use.en.docx" in links
+    # Offered by what they are, never by file name.
+    texts = re.findall(
+        rf'href="/decisions/{decision_id}/documents/[\w.-]+" download>([^<]*)</a>', shown
+    )
+    assert texts and not [x for x in texts if ".pdf" in x or ".docx" in x or "-" in x]
+    assert "Personal information protection impact assessment report" in texts
     pdf = client.get(f"/decisions/{decision_id}/documents/scc-filing-pipia.zh.pdf")
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
     packed = client.get(f"/decisions/{decision_id}/evidence.zip")

@@ -37,9 +37,16 @@ def open_engine(url: str) -> Engine:
             return _sqlite(url)
         engine = create_engine(url, pool_pre_ping=True, pool_size=20, max_overflow=20)
     except (ArgumentError, NoSuchModuleError) as exc:
-        raise LedgerError(f"database URL {_safe(url)!r}: {exc}") from None
+        shown = repr(_safe(url))
+        raise LedgerError(
+            f"database URL {shown}: {exc}", zh=f"数据库地址 {shown} 无法使用：{exc}"
+        ) from None
     except ImportError as exc:
-        raise LedgerError(f"database URL {_safe(url)!r} needs a driver: {exc.name}") from None
+        shown = repr(_safe(url))
+        raise LedgerError(
+            f"database URL {shown} needs a driver: {exc.name}",
+            zh=f"数据库地址 {shown} 需要驱动程序：{exc.name}",
+        ) from None
     _migrate(engine)
     return engine
 
@@ -61,7 +68,8 @@ def _sqlite(url: str) -> Engine:
             folder.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise LedgerError(
-                f"{folder}: cannot create the ledger's folder ({exc.strerror})"
+                f"{folder}: cannot create the ledger's folder ({exc.strerror})",
+                zh=f"{folder}：无法创建台账文件夹（{exc.strerror}）",
             ) from None
 
     event.listen(engine, "connect", lambda dbapi, _record: prepare(dbapi))
@@ -164,7 +172,10 @@ def connect(engine: Engine) -> Connection:
     try:
         return engine.connect()
     except DBAPIError as exc:
-        raise LedgerError(f"cannot open the ledger database: {_first_line(exc)}") from None
+        why = _first_line(exc)
+        raise LedgerError(
+            f"cannot open the ledger database: {why}", zh=f"无法打开台账数据库：{why}"
+        ) from None
 
 
 def _migrate(engine: Engine) -> None:

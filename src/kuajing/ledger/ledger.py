@@ -316,13 +316,19 @@ def _resolve(conn: Connection, batch_id: str, processor: str | None) -> Row[Any]
     """A batch by the start of its digest (at least 6 characters), like a git commit."""
     prefix = batch_id.strip().lower()
     if len(prefix) < 6 or any(c not in "0123456789abcdef" for c in prefix):
-        raise LedgerError(f"batch {batch_id!r}: give at least 6 hex digits of its id")
+        raise LedgerError(
+            f"batch {batch_id!r}: give at least 6 hex digits of its id",
+            zh=f"批次 {batch_id!r}：请至少给出其编号的前 6 位十六进制数字",
+        )
     query = _batch_query().where(batches.c.digest.like(f"{prefix}%"))
     if processor is not None:
         query = query.where(processors.c.name == processor)
     rows = conn.execute(query).all()
     if not rows:
-        raise UnknownBatch(f"batch {batch_id!r}: no such batch in the ledger")
+        raise UnknownBatch(
+            f"batch {batch_id!r}: no such batch in the ledger",
+            zh=f"批次 {batch_id!r}：台账中没有该批次",
+        )
     if len(rows) > 1:
         names = ", ".join(sorted(r.processor_name for r in rows))
         raise LedgerError(f"batch {batch_id!r} is ambiguous ({names}); add --processor")

@@ -14,13 +14,16 @@ NATIONAL = "*"  # the scope of the national counters
 COUNTING_RULE = Text(
     zh="按自然人去重计数：同一处理者、同一自然年内，每人在每个计数器中只计一次。"
     "一个批次含敏感个人信息时，其人员同时计入敏感个人信息计数器和个人信息计数器（用于识别人员的"
-    "标识本身即为个人信息；national-rules.md AMB-3：同时出境两类信息的人在两个计数器中均计入）。"
-    "适用豁免的批次留档但不计数（AMB-4）。",
+    "标识本身即为个人信息；同时出境两类信息的人在两个计数器中均计入）；适用豁免的批次留档但不计数。"
+    "依据：《促进和规范数据跨境流动规定》第七条、第八条；"
+    "计数方法为 kuajing 解读（国家规则未明确之处的读法）。",
     en="Distinct natural persons, each counted once per counter, per processor and calendar "
     "year. A batch carrying sensitive PI counts its persons in the sensitive counter and in the "
     "personal-information counter as well, since the identifier that names each person is "
-    "itself PI (national-rules.md AMB-3: a person whose sensitive and other PI both leave counts "
-    "in both). Exempt batches are kept on record but not counted (AMB-4).",
+    "itself PI (a person whose sensitive and other PI both leave counts in both). Exempt batches "
+    "are kept on record but not counted. Basis: Provisions on Promoting and Regulating "
+    "Cross-Border Data Flows, Arts 7 and 8; the way of counting is a kuajing interpretation "
+    "(readings where the national rules leave a point open).",
 )
 
 

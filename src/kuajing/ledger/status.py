@@ -21,10 +21,10 @@ Series = list[tuple[int, CounterCounts]]  # persons first counted per day of the
 
 ZONE_CAVEAT = Text(
     zh="全国计数器包含按自贸试验区清单出境的批次，在清单管辖的场景中可能偏严；"
-    "自贸区清单下的路径请用 kuajing assess --ledger 判断。",
+    "自贸区清单下的路径，请评估该项出境并以出境台账中的此前出境人数计算。",
     en="The national counters include batches exported under a free-trade-zone list, which "
-    "may be stricter than needed where the list governs; for the pathway under a zone's list "
-    "use kuajing assess --ledger.",
+    "may be stricter than needed where the list governs; for the pathway under a zone's list, "
+    "assess the transfer with its earlier exports taken from the ledger.",
 )
 
 

@@ -28,7 +28,10 @@ def table_source(url: str, table: str | None, batch_rows: int) -> Iterator[Sourc
     try:
         engine = sa.create_engine(url)
     except (SQLAlchemyError, ValueError, ImportError) as exc:
-        raise DatasetError(f"cannot use this database URL ({_first(exc)})", file=shown) from None
+        why = _first(exc)
+        raise DatasetError(
+            f"cannot use this database URL ({why})", zh=f"无法使用该数据库地址（{why}）", file=shown
+        ) from None
     try:
         with engine.connect() as conn:
             columns = _columns(conn, table, shown)

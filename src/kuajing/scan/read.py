@@ -88,7 +88,7 @@ def read_columns(path: Path, columns: Sequence[str]) -> Dataset:
         _check_file(path)
         frame, digest, encoding, first_line = _read(kind, path, wanted, separator)
     except OSError as exc:
-        raise _error(path, f"cannot read the file: {exc.strerror or exc}") from None
+        raise _unreadable(path, exc) from None
     if frame.height == 0:
         raise _error(path, "no rows")
     return Dataset(
@@ -131,7 +131,7 @@ def read_column_batches(path: Path, columns: Sequence[str], rows: int) -> Iterat
             scan = _scan(path)
             source, encoding = stack.enter_context(_utf8_source(path, scan))
         except OSError as exc:
-            raise _error(path, f"cannot read the file: {exc.strerror or exc}") from None
+            raise _unreadable(path, exc) from None
         query, width = _csv_query(source, path, wanted, separator)
         frames = _csv_batches(query, (path, source, separator, width), rows)
         yield DatasetBatches(frames, scan.digest, "csv", encoding, 2)  # the header is line 1
@@ -153,8 +153,15 @@ def _read(kind: Format, path: Path, wanted: list[str], separator: str) -> _Read:
 # --- checks shared by every format ----------------------------------------------------------
 
 
-def _error(path: Path, message: str, line: int | None = None) -> DatasetError:
-    return DatasetError(_one_line(message), file=str(path), line=line)
+def _error(
+    path: Path, message: str, line: int | None = None, zh: str | None = None
+) -> DatasetError:
+    return DatasetError(_one_line(message), zh=zh and _one_line(zh), file=str(path), line=line)
+
+
+def _unreadable(path: Path, exc: OSError) -> DatasetError:
+    why = exc.strerror or str(exc)
+    return _error(path, f"cannot read the file: {why}", zh=f"无法读取文件：{why}")
 
 
 def _one_line(text: str) -> str:
@@ -191,13 +198,13 @@ def _wanted(columns: Sequence[str], path: Path) -> list[str]:
 
 def _check_file(path: Path) -> None:
     if not path.exists():
-        raise _error(path, "no such file")
+        raise _error(path, "no such file", zh="文件不存在")
     if path.is_dir():
-        raise _error(path, "a directory, not a file")
+        raise _error(path, "a directory, not a file", zh="是文件夹，不是文件")
     if not path.is_file():
-        raise _error(path, "not a regular file")
+        raise _error(path, "not a regular file", zh="不是普通文件")
     if path.stat().st_size == 0:
-        raise _error(path, "empty file")
+        raise _error(path, "empty file", zh="文件为空")
 
 
 def _digest(path: Path) -> str:
@@ -216,14 +223,16 @@ def _match(header: Sequence[str], wanted: list[str], path: Path, line: int | Non
         key = name.strip()
         found = [i for i, have in enumerate(names) if have == key]
         if not found:
-            raise _error(path, _unknown(key, names), line)
+            en, zh = _unknown(key, names)
+            raise _error(path, en, line, zh=zh)
         if len(found) > 1:
             raise _error(path, f"the header has {len(found)} columns named '{key}'", line)
         positions.append(found[0])
     return positions
 
 
-def _unknown(key: str, names: list[str], what: str = "key column") -> str:
+def _unknown(key: str, names: list[str], what: str = "key column") -> tuple[str, str]:
+    """The message, in English and Chinese, for a column the file does not have."""
     listed = [name for name in names if name]
     shown = ", ".join(listed[:_LISTED])
     if len(listed) > _LISTED:
@@ -232,7 +241,12 @@ def _unknown(key: str, names: list[str], what: str = "key column") -> str:
     lowered = {name.lower(): name for name in listed}
     close = difflib.get_close_matches(key.lower(), list(lowered), n=1)
     hint = f" (did you mean '{lowered[close[0]]}'?)" if close else ""
-    return f"unknown {what} '{key}'{hint}; the file has: {shown or 'no named columns'}"
+    hint_zh = f"（是否指 '{lowered[close[0]]}'？）" if close else ""
+    what_zh = "键列" if what == "key column" else f" {what.removesuffix(' column')} 列"
+    return (
+        f"unknown {what} '{key}'{hint}; the file has: {shown or 'no named columns'}",
+        f"未知的{what_zh} '{key}'{hint_zh}；文件中的列为：{shown or '无列名'}",
+    )
 
 
 @contextmanager
@@ -512,7 +526,7 @@ def _check_package(path: Path, limits: ZipLimits) -> None:
     except (zipfile.BadZipFile, EOFError, ValueError) as exc:
         raise _error(path, f"not a readable XLSX workbook ({_first_line(exc)})") from None
     except OSError as exc:
-        raise _error(path, f"cannot read the file: {exc.strerror or exc}") from None
+        raise _unreadable(path, exc) from None
 
 
 def _rows(sheet: Any, path: Path, max_rows: int | None) -> Generator[Sequence[object]]:

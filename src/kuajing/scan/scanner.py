@@ -118,7 +118,7 @@ def _scan_source(run: _Run, source: Source) -> None:
     labels = _labels(source.header)
     first = next(source.batches, None)
     if first is None:
-        raise DatasetError("no rows", file=source.label)
+        raise DatasetError("no rows", zh="没有数据行", file=source.label)
     for label in labels:
         if label not in run.columns:
             run.columns[label] = _Column(label, name_evidence(label, run.data.kinds))
@@ -262,7 +262,8 @@ def _choose_key(run: _Run, labels: list[str], source: str) -> None:
     if given:
         for name in given:
             if name not in labels:
-                raise DatasetError(_read._unknown(name, labels, "--key column"), file=source)
+                en, zh = _read._unknown(name, labels, "--key column")
+                raise DatasetError(en, zh=zh, file=source)
         run.key, run.key_basis = given, "given"
         return
     ranked = []
@@ -326,7 +327,8 @@ def _plan(run: _Run, labels: list[str], source: str) -> _PersonPlan | None:
         return None
     for name in run.key:  # chosen in the first file; every file must have it
         if name not in labels:
-            raise DatasetError(_read._unknown(name, labels, "key column"), file=source)
+            en, zh = _read._unknown(name, labels, "key column")
+            raise DatasetError(en, zh=zh, file=source)
     key_births = len(run.key) == 1 and _kind(run, run.key[0]) == "resident_id"
     sensitive, born = [], []
     for label in labels:

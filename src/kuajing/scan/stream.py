@@ -19,7 +19,7 @@ import polars as pl
 
 from kuajing.errors import DatasetError
 from kuajing.scan import read as _read
-from kuajing.scan.read import _POLARS_ERRORS, _error, _first_line
+from kuajing.scan.read import _POLARS_ERRORS, _error, _first_line, _unreadable
 from kuajing.scan.source import Batches, Source, frame
 
 
@@ -47,7 +47,7 @@ def open_source(
     try:
         _read._check_file(path)
     except OSError as exc:
-        raise _error(path, f"cannot read the file: {exc.strerror or exc}") from None
+        raise _unreadable(path, exc) from None
     if kind == "csv":
         with _csv(path, separator, batch_rows, transcode) as source:
             yield source
@@ -103,7 +103,7 @@ def _csv_source(
     try:
         scan.collect_schema()
     except pl.exceptions.NoDataError:
-        raise _error(path, "no rows") from None
+        raise _error(path, "no rows", zh="没有数据行") from None
     except _POLARS_ERRORS as exc:
         raise _read._malformed(path, source, separator, 0, exc) from None
     if strict_utf8 and any("\ufffd" in name for name in header):
@@ -203,7 +203,7 @@ def _jsonl(path: Path, batch_rows: int) -> Iterator[Source]:
             _read._jsonl_keys(source, path, None)  # raises naming the line when it finds it
             raise _error(path, f"malformed JSON Lines: {_first_line(exc)}") from None
         if not schema.names():
-            raise _error(path, "no rows")
+            raise _error(path, "no rows", zh="没有数据行")
         yield _typed_source(path, "jsonl", scan, schema, batch_rows)
 
 

@@ -12,6 +12,7 @@ from kuajing.catalog.base import Lang
 from kuajing.engine import Decision, Request, assess
 from kuajing.engine.request import Prior
 from kuajing.errors import KuajingError, RequestError
+from kuajing.services.field_errors import field_error_zh
 from kuajing.services.scan_input import with_scans
 from kuajing.yamlio import Document, format_path, parse
 
@@ -21,9 +22,12 @@ def read_file(path: Path) -> str:
     try:
         return path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise KuajingError(f"{path}: no such file") from None
+        raise KuajingError(f"{path}: no such file", zh=f"{path}: 文件不存在") from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise KuajingError(f"{path}: cannot read ({exc.__class__.__name__})") from None
+        name = exc.__class__.__name__
+        raise KuajingError(
+            f"{path}: cannot read ({name})", zh=f"{path}: 无法读取（{name}）"
+        ) from None
 
 
 def parse_request(text: str, name: str = "<request>") -> Request:
@@ -34,7 +38,11 @@ def parse_request(text: str, name: str = "<request>") -> Request:
 def _parse(text: str, name: str) -> tuple[Request, Document]:
     doc = parse(text, lambda msg, line: RequestError(msg, file=name, line=line))
     if not isinstance(doc.data, dict):
-        raise RequestError("a request is a mapping with 'processor' and 'transfers'", file=name)
+        raise RequestError(
+            "a request is a mapping with 'processor' and 'transfers'",
+            zh="请求应为包含 processor 和 transfers 的映射",
+            file=name,
+        )
     data = with_scans(doc.data, doc, name)
     try:
         return Request.model_validate(data), doc
@@ -51,7 +59,11 @@ def _first_error(exc: ValidationError, doc: Document, name: str) -> RequestError
     elif err["type"] == "extra_forbidden":
         message = "is not a known field"
     return RequestError(
-        message, file=name, line=doc.line_of(loc), path=format_path(loc) or "request"
+        message,
+        zh=field_error_zh(err["type"], err.get("ctx") or {}),
+        file=name,
+        line=doc.line_of(loc),
+        path=format_path(loc) or "request",
     )
 
 

@@ -20,6 +20,7 @@ from kuajing.filing.documents import (
     FilingDeadline,
     FilingFacts,
     build,
+    forms_for,
     to_docx,
     to_pdf,
 )
@@ -175,9 +176,32 @@ def listed(
     route: Route = "standard_contract",
 ) -> list[str]:
     """The file names `write_all` would write, in every language and format, without writing."""
+    return [o.name for o in offered(source, organisation, catalog, filings, route)]
+
+
+@dataclass(frozen=True)
+class Offered:
+    """One document file as a page offers it: by its form's title and procedure, not its name."""
+
+    name: str  # the file's name: its address under the decision
+    title: Text
+    procedure: Text
+    lang: Lang
+    fmt: Format
+
+
+def offered(
+    source: Source,
+    organisation: Organisation | None,
+    catalog: Catalog,
+    filings: list[Filing],
+    route: Route = "standard_contract",
+) -> list[Offered]:
+    """`listed`'s files with what a reader needs to choose one."""
     zone = _zone(source, organisation, catalog)
+    forms = forms_for(catalog)
     return [
-        p.name(lang, fmt)
+        Offered(p.name(lang, fmt), forms[p.kind].title, p.procedure.name, lang, fmt)
         for p in plan(source, zone, catalog, filings, route)
         for lang in LANGS
         for fmt in FORMATS

@@ -67,15 +67,16 @@ class InForce(BaseModel):
     lists: list[ListInForce]
 
     def line(self, lang: Lang) -> str:
-        sizes = ", ".join(self.not_counted)
+        # by title: the line is read by people (pages, CLI), the ids stay in `not_counted`
+        titles = [x.title for x in self.lists if x.published is None]
         return pick(
             lang,
             f"现行清单：已公布的 {number(self.published)} 个场景和子类中，{number(self.decide)} 个"
             f"可以判定，另有 {number(self.in_part)} 个可部分判定"
-            + (f"（未公布规模：{sizes}）" if sizes else ""),
+            + (f"（未公布规模：{'、'.join(titles)}）" if titles else ""),
             f"Lists in force: {number(self.decide)} of {number(self.published)} published "
             f"scenarios and sub-classes decide, and {number(self.in_part)} more in part"
-            + (f" (size not published: {sizes})" if sizes else ""),
+            + (f" (size not published: {'; '.join(titles)})" if titles else ""),
         )
 
 

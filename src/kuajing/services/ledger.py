@@ -133,5 +133,8 @@ def _regime(catalog: Catalog, day: dt.date) -> NationalRegime:
 def _known(ledger: Ledger, processor: str) -> None:
     names = ledger.processors()
     if processor not in names:
-        known = ", ".join(repr(n) for n in names[:5]) or "none yet"
-        raise LedgerError(f"no processor named {processor!r} in the ledger (it has: {known})")
+        known = ", ".join(repr(n) for n in names[:5])
+        raise LedgerError(
+            f"no processor named {processor!r} in the ledger (it has: {known or 'none yet'})",
+            zh=f"台账中没有名为 {processor!r} 的处理者（现有：{known or '尚无'}）",
+        )

@@ -74,7 +74,11 @@ def _placement(
 
     zone_id = catalog.zone_id(zone)
     if zone_id is None:
-        raise RequestError(f"unknown zone {zone!r}; see `kuajing catalog zones`", path="zone")
+        raise RequestError(
+            f"unknown zone {zone!r}; see `kuajing catalog zones`",
+            zh=f"未知的自贸区 {zone!r}；可用 `kuajing catalog zones` 查看",
+            path="zone",
+        )
     refs = scopes_named(catalog, scenario, ("scenario",))
     regime = catalog.regime_on(day)
     uncovered = regime.ftz_uncovered if regime else None

@@ -5,11 +5,12 @@ from __future__ import annotations
 from fastapi import Request
 from fastapi.responses import RedirectResponse, Response
 
+from kuajing.catalog.base import Text
 from kuajing.web.render import page
 from kuajing.web.session import SignInNeeded, current
 
 
-def html_error(request: Request, status: int, code: str, message: str) -> Response:
+def html_error(request: Request, status: int, code: str, message: str | Text) -> Response:
     return page(request, "error.html", current(request), status=status, code=code, message=message)
 
 

@@ -14,9 +14,13 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from kuajing import __version__
 from kuajing.accounts.sessions import Session
 from kuajing.catalog.base import Text
+from kuajing.engine.countries import country_names
+from kuajing.filing.models import Filing
+from kuajing.filing.subject import subject_text
 from kuajing.lang import Lang
 from kuajing.web.i18n import phrases, t
 from kuajing.web.session import lang_of
+from kuajing.web.views import names
 from kuajing.zone.store import ZoneStore
 
 # Everything comes from this site: no inline scripts or styles, no frames, no other origins.
@@ -41,6 +45,7 @@ def environment() -> Environment:
     )
     env.filters["number"] = lambda n: f"{n:,}" if isinstance(n, int) else n
     env.filters["pretty"] = lambda v: json.dumps(v, ensure_ascii=False, indent=2, default=str)
+    env.filters["country"] = country_names  # an ISO 3166-1 code's names, for text()
     return env
 
 
@@ -65,6 +70,14 @@ def page(
             return str(value.get(chosen) or value.get("en") or value.get("zh") or "")
         return value
 
+    def named(sentence: str) -> str:
+        """An engine's sentence with the lists it names by id named by their titles."""
+        return names.named(sentence, request.app.state.catalog, chosen)
+
+    def subject(filing: Filing) -> str:
+        """A filing's subject in the page's language (see `filing.subject`)."""
+        return text(subject_text(filing, request.app.state.catalog.procedures))
+
     html = (
         environment()
         .get_template(template)
@@ -76,6 +89,8 @@ def page(
             lang=chosen,
             t=lambda key, **values: t(key, chosen, **values),
             text=text,
+            subject=subject,
+            named=named,
             version=__version__,
             phrase_keys=phrases(),
             path=request.url.path,

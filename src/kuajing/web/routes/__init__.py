@@ -11,6 +11,7 @@ from kuajing.web.routes import (
     dashboard,
     decisions,
     editions,
+    exports,
     filings,
     scan,
     signin,
@@ -22,7 +23,7 @@ from kuajing.web.routes import (
 ROUTERS: list[APIRouter] = [
     m.router
     for m in (
-        dashboard, signin, assess, decisions, filings, catalog, scan, users,
+        exports, dashboard, signin, assess, decisions, filings, catalog, scan, users,
         zone, editions, zone_stats, audit,
     )
 ]  # fmt: skip

@@ -12,12 +12,14 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from kuajing.accounts.sessions import Session
 from kuajing.catalog.models import EXEMPTIONS
+from kuajing.engine import countries
 from kuajing.errors import Forbidden, RequestError
 from kuajing.services.decisions import assess_and_log, logged_request
 from kuajing.services.ledger import prior_from_ledger
 from kuajing.services.zone_editions import catalog_for
 from kuajing.web.render import page
-from kuajing.web.session import accounts, checked, signed_in
+from kuajing.web.session import accounts, checked, lang_of, signed_in
+from kuajing.web.views import form_errors
 from kuajing.web.views.assess_form import build_request, form_values, scenario_choices
 
 router = APIRouter(include_in_schema=False)
@@ -58,6 +60,7 @@ def _form(
     except ValueError:
         day = dt.date.today()
     catalog = catalog_for(accounts(request), request.app.state.catalog, session.principal)
+    problems = form_errors.shown(error, lang_of(request, session))
     return page(
         request,
         "assess.html",
@@ -74,14 +77,10 @@ def _form(
             values.get("processor.registered.city"),
         ),
         exemptions=EXEMPTIONS,
-        error=error,
-        error_field=_field_name(error.path) if error and error.path else None,
+        countries=countries.names(),
+        problems=problems,
+        problem_at={p.field: p for p in problems},
     )
-
-
-def _field_name(path: str) -> str:
-    """`transfers[0].personal` (the engine's path) as the form names it: `transfers.0.personal`."""
-    return path.replace("[", ".").replace("]", "")
 
 
 @router.get("/assess", response_class=HTMLResponse)
@@ -125,9 +124,9 @@ def _assess(request: Request, session: Session, values: dict[str, str]) -> str:
         processor = who.organisation.processor
         # Checked here: the ledger's own message would name other organisations' processors.
         if processor not in state.ledger.processors():
-            raise RequestError(
+            raise form_errors.FormInvalid(
+                [form_errors.Problem("prior_source", "err_no_ledger")],
                 "no batch of yours is recorded in the ledger yet: enter the prior counts by hand",
-                path="prior_source",
             )
     catalog = catalog_for(accounts(request), state.catalog, who)
     if from_ledger:

@@ -36,6 +36,7 @@ def _show(request: Request, template: str, session: Session, **context: Any) -> 
         session,
         sources=catalog.sources,
         list_grades=pages.list_grades(catalog),
+        list_titles={i: zl.title for i, zl in catalog.lists.items()},
         grades=GRADES,
         pathways=PATHWAYS,
         counters=COUNTERS,

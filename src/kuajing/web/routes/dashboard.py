@@ -12,6 +12,7 @@ from kuajing.i18n import COUNTERS, PATHWAYS, STATUS
 from kuajing.web.render import page
 from kuajing.web.session import accounts, current, signed_in
 from kuajing.web.views.dashboard import dashboard
+from kuajing.web.views.names import sector_name
 
 router = APIRouter(include_in_schema=False)
 
@@ -32,6 +33,7 @@ def show(request: Request, session: Annotated[Session, Depends(signed_in)]) -> R
         "dashboard.html",
         session,
         board=board,
+        sector=sector_name(state.catalog, session.principal.organisation.sector),
         counters=COUNTERS,
         pathways=PATHWAYS,
         statuses=STATUS,

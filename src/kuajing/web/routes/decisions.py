@@ -17,7 +17,9 @@ from kuajing.services import documents, evidence
 from kuajing.services.decisions import compare, in_language
 from kuajing.services.documents import DOCUMENT_MEDIA
 from kuajing.web.render import HEADERS, page
-from kuajing.web.session import accounts, signed_in
+from kuajing.web.session import accounts, lang_of, signed_in
+from kuajing.web.views.names import catalog_names
+from kuajing.web.views.request_fields import field_label, field_value
 
 router = APIRouter(include_in_schema=False)
 Id = Annotated[str, Query(min_length=1, max_length=64)]
@@ -54,7 +56,19 @@ def compared(
     request: Request, session: Annotated[Session, Depends(signed_in)], a: Id, b: Id
 ) -> Response:
     found = compare(accounts(request), session.principal, a, b)
-    return page(request, "compare.html", session, c=found, pathways=PATHWAYS, statuses=STATUS)
+    lang = lang_of(request, session)
+    labels = {d.path: field_label(d.path, lang) for d in found.request}
+    values = {v: field_value(v, lang) for d in found.request for v in (d.a, d.b)}
+    return page(
+        request,
+        "compare.html",
+        session,
+        c=found,
+        labels=labels,
+        values=values,
+        pathways=PATHWAYS,
+        statuses=STATUS,
+    )
 
 
 @router.get("/decisions/{decision_id}.json")
@@ -124,6 +138,7 @@ def one(
     request: Request,
     session: Annotated[Session, Depends(signed_in)],
     printable: Annotated[bool, Query(alias="print")] = False,
+    choose: Annotated[str | None, Query(max_length=16)] = None,
 ) -> Response:
     store, catalog, who = accounts(request), request.app.state.catalog, session.principal
     shown = _in_language(request, session, store.decision(who, decision_id))
@@ -135,7 +150,9 @@ def one(
         session,
         **shown,
         others=others,
-        documents=documents.listed(source, who.organisation, catalog, filings),
+        documents=documents.offered(source, who.organisation, catalog, filings),
         pathways=PATHWAYS,
         statuses=STATUS,
+        route_missing=choose == "route",  # "Create the filings" sent without a route
+        names=catalog_names(catalog),
     )

@@ -6,7 +6,7 @@ change."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Form, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -19,6 +19,7 @@ from kuajing.filing.store import Filings
 from kuajing.services import filing_list
 from kuajing.services import filings as service
 from kuajing.web.forms import form_day
+from kuajing.web.i18n import t
 from kuajing.web.render import HEADERS, page
 from kuajing.web.routes.zone import filing_zone
 from kuajing.web.session import accounts, checked, signed_in
@@ -84,12 +85,18 @@ def create(
     request: Request,
     session: Checked,
     decision_id: Annotated[str, Form(min_length=1, max_length=64)],
-    route: Annotated[Route, Form()] = "standard_contract",
+    route: Annotated[Route | Literal[""], Form()] = "",
 ) -> Response:
-    """The filings the decision requires; the list then says what was made."""
+    """The filings the decision requires; the list then says what was made. Where a transfer
+    may go by standard contract or by certification, the route must be chosen: the menu starts
+    on "Choose…", and sent so, the decision is shown again with the request to choose."""
     _member(session)
     who, store = session.principal, accounts(request)
     source = service.from_log(store, who, decision_id)
+    if not route:
+        if service.needs_route(source.decision):
+            return RedirectResponse(f"/decisions/{decision_id}?choose=route", status_code=303)
+        route = "standard_contract"  # no transfer in that band: the route changes nothing
     made = service.create_filings(
         store, _store(request), who, source, _catalog(request), who.user.lang, route
     )
@@ -151,15 +158,18 @@ def record(
     filing_id: Id,
     request: Request,
     session: Checked,
-    event: Annotated[str, Form(min_length=1, max_length=64)],
+    event: Annotated[str, Form(max_length=64)] = "",
     date: Annotated[str, Form(max_length=32)] = "",
     note: Annotated[str, Form(max_length=2000)] = "",
 ) -> Response:
-    """Record the event; a refusal shows the filing again with the reason and what was typed."""
+    """Record the event; a refusal shows the filing again with the reason and what was typed.
+    The menu starts on "Choose…" (no event): sent so, it is refused and nothing changes."""
     _member(session)
     who = session.principal
     form = {"event": event, "date": date, "note": note}
     on, bad = form_day(date, who.user.lang)
+    if not event:
+        on, bad = None, t("filing_choose_event", who.user.lang)
     if on is None:
         today = dt.date.today()
         return _filing_page(request, session, filing_id, today, status=422, error=bad, form=form)

@@ -16,7 +16,7 @@ from kuajing.catalog.base import Text
 from kuajing.catalog.catalog import Site
 from kuajing.engine import Request
 from kuajing.errors import RequestError
-from kuajing.yamlio import format_path
+from kuajing.web.views.form_errors import FormInvalid, problem
 
 _INDEX = re.compile(r"^\d+$")
 LINES = ("important_data", "fields")  # textareas: one item a line
@@ -59,24 +59,22 @@ def scenario_choices(
 
 
 def build_request(fields: Iterable[tuple[str, str]]) -> Request:
-    """A request from form fields named by their path; a bad value is a `RequestError` naming
-    the field as the form names it."""
+    """A request from form fields named by their path; bad values are a `FormInvalid` naming
+    each field as the form names it."""
     data: dict[str, Any] = {}
     for name, raw in fields:
         value = _value(name, raw)
         if value is not None:
             _put(data, name.split("."), value)
-    data["transfers"] = _listed(data.get("transfers", {}))
+    listed = _listed(data.get("transfers", {}))
+    data["transfers"] = [row for _, row in listed]
     _one_place(data.get("processor", {}))
     try:
         return Request.model_validate(data)
     except ValidationError as exc:
-        err = exc.errors()[0]
-        loc = tuple(p for p in err["loc"] if isinstance(p, str | int))
-        message = err["msg"].removeprefix("Value error, ")
-        if err["type"] == "missing":
-            message = "is required"
-        raise RequestError(message, path=format_path(loc) or "request") from None
+        rows = [i for i, _ in listed]
+        problems = [problem(err, rows) for err in exc.errors()]
+        raise FormInvalid(problems, exc.errors()[0]["msg"]) from None
 
 
 def _one_place(processor: dict[str, Any]) -> None:
@@ -106,10 +104,11 @@ def _put(data: dict[str, Any], path: list[str], value: Any) -> None:
     node[path[-1]] = value
 
 
-def _listed(transfers: dict[str, Any]) -> list[Any]:
-    """The form's transfers.0, transfers.1 … in order, leaving out rows left blank."""
+def _listed(transfers: dict[str, Any]) -> list[tuple[int, Any]]:
+    """The form's transfers.0, transfers.1 … in order with their row numbers, leaving out
+    rows left blank."""
     rows = [(int(k), v) for k, v in transfers.items() if _INDEX.match(k)]
-    return [row for _, row in sorted(rows) if _filled(row)]
+    return [(i, row) for i, row in sorted(rows) if _filled(row)]
 
 
 def _filled(row: Any) -> bool:
