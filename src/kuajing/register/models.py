@@ -15,7 +15,7 @@ from typing import Literal, get_args
 from pydantic import Field, field_validator
 
 from kuajing.catalog.models import Exemption
-from kuajing.engine.request import Counts, Recipient, Transfer, _Input
+from kuajing.engine.request import Counts, Recipient, Transfer
 
 Frequency = Literal["daily", "weekly", "monthly", "quarterly", "yearly", "once"]
 FREQUENCIES: tuple[Frequency, ...] = get_args(Frequency)
