@@ -9,7 +9,6 @@ from kuajing.accounts import schema as _accounts  # noqa: F401
 from kuajing.db.tables import metadata
 from kuajing.filing import schema as _filing  # noqa: F401
 from kuajing.ledger import schema as _ledger  # noqa: F401
-from kuajing.notify import schema as _notify  # noqa: F401
 from kuajing.register import schema as _register  # noqa: F401
 from kuajing.trail import schema as _trail  # noqa: F401
 from kuajing.zone import schema as _zone  # noqa: F401
