@@ -10,7 +10,7 @@ from kuajing.db.tables import metadata
 from kuajing.register import schema as _register  # noqa: F401
 
 
-def test_the_register_and_notice_tables_match_their_migrations(db_url: str) -> None:
+def test_the_register_tables_match_their_migration(db_url: str) -> None:
     engine = open_engine(db_url)
     with engine.connect() as conn:
         diff = compare_metadata(MigrationContext.configure(conn), metadata)
