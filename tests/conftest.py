@@ -9,6 +9,7 @@ import pytest
 
 from tests.casefile import Case, load, run
 from tests.databases import db_url, postgres_server  # noqa: F401  (fixtures for every test)
+from tests.whatifcases import WhatIfFile
 
 CASES = Path(__file__).parent / "cases"
 
@@ -42,6 +43,8 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 def pytest_collect_file(parent: pytest.Collector, file_path: Path) -> pytest.Collector | None:
     if file_path.suffix == ".yaml" and file_path.parent == CASES:
+        if file_path.stem.startswith("whatif"):  # zone what-if cases (tests/whatifcases.py)
+            return WhatIfFile.from_parent(parent, path=file_path)
         return CaseFileItem.from_parent(parent, path=file_path)
     return None
 

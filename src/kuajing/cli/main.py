@@ -31,6 +31,10 @@ class Commands(LazyGroup):
         Lazy("assess", "kuajing.cli.main:assess_cmd",
              "Assess the exports described in FILE and print the pathway each needs, with"
              " citations."),
+        Lazy("whatif", "kuajing.cli.whatif:whatif_cmd",
+             "Compare the pathway and procedures of FILE's exports under national rules only,"
+             " registered in each zone whose list covers them, and under each list usable through"
+             " adoption."),
         Lazy("catalog", "kuajing.cli.catalog:app", "Browse and check the rules catalogue."),
         Lazy("ledger", "kuajing.cli.ledger:app",
              "The export ledger: distinct persons exported per processor and year."),

@@ -36,8 +36,15 @@ from kuajing.yamlio import format_path
 
 
 def assess(
-    request: Request, catalog: Catalog, lang: Lang = "en", explain: bool = False
+    request: Request,
+    catalog: Catalog,
+    lang: Lang = "en",
+    explain: bool = False,
+    *,
+    adopt: str | None = None,
 ) -> Decision:
+    """`adopt`: a list id; where the processor's zone may adopt other zones' lists, only that
+    one is adopted (None: the first that covers each transfer, as the zone's rule allows)."""
     regime = catalog.regime_on(request.date)
     if regime is None:
         first = catalog.regimes[0].in_force.start if catalog.regimes else None
@@ -50,7 +57,7 @@ def assess(
     render = Render(catalog, lang)
 
     def once(readings: Readings) -> Decision:
-        return _assess(request, catalog, regime, resolved, readings, render, explain)
+        return _assess(request, catalog, regime, resolved, readings, render, explain, adopt)
 
     readings = Readings()
     decision = once(readings)
@@ -68,9 +75,16 @@ def _assess(
     readings: Readings,
     render: Render,
     explain: bool,
+    adopt: str | None = None,
 ) -> Decision:
     where = Where(
-        request.processor, resolved.registered, resolved.exports, request.date, catalog, readings
+        request.processor,
+        resolved.registered,
+        resolved.exports,
+        request.date,
+        catalog,
+        readings,
+        adopt,
     )
     placements: dict[str, Placement] = {}
     exemptions: dict[str, tuple[bool, list[Finding]]] = {}

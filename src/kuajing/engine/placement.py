@@ -173,6 +173,9 @@ class Where:
     day: dt.date
     catalog: Catalog
     readings: Readings
+    # Adopt only this list (an id) where the processor's zone may adopt other zones' lists; None:
+    # the first adoptable list. The zone what-if uses it to show each adoptable list apart.
+    adopt: str | None = None
 
     @property
     def sites(self) -> tuple[Site, ...]:
@@ -378,7 +381,12 @@ def _adopted(
     where: Where,
     notes: list[Finding],
 ) -> _Found | None:
-    candidates = [ref for ref in refs if _adoptable(adoption, ref, own_sectors, where.day)]
+    candidates = [
+        ref
+        for ref in refs
+        if _adoptable(adoption, ref, own_sectors, where.day)
+        and where.adopt in (None, ref.zone_list.id)
+    ]
     if not candidates or not _adoption_holds(adoption, where, notes):
         return None
     for ref in candidates:
@@ -387,6 +395,21 @@ def _adopted(
             found = Placement(ref.zone_list, ref.sector, ref, adoption)
             return _Found(found, Finding(adoption, facts=facts))
     return None
+
+
+def adoptable_lists(
+    refs: list[ScopeRef], sites: tuple[Site, ...], day: dt.date, catalog: Catalog
+) -> list[str]:
+    """Ids of the lists a processor at `sites` may use through adoption for these scopes, as
+    `place` would consider them (the zone what-if shows each apart; `Where.adopt` picks one)."""
+    own = [zl for zl in catalog.lists_at(sites, day) if zl.kind == "negative"]
+    own_sectors = {s.id for zl in own for s in zl.sectors}
+    found: dict[str, None] = {}
+    for adoption in catalog.adoptions_at(sites, day):
+        for ref in refs:
+            if _adoptable(adoption, ref, own_sectors, day):
+                found.setdefault(ref.zone_list.id)
+    return list(found)
 
 
 def _adoptable(adoption: Adoption, ref: ScopeRef, own_sectors: set[str], day: dt.date) -> bool:

@@ -16,6 +16,7 @@ from kuajing.api.routes import (
     me,
     scan,
     users,
+    whatif,
     zone,
 )
 
@@ -32,6 +33,7 @@ ROUTERS: list[APIRouter] = [
         me,
         scan,
         users,
+        whatif,
         zone,
         editions,
     )

@@ -16,6 +16,7 @@ from kuajing.web.routes import (
     scan,
     signin,
     users,
+    whatif,
     zone,
     zone_stats,
 )
@@ -24,6 +25,6 @@ ROUTERS: list[APIRouter] = [
     m.router
     for m in (
         exports, dashboard, signin, assess, decisions, filings, catalog, scan, users,
-        zone, editions, zone_stats, audit,
+        zone, editions, zone_stats, audit, whatif,
     )
 ]  # fmt: skip
