@@ -116,3 +116,22 @@ class FilingError(KuajingError):
 
 class InvalidTransition(FilingError):
     """An event that the filing's procedure does not allow in its state, or on that date."""
+
+
+class RegisterError(LocatedError):
+    """A flow of the transfer register is refused: its field, or a register file's row and
+    column, named."""
+
+
+class RegisterInvalid(KuajingError):
+    """Every bad row of a register file, one line each (`RegisterError`); nothing was written."""
+
+    def __init__(self, errors: list[RegisterError]) -> None:
+        self.errors = errors
+        super().__init__(
+            "\n".join(str(e) for e in errors), zh="\n".join(e.in_lang("zh") for e in errors)
+        )
+
+
+class Conflict(KuajingError):
+    """Changed by someone else meanwhile, or already there: read it again and retry."""

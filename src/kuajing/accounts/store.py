@@ -189,6 +189,16 @@ class Accounts:
             raise NotFound(f"no organisation {slug!r}")
         return Organisation(**found._mapping)
 
+    def organisations_of(self, processor: str) -> list[Organisation]:
+        """The companies whose ledger name is `processor` (the operator's forecast notices)."""
+        with reading(self.engine) as conn:
+            rows = conn.execute(
+                select(organisations)
+                .where(organisations.c.processor == processor, organisations.c.kind == "enterprise")
+                .order_by(organisations.c.id)
+            ).all()
+        return [Organisation(**r._mapping) for r in rows]
+
     def create_user(
         self,
         organisation: str,

@@ -17,6 +17,7 @@ from kuajing.accounts.passwords import WeakPassword
 from kuajing.catalog.base import Text
 from kuajing.errors import (
     AccountError,
+    Conflict,
     Forbidden,
     InvalidTransition,
     KuajingError,
@@ -129,7 +130,7 @@ def _refused(exc: KuajingError) -> JSONResponse:
         return error(404, "not_found", str(exc))
     if isinstance(exc, Forbidden):
         return error(403, "forbidden", str(exc))
-    if isinstance(exc, AccountError):
+    if isinstance(exc, AccountError | Conflict):
         return error(409, "conflict", str(exc))
     if isinstance(exc, LocatedError):
         return error(422, "invalid_request", exc.message, exc.path or None)

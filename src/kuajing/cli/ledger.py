@@ -14,7 +14,10 @@ from kuajing.errors import LedgerError
 from kuajing.fileio import write_text_atomic
 
 if TYPE_CHECKING:
+    from kuajing.ledger.forecast import Forecast
     from kuajing.ledger.ledger import Ledger
+    from kuajing.ledger.models import Batch
+    from kuajing.register.models import Flow
 
 app = typer.Typer(
     help="The export ledger: distinct persons exported per processor and year.",
@@ -78,6 +81,18 @@ def record_cmd(
     scenario: Annotated[str | None, typer.Option(help="Catalogue scenario (zone lists).")] = None,
     exemption: Annotated[Exempt | None, typer.Option(help="Exemption the batch relies on.")] = None,
     recipient: Annotated[str | None, typer.Option(help="Overseas recipient.")] = None,
+    flow: Annotated[
+        str | None,
+        typer.Option(
+            "--flow",
+            help="Record it against this flow of the register (needs --user): the flow's"
+            " scenario, exemption and recipient unless given.",
+        ),
+    ] = None,
+    user: Annotated[
+        str | None,
+        typer.Option("--user", envvar="KUAJING_USER", help="With --flow: whose register."),
+    ] = None,
     fmt: FmtOpt = Fmt.text,
     lang: LangOpt = None,
 ) -> None:
@@ -86,6 +101,12 @@ def record_cmd(
     from kuajing.services.recording import record_file
 
     day = _date(date, "--date")
+    exempt = exemption.value if exemption else None
+    linked = _flow_of(flow, user, processor) if flow else None
+    if linked is not None:
+        scenario = scenario or linked.scenario
+        exempt = exempt or linked.exemption
+        recipient = recipient or linked.recipient.name
     with open_ledger() as ledger:
         result = record_file(
             ledger,
@@ -97,9 +118,11 @@ def record_cmd(
             key=key or (),
             sensitive=sensitive,
             scenario=scenario,
-            exemption=exemption.value if exemption else None,
+            exemption=exempt,  # type: ignore[arg-type]  # an Exemption: the option's, or the flow's
             recipient=recipient,
         )
+    if flow and user:
+        _link(flow, user, result.batch)
     if fmt == Fmt.json:
         typer.echo(result.model_dump_json(indent=2))
     else:
@@ -127,6 +150,88 @@ def status_cmd(
         typer.echo(report.model_dump_json(indent=2))
     else:
         typer.echo(show.status(report, catalog(), language(lang)))
+
+
+class ForecastMethod(StrEnum):
+    rate = "rate"
+    expected = "expected"
+
+
+@app.command("forecast")
+def forecast_cmd(
+    processor: ProcessorOpt,
+    date: Annotated[
+        str | None, typer.Option("--date", help="Forecast from this day (default: today).")
+    ] = None,
+    method: Annotated[
+        ForecastMethod | None,
+        typer.Option(
+            help="rate (the year's pace so far) or expected (the flows' expected volumes; "
+            "default when --flows is given)."
+        ),
+    ] = None,
+    flows: Annotated[
+        Path | None,
+        typer.Option("--flows", help="The register as exported (CSV or XLSX): expected volumes."),
+    ] = None,
+    notify: Annotated[
+        bool,
+        typer.Option(
+            "--notify",
+            help="Tell the admins of the organisations keeping this ledger name when a "
+            "projected crossing is within its action's lead time (once per threshold).",
+        ),
+    ] = False,
+    fmt: FmtOpt = Fmt.text,
+    lang: LangOpt = None,
+) -> None:
+    """Each counter to date, projected to 31 December with a range, when each threshold would
+    be reached, and by when its procedure must start (PRC working days)."""
+    from kuajing.cli import forecast_render as show
+    from kuajing.services import forecast as svc
+
+    day = _date(date, "--date") if date else None
+    expected = _flows(flows) if flows else []
+    with open_ledger() as ledger:
+        orgs = _notified(ledger, processor) if notify else []
+        report = svc.forecast(
+            ledger,
+            catalog(),
+            processor,
+            today=day,
+            method=method.value if method else None,
+            flows=expected,
+        )
+        told = _notify(ledger, orgs, report) if notify else None
+    if fmt == Fmt.json:
+        typer.echo(report.model_dump_json(indent=2))
+    else:
+        typer.echo(show.forecast(report, catalog(), language(lang), told))
+
+
+def _flows(path: Path) -> list[Flow]:
+    from kuajing.register.tabular import read_flows
+
+    return read_flows(path)
+
+
+def _notified(ledger: Ledger, processor: str) -> list[int]:
+    """The organisations to tell: those of the service keeping `processor` as their ledger."""
+    from kuajing.accounts.store import Accounts
+
+    found = Accounts(ledger.engine).organisations_of(processor)
+    if not found:
+        raise LedgerError(
+            f"--notify: no organisation of the service keeps its ledger as {processor!r}",
+            zh=f"--notify：服务中没有以 {processor!r} 为台账名称的组织",
+        )
+    return [o.id for o in found]
+
+
+def _notify(ledger: Ledger, orgs: list[int], report: Forecast) -> int:
+    from kuajing.services.forecast_notices import notify_due
+
+    return sum(notify_due(ledger.engine, org, report) for org in orgs)
 
 
 @app.command("batches")
@@ -216,6 +321,41 @@ def verify_cmd(
         typer.echo(show.verified(report, language(lang)))
     if not report.ok:
         raise typer.Exit(1)
+
+
+def _flow_of(flow: str, user: str | None, processor: str) -> Flow:
+    """The running flow of the user's register a batch is recorded against."""
+    from kuajing.register.store import FlowStore
+    from kuajing.services import register
+    from kuajing.services.accounts import open_accounts
+
+    if user is None:
+        raise LedgerError(
+            "--flow needs --user: the flow is in that user's organisation's register",
+            zh="--flow 须同时给出 --user：数据流在该用户所属组织的登记簿中",
+        )
+    with open_accounts(_DB["url"]) as accounts:
+        who = accounts.principal_by_email(user)
+        if who.organisation.processor != processor:
+            raise LedgerError(
+                f"--processor {processor!r} is not the processor of {user}'s organisation"
+                f" ({who.organisation.processor!r}): its flows are recorded under that name",
+                zh=f"--processor {processor!r} 不是 {user} 所属组织的处理者"
+                f"（{who.organisation.processor!r}）",
+            )
+        store = FlowStore(accounts.engine)
+        register.batch_options(store, who, flow)  # running, else refused before recording
+        return register.get(store, who, flow).flow
+
+
+def _link(flow: str, user: str, batch: Batch) -> None:
+    from kuajing.register.store import FlowStore
+    from kuajing.services import register
+    from kuajing.services.accounts import open_accounts
+
+    with open_accounts(_DB["url"]) as accounts:
+        who = accounts.principal_by_email(user)
+        register.link_batch(FlowStore(accounts.engine), who, flow, batch)
 
 
 def _date(value: str | None, option: str) -> dt.date:

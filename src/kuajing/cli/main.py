@@ -40,6 +40,8 @@ class Commands(LazyGroup):
              "The export ledger: distinct persons exported per processor and year."),
         Lazy("filing", "kuajing.cli.filing:app",
              "Filings: procedures, deadlines and their history."),
+        Lazy("flow", "kuajing.cli.flow:app",
+             "The transfer register: recurring exports (flows), their history and assessment."),
         Lazy("evidence", "kuajing.cli.evidence:app", "Evidence: one decision's signed archive."),
         Lazy("org", "kuajing.cli.accounts:org_app", "Organisations: the service's tenants."),
         Lazy("user", "kuajing.cli.accounts:user_app", "Users of an organisation."),

@@ -169,6 +169,23 @@ class Ledger:
             rows = conn.execute(query).all()
         return [(d, CounterCounts(personal=p, sensitive=s, persons=n)) for d, p, s, n in rows]
 
+    def daily(self, processor: str, year: int) -> dict[str, list[tuple[int, CounterCounts]]]:
+        """Persons first counted on each day of the year, per scope (national and lists)."""
+        query = (
+            select(pools.c.scope, daily.c.day, daily.c.personal, daily.c.sensitive, daily.c.persons)
+            .join(pools, daily.c.pool_id == pools.c.id)
+            .join(processors, processors.c.id == pools.c.processor_id)
+            .where((processors.c.name == processor) & (pools.c.year == year))
+            .order_by(pools.c.scope, daily.c.day)
+        )
+        with reading(self.engine) as conn:
+            rows = conn.execute(query).all()
+        out: dict[str, list[tuple[int, CounterCounts]]] = {}
+        for scope, d, p, s, n in rows:
+            counts = CounterCounts(personal=p, sensitive=s, persons=n)
+            out.setdefault(scope, []).append((d, counts))
+        return out
+
     def distinct_between(
         self, processor: str, start: dt.date, end: dt.date
     ) -> dict[str, CounterCounts]:

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from typing import Literal, get_args
 
 from pydantic import Field, field_validator
+from pydantic_core import PydanticCustomError
 
 from kuajing.catalog.models import Exemption
 from kuajing.engine.request import Counts, Recipient, Transfer
@@ -21,6 +23,8 @@ Frequency = Literal["daily", "weekly", "monthly", "quarterly", "yearly", "once"]
 FREQUENCIES: tuple[Frequency, ...] = get_args(Frequency)
 FlowStatus = Literal["planned", "active", "paused", "retired"]
 FLOW_STATUSES: tuple[FlowStatus, ...] = get_args(FlowStatus)
+# The flows a register's request, and its forecast, stand for: those running or to come.
+IN_REQUEST: tuple[FlowStatus, ...] = ("planned", "active")
 
 # Periods per calendar year; "once" is one export in the year.
 _PER_YEAR: dict[Frequency, float] = {
@@ -32,6 +36,16 @@ _PER_YEAR: dict[Frequency, float] = {
     "once": 1.0,
 }
 KEY_PATTERN = r"^[a-z0-9][a-z0-9._-]{0,79}$"
+# The text fields: a control character (other than tab and line breaks) in one is refused, as a
+# spreadsheet cannot hold it and the register is exported as one.
+_TEXTS = ("name", "source_system", "scenario", "categories", "fields", "legal_basis", "owner",
+          "important_data")  # fmt: skip
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def _plain(text: object) -> None:
+    if isinstance(text, str) and _CONTROL.search(text):
+        raise PydanticCustomError("control_character", "contains a control character")
 
 
 class Flow(Counts):
@@ -56,6 +70,40 @@ class Flow(Counts):
     @classmethod
     def _lower(cls, value: object) -> object:
         return value.strip().lower() if isinstance(value, str) else value
+
+    @field_validator("starts", mode="before")
+    @classmethod
+    def _date_text(cls, value: object) -> object:
+        # pydantic would read a number as seconds since 1970: a date is given as YYYY-MM-DD.
+        if isinstance(value, int | float):
+            raise PydanticCustomError("date_type", "a date is given as YYYY-MM-DD")
+        return value
+
+    @field_validator("personal", "sensitive", "persons", mode="before")
+    @classmethod
+    def _whole(cls, value: object) -> object:
+        # A count is a whole number as written, not text or a truth value pydantic would read.
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
+            raise PydanticCustomError("int_type", "a count is a whole number, e.g. 1000")
+        return value
+
+    @field_validator("recipient", mode="before")
+    @classmethod
+    def _flags(cls, value: object) -> object:
+        # yes/no as true or false: pydantic would also read 0, 1 and "off" as truth values.
+        if isinstance(value, dict):
+            for flag in ("foreign_authority", "restricted_list"):
+                if flag in value and not isinstance(value[flag], bool):
+                    raise PydanticCustomError("bool_type", f"{flag} is true or false")
+            _plain(value.get("name"))
+        return value
+
+    @field_validator(*_TEXTS, mode="after")
+    @classmethod
+    def _printable(cls, value: object) -> object:
+        for text in value if isinstance(value, list) else [value]:
+            _plain(text)
+        return value
 
     def periods_in_year(self, year: int) -> float:
         """Periods of the flow in the calendar year: all of them, or from `starts` on."""

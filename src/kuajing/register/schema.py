@@ -36,12 +36,28 @@ flow_history = Table(
     UniqueConstraint("flow_id", "version", name="uq_flow_version"),
 )
 
-# Ledger batches recorded against a flow. The register owns the link; the ledger's tables
-# know nothing of flows.
+# Ledger batches recorded against a flow, by the batch's content digest (its identity in the
+# ledger). The register owns the link; the ledger's tables know nothing of flows, and a batch the
+# ledger removes leaves a link that the register no longer shows (no key holds the removal up).
 flow_batches = Table(
     "flow_batches",
     metadata,
     Column("flow_id", Integer, ForeignKey("flows.id"), primary_key=True),
-    Column("batch_id", Integer, ForeignKey("batches.id"), primary_key=True),
+    Column("digest", String(64), primary_key=True),
+    Column("organisation_id", Integer, ForeignKey("organisations.id"), nullable=False),
+    Column("linked_at", String(40), nullable=False),
 )
-Index("flow_batches_by_batch", flow_batches.c.batch_id, unique=True)
+# A batch belongs to one flow of its organisation at most.
+Index("flow_batches_by_batch", flow_batches.c.organisation_id, flow_batches.c.digest, unique=True)
+
+# The logged decisions a flow was assessed in (alone, or with the whole register), and the
+# flow's version then: its latest decision is the newest.
+flow_decisions = Table(
+    "flow_decisions",
+    metadata,
+    Column("flow_id", Integer, ForeignKey("flows.id"), primary_key=True),
+    Column("decision_id", String(32), ForeignKey("decisions.id"), primary_key=True),
+    Column("version", Integer, nullable=False),
+    Column("at", String(40), nullable=False),
+)
+Index("flow_decisions_by_flow", flow_decisions.c.flow_id, flow_decisions.c.at)

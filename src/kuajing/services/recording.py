@@ -24,6 +24,7 @@ from kuajing.ledger.models import BatchMeta, Recorded, ScanDecision
 from kuajing.ledger.record import CHUNK, Members
 from kuajing.ledger.runs import ordered
 from kuajing.scan.read import DatasetBatches, read_column_batches
+from kuajing.services.forecast_notices import after_batch
 from kuajing.trail.batches import on_batch
 
 T = TypeVar("T")
@@ -93,6 +94,8 @@ def record_file(
         recorded = ledger.record(
             batch, members, also=on_batch(ledger.keyring, who, "ledger.batch_recorded")
         )
+    if who is not None and recorded.new:  # a projected crossing may now be within its lead time
+        after_batch(ledger, catalog, who, today or dt.date.today())
     return recorded.model_copy(update={"scan": decided}) if decided else recorded
 
 

@@ -67,7 +67,7 @@ class Inspection(BaseModel):
 
 class Notification(BaseModel):
     id: int
-    subject: Literal["submission", "inspection", "edition"]
+    subject: Literal["submission", "inspection", "edition", "forecast"]
     subject_id: str
     text: dict[str, str]  # zh and en
     created_at: str

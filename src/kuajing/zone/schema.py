@@ -80,7 +80,7 @@ notifications = Table(
     metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("organisation_id", Integer, ForeignKey("organisations.id"), nullable=False),
-    Column("subject", String(16), nullable=False),  # submission, inspection or edition
+    Column("subject", String(16), nullable=False),  # submission, inspection, edition or forecast
     Column("subject_id", String(32), nullable=False),
     Column("text", Text, nullable=False),  # JSON {zh, en}
     Column("created_at", String(40), nullable=False),

@@ -44,6 +44,10 @@ from kuajing.zone.schema import (
     submissions,
 )
 
+# Notices only an organisation's admins see: a projected threshold crossing asks for a decision
+# (declare an assessment, sign a contract) that is theirs to take.
+ADMIN_SUBJECTS = ("forecast",)
+
 
 def now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
@@ -116,7 +120,7 @@ class ZoneStore:
     # --- notifications -------------------------------------------------------------------
 
     def notifications(self, who: Principal, *, unread_only: bool = False) -> list[Notification]:
-        query = select(notifications).where(notifications.c.organisation_id == who.organisation.id)
+        query = select(notifications).where(_notices_for(who))
         if unread_only:
             query = query.where(notifications.c.read_at.is_(None))
         with reading(self.engine) as conn:
@@ -129,18 +133,14 @@ class ZoneStore:
             return int(
                 conn.execute(
                     select(func.count(notifications.c.id)).where(
-                        notifications.c.organisation_id == who.organisation.id,
-                        notifications.c.read_at.is_(None),
+                        _notices_for(who), notifications.c.read_at.is_(None)
                     )
                 ).scalar_one()
             )
 
     def mark_read(self, conn: Connection, who: Principal, notification_id: int | None) -> int:
         """Mark one notice (or all, with None) of the caller's organisation read."""
-        query = update(notifications).where(
-            notifications.c.organisation_id == who.organisation.id,
-            notifications.c.read_at.is_(None),
-        )
+        query = update(notifications).where(_notices_for(who), notifications.c.read_at.is_(None))
         if notification_id is not None:
             query = query.where(notifications.c.id == notification_id)
         return int(conn.execute(query.values(read_at=now())).rowcount)
@@ -233,6 +233,33 @@ def notify(
             read_at=None,
         )
     )
+
+
+def notify_once(
+    conn: Connection, organisation_id: int, subject: str, subject_id: str, text: dict[str, str]
+) -> bool:
+    """`notify`, unless the organisation was told of this subject and id before (read or not):
+    a check run again tells nobody twice. True when a notice was added."""
+    told = conn.execute(
+        select(notifications.c.id).where(
+            notifications.c.organisation_id == organisation_id,
+            notifications.c.subject == subject,
+            notifications.c.subject_id == subject_id,
+        )
+    ).first()
+    if told is not None:
+        return False
+    notify(conn, organisation_id, subject, subject_id, text)
+    return True
+
+
+def _notices_for(who: Principal) -> ColumnElement[bool]:
+    """The caller's organisation's notices that their role may see: subjects for admins only
+    (`ADMIN_SUBJECTS`) are left out for the other roles."""
+    mine = notifications.c.organisation_id == who.organisation.id
+    if who.may("admin"):
+        return mine
+    return and_(mine, notifications.c.subject.not_in(ADMIN_SUBJECTS))
 
 
 def zone_organisations(conn: Connection, zone: str) -> list[int]:

@@ -11,7 +11,9 @@ from kuajing.accounts.models import Principal
 from kuajing.api.auth import needs
 from kuajing.api.errors import responses
 from kuajing.catalog.models import Exemption
+from kuajing.ledger.forecast import Forecast, Method
 from kuajing.ledger.models import Batch, Recorded, Status
+from kuajing.services import forecast as forecasting
 from kuajing.services import tenant_ledger
 
 router = APIRouter(prefix="/v1/ledger", tags=["ledger"], responses=responses(401, 422))
@@ -25,6 +27,25 @@ def status(
 ) -> Status:
     """The year's distinct persons against each threshold, with headroom and projections."""
     return tenant_ledger.status(http.app.state.ledger, http.app.state.catalog, who, year)
+
+
+@router.get("/forecast", response_model=Forecast, responses=responses(404))
+def forecast(
+    http: Request,
+    who: Annotated[Principal, Depends(needs("viewer"))],
+    method: Annotated[
+        Method | None,
+        Query(
+            description="rate (the year's pace) or expected (the register's volumes); "
+            "default: expected when the register holds flows, else rate"
+        ),
+    ] = None,
+) -> Forecast:
+    """Each counter's year: counted to date, then projected to 31 December with a range, the
+    day each national threshold would be reached, and the action it needs started by when."""
+    state = http.app.state
+    flows = forecasting.flows_of(state.accounts.engine, who)
+    return forecasting.tenant_forecast(state.ledger, state.catalog, who, method=method, flows=flows)
 
 
 @router.get("/batches", response_model=list[Batch])

@@ -13,6 +13,7 @@ from kuajing.web.routes import (
     editions,
     exports,
     filings,
+    forecast,
     scan,
     signin,
     users,
@@ -25,6 +26,6 @@ ROUTERS: list[APIRouter] = [
     m.router
     for m in (
         exports, dashboard, signin, assess, decisions, filings, catalog, scan, users,
-        zone, editions, zone_stats, audit, whatif,
+        zone, editions, zone_stats, audit, forecast, whatif,
     )
 ]  # fmt: skip

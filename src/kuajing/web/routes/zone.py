@@ -676,6 +676,8 @@ def notice_link(subject: str, subject_id: str, who: Principal) -> str:
         return f"/zone/submissions/{subject_id}"
     if subject == "inspection":
         return f"/zone/inspections/{subject_id}"
+    if subject == "forecast":  # a projected crossing: the year's forecast shows it
+        return "/forecast"
     return f"/zone/editions/{subject_id}" if who.zone_staff else "/filings"
 
 

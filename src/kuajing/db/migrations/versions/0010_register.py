@@ -1,5 +1,5 @@
 """The transfer register: each organisation's recurring exports (flows), every version of each,
-and the ledger batches recorded against a flow.
+the ledger batches recorded against a flow, and the decisions a flow was assessed in.
 
 Revision ID: 0010
 Revises: 0009
@@ -43,12 +43,28 @@ def upgrade() -> None:
     op.create_table(
         "flow_batches",
         sa.Column("flow_id", sa.Integer, sa.ForeignKey("flows.id"), primary_key=True),
-        sa.Column("batch_id", sa.Integer, sa.ForeignKey("batches.id"), primary_key=True),
+        sa.Column("digest", sa.String(64), primary_key=True),
+        sa.Column(
+            "organisation_id", sa.Integer, sa.ForeignKey("organisations.id"), nullable=False
+        ),
+        sa.Column("linked_at", sa.String(40), nullable=False),
     )
-    op.create_index("flow_batches_by_batch", "flow_batches", ["batch_id"], unique=True)
+    op.create_index(
+        "flow_batches_by_batch", "flow_batches", ["organisation_id", "digest"], unique=True
+    )
+    op.create_table(
+        "flow_decisions",
+        sa.Column("flow_id", sa.Integer, sa.ForeignKey("flows.id"), primary_key=True),
+        sa.Column("decision_id", sa.String(32), sa.ForeignKey("decisions.id"), primary_key=True),
+        sa.Column("version", sa.Integer, nullable=False),
+        sa.Column("at", sa.String(40), nullable=False),
+    )
+    op.create_index("flow_decisions_by_flow", "flow_decisions", ["flow_id", "at"])
 
 
 def downgrade() -> None:
+    op.drop_index("flow_decisions_by_flow", "flow_decisions")
+    op.drop_table("flow_decisions")
     op.drop_index("flow_batches_by_batch", "flow_batches")
     op.drop_table("flow_batches")
     op.drop_table("flow_history")
