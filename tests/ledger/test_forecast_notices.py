@@ -114,3 +114,22 @@ def test_recording_a_batch_checks_the_forecast(book: Ledger, db_url: str, tmp_pa
     admin = person(db_url, ADMIN)
     assert [n.subject for n in ZoneStore(book.engine).notifications(admin)] == ["forecast"]
     assert after_batch(book, CAT, member, today) == 0  # already told
+
+
+def test_two_checks_at_the_same_moment_still_tell_once(book: Ledger, db_url: str) -> None:
+    """The second of two racing checks finds the unique index (0011) and adds nothing; other
+    subjects still repeat (a submission is told at each step)."""
+    from sqlalchemy.exc import IntegrityError  # noqa: PLC0415
+
+    from kuajing.zone.store import notify, notify_once  # noqa: PLC0415
+
+    org = person(db_url, ADMIN).organisation.id
+    text = {"zh": "预测", "en": "forecast"}
+    with writing(book.engine) as conn:
+        notify(conn, org, "forecast", "2026-abc", text)  # what the other check inserted
+    with pytest.raises(IntegrityError), writing(book.engine) as conn:
+        notify(conn, org, "forecast", "2026-abc", text)  # as if its own check had missed it
+    with writing(book.engine) as conn:
+        assert notify_once(conn, org, "forecast", "2026-abc", text) is False
+        notify(conn, org, "submission", "s1", text)
+        notify(conn, org, "submission", "s1", text)

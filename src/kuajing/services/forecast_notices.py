@@ -10,6 +10,7 @@ import hashlib
 import logging
 
 from sqlalchemy import Engine
+from sqlalchemy.exc import SQLAlchemyError
 
 from kuajing.accounts.models import Principal
 from kuajing.catalog import Catalog
@@ -60,7 +61,11 @@ def after_batch(ledger: Ledger, catalog: Catalog, who: Principal, today: dt.date
     except KuajingError as exc:
         log.info("no forecast after the batch: %s", exc)
         return 0
-    return notify_due(ledger.engine, who.organisation.id, fc)
+    try:
+        return notify_due(ledger.engine, who.organisation.id, fc)
+    except SQLAlchemyError as exc:  # the batch is recorded: a notice not sent must not undo that
+        log.warning("forecast notice not sent after the batch: %s", exc)
+        return 0
 
 
 def text(fc: Forecast, counter: CounterForecast, crossing: Crossing) -> dict[str, str]:

@@ -87,6 +87,16 @@ notifications = Table(
     Column("read_at", String(40)),
 )
 Index("notifications_by_organisation", notifications.c.organisation_id, notifications.c.id)
+# A forecast notice is told once per organisation and key, even when two recordings check at
+# the same moment (migration 0011): other subjects repeat per step and are not constrained.
+Index(
+    "notifications_forecast_once",
+    notifications.c.organisation_id,
+    notifications.c.subject_id,
+    unique=True,
+    sqlite_where=notifications.c.subject == "forecast",
+    postgresql_where=notifications.c.subject == "forecast",
+)
 
 # List editions a zone administrator imported: a draft until published with an effective date.
 list_editions = Table(

@@ -27,6 +27,7 @@ from sqlalchemy import (
     true,
     update,
 )
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.sql.elements import ColumnElement
 
 from kuajing.accounts.models import Principal
@@ -249,7 +250,11 @@ def notify_once(
     ).first()
     if told is not None:
         return False
-    notify(conn, organisation_id, subject, subject_id, text)
+    try:  # a check at the same moment may have told them first (a unique index, 0011)
+        with conn.begin_nested():
+            notify(conn, organisation_id, subject, subject_id, text)
+    except IntegrityError:
+        return False
     return True
 
 
