@@ -9,7 +9,7 @@ from kuajing.whatif.models import Option, ProcedureNeeded, WhatIf
 WORDS = {
     "zh": {
         "title": "自贸区比较：{who}，出境日期 {date}",
-        "route": "合同档位按{route}计",
+        "route": "须订立标准合同或通过认证的，按{route}列出程序",
         "standard_contract": "标准合同备案",
         "certification": "个人信息保护认证",
         "how": "排序方法",
@@ -38,7 +38,7 @@ WORDS = {
     },
     "en": {
         "title": "Zone what-if: {who}, exports dated {date}",
-        "route": "contract band counted as {route}",
+        "route": "where a standard contract or certification is needed, the procedures shown are those of {route}",
         "standard_contract": "standard contract filing",
         "certification": "PI protection certification",
         "how": "How the options are ranked",
