@@ -55,3 +55,16 @@ def test_text_is_escaped(monkeypatch) -> None:  # type: ignore[no-untyped-def]
     root = ET.fromstring(svg)  # still well-formed
     assert "<script>" not in svg and "&lt;script&gt;" in svg
     assert root.find(f"{SVG}script") is None
+
+
+def test_a_band_from_the_first_person_is_said_not_drawn() -> None:
+    """Sensitive PI needs a standard contract from the first person: no line at 1 on the chart,
+    and the threshold table says "from the first person", not "1"."""
+    from kuajing.web.views.forecast import crossing_words  # noqa: PLC0415
+
+    c = sensitive()
+    first = next(x for x in c.crossings if x.bound == 1)
+    labels = [el.text or "" for el in ET.fromstring(str(chart(c, AS_OF, "en", "f"))).iter()]
+    assert not any(label.endswith("· 1") for label in labels)
+    assert crossing_words(first, "en").en.startswith("from the first person")
+    assert crossing_words(first, "zh").zh.startswith("自第一人起")

@@ -106,7 +106,7 @@ def table(fc: Forecast, catalog: Catalog, lang: Lang) -> list[list[Cell]]:
 
 def crossing_words(x: Crossing, lang: Lang) -> Text:
     """The threshold's name: the counter is said by the table's row."""
-    return Text(
-        zh=f"{x.bound:,} 人 → {PATHWAYS[x.pathway.value].zh}",
-        en=f"{x.bound:,} → {PATHWAYS[x.pathway.value].en}",
-    )
+    path = PATHWAYS[x.pathway.value]
+    if x.bound == 1:  # a band that starts at the first person: any export of this kind
+        return Text(zh=f"自第一人起 → {path.zh}", en=f"from the first person → {path.en}")
+    return Text(zh=f"{x.bound:,} 人 → {path.zh}", en=f"{x.bound:,} → {path.en}")

@@ -119,7 +119,7 @@ def _coords(axes: _Axes, points: Iterable[tuple[dt.date, float]]) -> str:
 def _thresholds(axes: _Axes, c: CounterForecast, lang: Lang) -> list[str]:
     out = []
     for x in c.crossings:
-        if x.bound > axes.top:
+        if x.bound > axes.top or x.bound == 1:  # a band from the first person: no line to draw
             continue
         y = axes.y(x.bound)
         label = t(
