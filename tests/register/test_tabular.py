@@ -90,3 +90,11 @@ def test_an_export_reads_back_unchanged(tmp_path: Path, fmt: str, lang: str) -> 
         assert tabular.read_flows(path) == [s.flow for s in store.all(me)]
         again = register.import_file(store, me, path)
     assert (again.added, again.changed, again.unchanged) == ([], [], 2)
+
+
+def test_a_word_the_pages_use_is_not_a_key(tmp_path: Path) -> None:
+    """/register/new, /import and /whatif are pages: a file cannot make a flow of those keys."""
+    path = tmp_path / "r.csv"
+    path.write_text("key,name\nimport,A flow\n", encoding="utf-8")
+    with pytest.raises(RegisterInvalid, match="row 2, column key"):
+        tabular.read_flows(path)

@@ -17,10 +17,14 @@ import pytest
 from fastapi.testclient import TestClient
 from pydantic import BaseModel
 
+from kuajing.accounts.models import Principal
 from kuajing.accounts.store import Accounts
 from kuajing.catalog import default_catalog
 from kuajing.catalog.base import Text
 from kuajing.cli.main import Commands
+from kuajing.register.models import Flow
+from kuajing.register.store import FlowStore
+from kuajing.services import register
 from kuajing.web.i18n import phrases
 from kuajing.web.routes import ROUTERS
 from tests.web.support import form_csrf, web_client
@@ -182,7 +186,18 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[TestClient,
             with Accounts.open(db) as store:
                 who = store.principal_by_email("m@pharma.example")
                 decision = store.decisions(who)[0].id
+                _register(store, who, decision)
             yield client, world, decision
+
+
+def _register(store: Accounts, who: Principal, decision: str) -> None:
+    """A flow in the register, linked to the decision (its pages: details, history, latest
+    decision)."""
+    flows = FlowStore(store.engine)
+    flow = Flow(key="trial-data", name="Trial data", scenario="临床试验", personal=1000,
+                recipient={"name": "Sponsor GmbH", "country": "DE"})  # fmt: skip
+    register.add(flows, who, flow)
+    flows.link_decision(who, ["trial-data"], decision)
 
 
 def _walk(client: TestClient, ids: dict[str, str], lang: str) -> dict[str, list[str]]:
@@ -214,6 +229,7 @@ def _ids(world: World, decision: str) -> dict[str, str]:
         "list_id": "beijing-2025",
         "ident": "S08",
         "fmt": "csv",  # a table's export: not a page, so only fetched
+        "key": "trial-data",  # a flow of the register
     }
 
 

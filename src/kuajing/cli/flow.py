@@ -14,7 +14,16 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from kuajing.cli.state import DatabaseOpt, KeyFileOpt, LangOpt, catalog, echo_json, language
+from kuajing.cli.state import (
+    DatabaseOpt,
+    KeyFileOpt,
+    LangOpt,
+    RouteOpt,
+    catalog,
+    echo_json,
+    language,
+    routed,
+)
 from kuajing.lang import pick
 
 if TYPE_CHECKING:
@@ -311,6 +320,29 @@ def assess_cmd(
         return
     typer.echo(render(decision, chosen))
     typer.echo(f"\n{pick(chosen, '结论编号', 'Decision')}: {record.id}")
+
+
+@app.command("whatif")
+def whatif_cmd(
+    user: UserOpt,
+    date: DateOpt = None,
+    route: RouteOpt = "standard_contract",
+    database: DatabaseOpt = None,
+    fmt: FmtOpt = Fmt.text,
+    lang: LangOpt = None,
+) -> None:
+    """Compare zones for the whole register: every planned or active flow one export, with the
+    persons it is expected to send in the date's year, under national rules only, registered in
+    each zone whose list covers them, and under each list usable through adoption."""
+    from kuajing.cli.whatif_render import render
+    from kuajing.services import register
+    from kuajing.services.whatif import whatif_request
+
+    chosen = language(lang)
+    with _open(database, user) as (_, store, who):
+        asked = register.register_request(store, who, _day(date))
+    found = whatif_request(asked, catalog(), chosen, routed(route))
+    typer.echo(found.model_dump_json(indent=2) if fmt == Fmt.json else render(found, chosen))
 
 
 # --- helpers ----------------------------------------------------------------------------------

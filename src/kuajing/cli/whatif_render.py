@@ -38,7 +38,8 @@ WORDS = {
     },
     "en": {
         "title": "Zone what-if: {who}, exports dated {date}",
-        "route": "where a standard contract or certification is needed, the procedures shown are those of {route}",
+        "route": "where a standard contract or certification is needed, the procedures shown are"
+        " those of {route}",
         "standard_contract": "standard contract filing",
         "certification": "PI protection certification",
         "how": "How the options are ranked",

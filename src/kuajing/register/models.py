@@ -36,6 +36,9 @@ _PER_YEAR: dict[Frequency, float] = {
     "once": 1.0,
 }
 KEY_PATTERN = r"^[a-z0-9][a-z0-9._-]{0,79}$"
+# Keys the register's pages take for themselves (/register/new, /import, /whatif): a flow so
+# named could not be reached there, so none may be (from the form, a file or the API).
+RESERVED_KEYS = ("new", "import", "whatif")
 # The text fields: a control character (other than tab and line breaks) in one is refused, as a
 # spreadsheet cannot hold it and the register is exported as one.
 _TEXTS = ("name", "source_system", "scenario", "categories", "fields", "legal_basis", "owner",
@@ -70,6 +73,17 @@ class Flow(Counts):
     @classmethod
     def _lower(cls, value: object) -> object:
         return value.strip().lower() if isinstance(value, str) else value
+
+    @field_validator("key")
+    @classmethod
+    def _not_reserved(cls, value: str) -> str:
+        if value in RESERVED_KEYS:
+            raise PydanticCustomError(
+                "reserved_key",
+                "'{key}' is a word the register's pages use: choose another key",
+                {"key": value},
+            )
+        return value
 
     @field_validator("starts", mode="before")
     @classmethod

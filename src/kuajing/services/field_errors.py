@@ -7,6 +7,7 @@ from collections.abc import Mapping
 
 _ZH = {
     "missing": "为必填项",
+    "reserved_key": "“{key}”是登记册页面使用的词，请另选编号",
     "extra_forbidden": "不是已知字段",
     "greater_than_equal": "应大于或等于 {ge}",
     "greater_than": "应大于 {gt}",

@@ -8,18 +8,27 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, File, Path, Query, Request, Response, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Path, Query, Request, Response, UploadFile
 from pydantic import BaseModel, ConfigDict, Field
+from starlette.concurrency import run_in_threadpool
 
 from kuajing.accounts.models import Principal
 from kuajing.api.auth import accounts, needs
 from kuajing.api.errors import responses
+from kuajing.api.routes.filings import FilingOut
+from kuajing.api.routes.filings import _out as filing_out
 from kuajing.catalog.base import Lang
 from kuajing.engine import Decision
+from kuajing.errors import FilingError
+from kuajing.filing.store import Filings
+from kuajing.ledger.models import Batch, Recorded
 from kuajing.register.models import KEY_PATTERN, Flow, FlowStatus
 from kuajing.register.store import FlowStore, Stored
 from kuajing.services import register
+from kuajing.services.filings import view as filing_view
+from kuajing.services.whatif import whatif_request
 from kuajing.services.zone_editions import catalog_for
+from kuajing.whatif import WhatIf
 
 router = APIRouter(prefix="/v1", tags=["flows"], responses=responses(401, 422))
 
@@ -194,3 +203,80 @@ def assess(
         media_type="application/json",
         headers={"Kuajing-Decision-Id": record.id, "Location": f"/v1/decisions/{record.id}"},
     )
+
+
+# --- a flow's batches and filings; the register's what-if -------------------------------------
+
+
+@router.post(
+    "/flows/{key}/batches",
+    response_model=Recorded,
+    status_code=201,
+    responses=responses(400, 403, 404, 409, 413),
+)
+def record_batch(
+    key: Key,
+    http: Request,
+    who: Member,
+    file: Annotated[UploadFile, File(description="CSV, XLSX, Parquet or JSON Lines")],
+    date: Annotated[dt.date, Form(description="Export date")],
+    key_column: Annotated[
+        list[str] | None, Form(alias="key", description="Key column(s); default: scanner's")
+    ] = None,
+    sensitive: Annotated[bool | None, Form(description="Default: the scanner decides")] = None,
+) -> Recorded:
+    """Record an export batch of the flow, as `POST /v1/ledger/batches` does, with the flow's
+    scenario, exemption and recipient, and link it to the flow. A retired flow records nothing
+    (422); a batch already linked to another flow is 409."""
+    state = http.app.state
+    return register.record_batch(
+        state.ledger, state.catalog, _store(http), who, key, file.file,
+        file.filename or "upload", date=date, columns=key_column, sensitive=sensitive,
+        max_bytes=state.max_upload,
+    )  # fmt: skip
+
+
+@router.get("/flows/{key}/batches", response_model=list[Batch], responses=responses(404))
+def batches(key: Key, http: Request, who: Viewer) -> list[Batch]:
+    """The ledger batches recorded against the flow, by export date."""
+    return register.batches(http.app.state.ledger, _store(http), who, key)
+
+
+@router.get("/flows/{key}/filings", response_model=list[FilingOut], responses=responses(404))
+def filings(
+    key: Key,
+    http: Request,
+    who: Viewer,
+    closed: Annotated[bool, Query(description="Closed ones too")] = False,
+    lang: Annotated[Lang | None, Query(description="Default: the caller's")] = None,
+) -> list[FilingOut]:
+    """The filings made from the flow's decisions that cover it (open ones unless `closed`)."""
+    chosen = lang or who.user.lang
+    found = register.filings_of(
+        Filings(accounts(http).engine), _store(http), who, key, open_only=not closed
+    )
+    out = []
+    for f in found:
+        try:
+            shown = filing_view(f, http.app.state.catalog, dt.date.today(), chosen)
+        except FilingError:  # made under a catalogue that no longer has its procedure
+            continue
+        out.append(filing_out(shown, chosen))
+    return out
+
+
+@router.get("/register/whatif", response_model=WhatIf, responses=responses(403))
+async def whatif(
+    http: Request,
+    who: Viewer,
+    date: Annotated[dt.date | None, Query(description="Default: today")] = None,
+    lang: Annotated[Lang | None, Query(description="Default: the caller's")] = None,
+    route: Literal["standard_contract", "certification"] = "standard_contract",
+) -> WhatIf:
+    """The zone what-if (as `POST /v1/whatif`) of the whole register: every planned or active
+    flow one transfer (its key the transfer's id), with the persons it is expected to export in
+    the date's year. A register without such a flow is 422. Nothing is logged."""
+    catalog = catalog_for(accounts(http), http.app.state.catalog, who)
+    asked = register.register_request(_store(http), who, date or dt.date.today())
+    chosen = lang or who.user.lang
+    return await run_in_threadpool(whatif_request, asked, catalog, chosen, route)

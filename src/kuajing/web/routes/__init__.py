@@ -14,6 +14,7 @@ from kuajing.web.routes import (
     exports,
     filings,
     forecast,
+    register,
     scan,
     signin,
     users,
@@ -26,6 +27,6 @@ ROUTERS: list[APIRouter] = [
     m.router
     for m in (
         exports, dashboard, signin, assess, decisions, filings, catalog, scan, users,
-        zone, editions, zone_stats, audit, forecast, whatif,
+        zone, editions, zone_stats, audit, forecast, whatif, register,
     )
 ]  # fmt: skip

@@ -44,9 +44,7 @@ def upgrade() -> None:
         "flow_batches",
         sa.Column("flow_id", sa.Integer, sa.ForeignKey("flows.id"), primary_key=True),
         sa.Column("digest", sa.String(64), primary_key=True),
-        sa.Column(
-            "organisation_id", sa.Integer, sa.ForeignKey("organisations.id"), nullable=False
-        ),
+        sa.Column("organisation_id", sa.Integer, sa.ForeignKey("organisations.id"), nullable=False),
         sa.Column("linked_at", sa.String(40), nullable=False),
     )
     op.create_index(
