@@ -49,3 +49,46 @@ def test_a_flow_added_on_a_phone_shows_in_the_register(
     expect(row).to_be_visible()
     expect(row.get_by_test_id("pathway")).to_contain_text("standard contract filing")
     assert page.evaluate(OVERFLOW) <= 0
+
+
+def _today_count(page: Page) -> int:
+    """The national personal-information count on the forecast's day, as its table says it."""
+    cell = page.get_by_test_id("forecast-panel").first.locator("tr.today td.num").first
+    return int(cell.inner_text().replace(",", ""))
+
+
+@pytest.mark.browser
+def test_a_flow_added_assessed_and_recorded_moves_the_forecast(
+    page: Page, app_url: str, web_db: str, tmp_path: Path
+) -> None:
+    """The whole round a compliance officer makes: add a flow, assess it, record this month's
+    batch against it, and see the year's forecast count it."""
+    seed(web_db, tmp_path / "ledger.key")
+    sign_in_browser(page, app_url, COMPANY)
+    page.goto(f"{app_url}/forecast")
+    before = _today_count(page)
+    page.goto(f"{app_url}/register/new")
+    page.locator("input[name=key]").fill("crm-sync")
+    page.locator("input[name=name]").fill("Customer records to the group CRM")
+    page.locator("input[name='recipient.name']").fill("Group CRM Pte. Ltd.")
+    page.get_by_test_id("country").fill("Singapore")
+    page.get_by_test_id("menu-frequency").select_option("monthly")
+    page.get_by_test_id("menu-status").select_option("active")
+    page.locator("input[name=personal]").fill("5000")
+    page.get_by_test_id("save").click()
+    expect(page).to_have_url(f"{app_url}/register/crm-sync?done=saved")
+    page.get_by_test_id("assess-button").click()
+    page.wait_for_url("**/decisions/*")
+    expect(page.locator("body")).to_contain_text("crm-sync")  # the transfer is the flow
+    page.goto(f"{app_url}/register/crm-sync")
+    page.get_by_test_id("record-batch").click()
+    batch = tmp_path / "crm-december.csv"
+    phones = "\n".join(f"139{n:08d}" for n in range(120))
+    batch.write_text(f"手机号\n{phones}\n", encoding="utf-8")
+    page.get_by_test_id("batch-file").set_input_files(str(batch))
+    page.locator("select[name=sensitive]").select_option("no")
+    page.get_by_test_id("batch-button").click()
+    page.wait_for_url("**/register/crm-sync*")
+    expect(page.get_by_test_id("batch-row")).to_contain_text("crm-december.csv")
+    page.goto(f"{app_url}/forecast")
+    assert _today_count(page) == before + 120
