@@ -47,6 +47,9 @@ def _pages(ids: Showcase) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]
         ("batches", "/ledger/batches"),
         ("filing", f"/filings/{ids.filing}"),
         ("catalog-list", "/catalog/lists/beijing-2024"),
+        ("register", "/register"),
+        ("whatif", "/register/whatif"),
+        ("forecast", "/forecast"),
     ]
     reviewer = [
         ("zone-queue", "/zone/queue"),
