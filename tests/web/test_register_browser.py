@@ -45,7 +45,7 @@ def test_a_flow_added_on_a_phone_shows_in_the_register(
     page.get_by_test_id("assess-button").click()
     page.wait_for_url("**/decisions/*")
     page.goto(f"{app_url}/register")
-    row = page.get_by_test_id("flow-row").filter(has_text="Clinical trial data to the sponsor")
+    row = page.locator("[data-testid=flow-row][data-key=trial-data]")
     expect(row).to_be_visible()
     expect(row.get_by_test_id("pathway")).to_contain_text("standard contract filing")
     assert page.evaluate(OVERFLOW) <= 0

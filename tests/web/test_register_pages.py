@@ -72,7 +72,7 @@ def test_a_flow_added_and_assessed_shows_its_pathway_in_both_languages(
     assert "Saved." not in shown and "not been assessed yet" in shown
     listing = client.get("/register").text
     assert "Clinical trials" in listing and "Sponsor GmbH" in listing and "Wang Li" in listing
-    assert "about 12,000 a year" in listing and "not assessed yet" in listing
+    assert "in the year about 12,000 non-sensitive" in listing and "not assessed yet" in listing
     decided = client.post("/register/trial-data/assess", data={"csrf": csrf, "date": "2026-03-01"})
     assert decided.url.path.startswith("/decisions/"), decided.text
     decision_id = decided.url.path.rsplit("/", 1)[1]
