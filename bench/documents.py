@@ -17,7 +17,6 @@ import argparse
 import datetime as dt
 import sys
 import tempfile
-import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -33,6 +32,7 @@ from kuajing.catalog.base import Cite, Text
 from kuajing.catalog.importers.export import export_table, write_table
 from kuajing.catalog.importers.lists import read_list
 from kuajing.catalog.models import ZoneList
+from measure import best_of
 
 TARGET_S_PER_PAGE = 1.0
 HEADER = {
@@ -42,15 +42,6 @@ HEADER = {
     "in_force_from": dt.date(2025, 2, 19),
     "cite": Cite(source="BENCH", confidence="H"),
 }
-
-
-def _best(run: Callable[[], object], repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        began = time.perf_counter()
-        run()
-        times.append(time.perf_counter() - began)
-    return min(times)
 
 
 def _read(path: Path) -> Callable[[], object]:
@@ -92,7 +83,7 @@ def main() -> None:
         figures = {}
         for name, run, pages in runs:
             run()  # warm: imports and caches are not the workload
-            took = _best(run, args.repeat)
+            took = best_of(run, args.repeat)
             figures[name] = took / pages
             print(f"{name:<40}{took:>10.3f}{pages:>7}{took / pages:>9.3f}")
     per_page = figures["PDF with a text layer (pdfplumber)"]

@@ -13,12 +13,11 @@ from __future__ import annotations
 
 import argparse
 import random
-import time
-from collections.abc import Callable
 from typing import Any
 
 from kuajing.catalog import default_catalog
 from kuajing.engine import Request, assess
+from measure import best_of
 
 SCENARIOS = [None, None, "临床试验", "药物警戒", "汽车", "充电站服务", "人身险再保险", "船员管理"]
 TARGET_S = 1.0
@@ -42,15 +41,6 @@ def _request(transfers: list[dict[str, Any]], zone: str) -> dict[str, Any]:
         "prior": {"personal": 5000, "sensitive": 10},
         "transfers": transfers,
     }
-
-
-def _best(fn: Callable[[], object], repeat: int) -> float:
-    best = float("inf")
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - start)
-    return best
 
 
 def main() -> None:
@@ -84,7 +74,7 @@ def main() -> None:
     head = f"{'workload':32} {'baseline (validate)':>20} {'assess':>10} {'ratio':>7}"
     print(f"{head} target <= {TARGET_S}s")
     for name, base, work in rows:
-        b, w = _best(base, args.repeat), _best(work, args.repeat)
+        b, w = best_of(base, args.repeat), best_of(work, args.repeat)
         verdict = "ok" if w <= TARGET_S else "SLOW"
         print(f"{name:32} {b:19.3f}s {w:9.3f}s {w / b:6.1f}x {verdict}")
 

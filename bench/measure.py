@@ -13,6 +13,8 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 # Stdlib only (-I -S: no site-packages, no environment), so it starts small and fast.
@@ -51,3 +53,14 @@ def run_child(
         sys.exit(f"failed: {' '.join(cmd)}\n{done.stderr.decode()}")
     seconds, kib = float(figures[0]), int(figures[1])  # ru_maxrss is in KiB on Linux
     return seconds, kib / 2**20
+
+
+def best_of(run: Callable[[], object], repeat: int) -> float:
+    """The shortest of `repeat` timed calls in this process, in seconds: the least disturbed
+    by the other work on a shared machine."""
+    best = float("inf")
+    for _ in range(repeat):
+        began = time.perf_counter()
+        run()
+        best = min(best, time.perf_counter() - began)
+    return best

@@ -16,7 +16,6 @@ import datetime as dt
 import random
 import sys
 import tempfile
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -29,6 +28,8 @@ from kuajing.services.whatif import whatif_request
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from tests.register.fixture import write_register
+
+from measure import best_of
 
 SCENARIOS = [
     None,
@@ -52,15 +53,6 @@ def _transfer(rng: random.Random, i: int) -> dict[str, Any]:
         "exemption": rng.choice([None] * 9 + ["contract"]),
         "recipient": {"country": rng.choice(["DE", "US", "SG", "GB", "JP"])},
     }
-
-
-def _best(fn: Callable[[], object], repeat: int) -> float:
-    best = float("inf")
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - start)
-    return best
 
 
 def main() -> None:
@@ -97,8 +89,8 @@ def main() -> None:
 def _row(
     name: str, request: Request, catalog: Catalog, repeat: int, make: Callable[[], Request]
 ) -> None:
-    base = _best(lambda: assess(request, catalog), repeat)
-    work = _best(lambda: whatif_request(make(), catalog), repeat)
+    base = best_of(lambda: assess(request, catalog), repeat)
+    work = best_of(lambda: whatif_request(make(), catalog), repeat)
     options = len(whatif_request(request, catalog).options)
     verdict = "ok" if work <= TARGET_S else "SLOW"
     label = f"{name}, {options} options"

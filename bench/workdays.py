@@ -13,21 +13,11 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import time
-from collections.abc import Callable
 
 from kuajing.workdays import add_working_days, default_calendar, working_days_between
+from measure import best_of
 
 TARGET_US = 500.0
-
-
-def _best(run: Callable[[], None], repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        began = time.perf_counter()
-        run()
-        times.append(time.perf_counter() - began)
-    return min(times)
 
 
 def main() -> None:
@@ -48,7 +38,7 @@ def main() -> None:
             due = add_working_days(start, 60, calendar=cal).date
             assert working_days_between(start, due, calendar=cal) == 60
 
-    base, work = _best(baseline, args.repeat), _best(deadlines, args.repeat)
+    base, work = best_of(baseline, args.repeat), best_of(deadlines, args.repeat)
     each = work / args.n * 1e6
     print(f"{'workload':<34}{'seconds':>10}{'µs each':>10}")
     print(f"{'baseline: date + 60 days':<34}{base:>10.3f}{base / args.n * 1e6:>10.2f}")

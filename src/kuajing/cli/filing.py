@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -15,6 +15,7 @@ from kuajing.cli.state import (
     KeyFileOpt,
     LangOpt,
     RouteOpt,
+    as_user,
     catalog,
     echo_json,
     formats,
@@ -24,8 +25,6 @@ from kuajing.cli.state import (
 from kuajing.lang import pick
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
-
     from kuajing.accounts.models import Principal
     from kuajing.accounts.store import Accounts
     from kuajing.filing.documents import DocumentKind
@@ -62,16 +61,12 @@ def _day(value: str | None) -> dt.date:
         ) from None
 
 
-@contextmanager
-def _open(database: str | None, user: str) -> Iterator[tuple[Accounts, Filings, Principal]]:
+def _open(
+    database: str | None, user: str
+) -> AbstractContextManager[tuple[Accounts, Filings, Principal]]:
     from kuajing.filing.store import Filings
-    from kuajing.services.accounts import open_accounts
 
-    accounts = open_accounts(database)
-    try:
-        yield accounts, Filings(accounts.engine), accounts.principal_by_email(user)
-    finally:
-        accounts.close()
+    return as_user(database, user, Filings)
 
 
 def _due(

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -19,6 +19,7 @@ from kuajing.cli.state import (
     KeyFileOpt,
     LangOpt,
     RouteOpt,
+    as_user,
     catalog,
     echo_json,
     language,
@@ -27,8 +28,6 @@ from kuajing.cli.state import (
 from kuajing.lang import pick
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
-
     from kuajing.accounts.models import Principal
     from kuajing.accounts.store import Accounts
     from kuajing.lang import Lang
@@ -58,16 +57,12 @@ DateOpt = Annotated[
 STATUS_WORDS = {"planned": "计划中", "active": "进行中", "paused": "暂停", "retired": "已停用"}
 
 
-@contextmanager
-def _open(database: str | None, user: str) -> Iterator[tuple[Accounts, FlowStore, Principal]]:
+def _open(
+    database: str | None, user: str
+) -> AbstractContextManager[tuple[Accounts, FlowStore, Principal]]:
     from kuajing.register.store import FlowStore
-    from kuajing.services.accounts import open_accounts
 
-    accounts = open_accounts(database)
-    try:
-        yield accounts, FlowStore(accounts.engine), accounts.principal_by_email(user)
-    finally:
-        accounts.close()
+    return as_user(database, user, FlowStore)
 
 
 def _line(s: Stored, lang: Lang) -> str:

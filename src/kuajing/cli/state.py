@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import os
-from typing import TYPE_CHECKING, Annotated
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
 
@@ -13,7 +15,10 @@ from kuajing.errors import FilingError
 # The catalogue and pydantic are imported when a command runs: `kuajing --help` stays fast.
 if TYPE_CHECKING:
     from pydantic import BaseModel
+    from sqlalchemy import Engine
 
+    from kuajing.accounts.models import Principal
+    from kuajing.accounts.store import Accounts
     from kuajing.catalog import Catalog
     from kuajing.filing.required import Route
     from kuajing.lang import Lang
@@ -93,3 +98,21 @@ def echo_json(items: list[BaseModel] | BaseModel | dict[str, object]) -> None:
         typer.echo(items.model_dump_json(indent=2))
     else:
         typer.echo(json.dumps(items, ensure_ascii=False, indent=2))
+
+
+S = TypeVar("S")
+
+
+@contextmanager
+def as_user(
+    database: str | None, user: str, store: Callable[[Engine], S]
+) -> Iterator[tuple[Accounts, S, Principal]]:
+    """The service's accounts, a package's store on the same database, and the user (by e-mail)
+    whose organisation a command acts for; closed when the command is done."""
+    from kuajing.services.accounts import open_accounts
+
+    accounts = open_accounts(database)
+    try:
+        yield accounts, store(accounts.engine), accounts.principal_by_email(user)
+    finally:
+        accounts.close()
