@@ -103,6 +103,9 @@ def test_submit_request_information_answer_approve(
     [transfer] = shown["transfers"]
     assert transfer["scenario"] == "beijing-2024/pharmaceuticals/clinical_trial"
     assert "BJ24-PHARMA-PI-SCC-1" in transfer["rules"] and transfer["citations"]
+    # The figure the reviewer checks first: the persons the request declared.
+    assert transfer["persons"] == {"personal": 12000, "sensitive": 0, "distinct": 12000}
+    assert transfer["already_counted"] is None and shown["earlier"] is None
     assert shown["decision_id"] and shown["filing_state"] == "applied"
 
     def act(auth: Auth, action: str, day: str, reason: str = "", **more: Any) -> Any:

@@ -17,7 +17,7 @@ from kuajing.catalog import default_catalog
 from kuajing.filing.store import Filings
 from kuajing.services import zone_inspections as inspecting
 from kuajing.services import zone_review as review
-from kuajing.web.views.declared_persons import Persons, declared
+from kuajing.services.declared_persons import Persons, declared
 from tests.web.submission_case import (
     COMPANY,
     COMPANY_ZH,

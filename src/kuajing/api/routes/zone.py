@@ -8,6 +8,7 @@ is 403; a step the other side records, or one the state does not allow, is 409."
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import asdict
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, File, Form, Path, Query, Request, UploadFile
@@ -25,6 +26,7 @@ from kuajing.i18n import pick
 from kuajing.services import zone_inspections as inspecting
 from kuajing.services import zone_review as review
 from kuajing.services import zone_stats
+from kuajing.services.declared_persons import Declared, Persons, declared
 from kuajing.services.uploads import scan_upload
 from kuajing.zone.models import (
     HistoryEvent,
@@ -139,8 +141,18 @@ class CitationOut(BaseModel):
     confidence: str | None
 
 
+class PersonsOut(BaseModel):
+    """Persons a logged request declared: whose (non-sensitive) PI and whose sensitive PI is
+    exported, and both counters' distinct total when it was declared."""
+
+    personal: int
+    sensitive: int
+    distinct: int | None
+
+
 class TransferOut(BaseModel):
-    """A transfer of the decision the filing came from, as logged."""
+    """A transfer of the decision the filing came from, as logged, with the persons its request
+    declared (the figure a reviewer checks first)."""
 
     id: str
     scenario: str | None
@@ -148,6 +160,8 @@ class TransferOut(BaseModel):
     status: str | None
     rules: list[str]
     citations: list[CitationOut]
+    persons: PersonsOut | None = None
+    already_counted: PersonsOut | None = None  # of these, counted before (earlier exports)
 
 
 class SubmissionDetail(SubmissionOut):
@@ -156,6 +170,7 @@ class SubmissionDetail(SubmissionOut):
     filing_state: str | None
     filing_state_name: str | None
     transfers: list[TransferOut]
+    earlier: PersonsOut | None = None  # the request's prior exports in the counting window
 
 
 class EventChoice(BaseModel):
@@ -244,8 +259,15 @@ def _citation(reason: dict[str, Any]) -> CitationOut:
     )
 
 
-def _transfers(decision: dict[str, Any] | None, chosen: list[str]) -> list[TransferOut]:
+def _persons(found: Persons | None) -> PersonsOut | None:
+    return PersonsOut(**asdict(found)) if found is not None else None
+
+
+def _transfers(
+    decision: dict[str, Any] | None, chosen: list[str], persons: Declared
+) -> list[TransferOut]:
     out = []
+    by_id = persons.by_id()
     for t in (decision or {}).get("transfers") or []:
         if chosen and str(t.get("id")) not in chosen:
             continue
@@ -258,6 +280,10 @@ def _transfers(decision: dict[str, Any] | None, chosen: list[str]) -> list[Trans
                 status=t.get("status"),
                 rules=[str(r["rule"]) for r in reasons],
                 citations=[_citation(r) for r in reasons],
+                persons=_persons(by_id[t["id"]].persons) if t.get("id") in by_id else None,
+                already_counted=_persons(by_id[t["id"]].already_counted)
+                if t.get("id") in by_id
+                else None,
             )
         )
     return out
@@ -269,6 +295,7 @@ def _detail(
     item = review.item(s, _catalog(http), as_of)
     ctx = review.context(accounts(http), who, s)
     p, filing = item.procedure, ctx.filing
+    persons = declared(ctx.request)
     state_name = p.state(filing.state).name.get(lang) if filing.state else None
     return SubmissionDetail(
         **_submission(item, lang).model_dump(),
@@ -276,7 +303,8 @@ def _detail(
         decision_id=filing.decision_id,
         filing_state=filing.state,
         filing_state_name=state_name,
-        transfers=_transfers(ctx.decision, filing.transfers),
+        transfers=_transfers(ctx.decision, filing.transfers, persons),
+        earlier=_persons(persons.earlier),
     )
 
 

@@ -41,12 +41,12 @@ from kuajing.lang import Lang
 from kuajing.services import zone_inspections as inspecting
 from kuajing.services import zone_review as review
 from kuajing.services.decisions import shown_in
+from kuajing.services.declared_persons import declared
 from kuajing.services.uploads import SUFFIXES, scan_upload
 from kuajing.web.forms import form_day
 from kuajing.web.i18n import t
 from kuajing.web.render import page
 from kuajing.web.session import accounts, checked, signed_in
-from kuajing.web.views.declared_persons import declared
 from kuajing.web.views.names import catalog_names
 from kuajing.zone.models import (
     COMPANY_ACTIONS,
