@@ -21,6 +21,7 @@ from kuajing.ledger.forecast import (
     project,
 )
 from kuajing.ledger.lead_time import Leads
+from kuajing.ledger.list_bands import NOT_ENCODED
 from kuajing.ledger.models import NATIONAL, CounterCounts
 
 CAT = default_catalog()
@@ -81,7 +82,9 @@ def test_expected_volumes_project_from_tomorrow_and_the_range_holds_the_recent_p
     assert end.low == 18_100 + 100 * 184 and end.high == end.mid
 
 
-def test_list_scopes_are_projected_without_bands_and_flows_count_where_they_are_scoped() -> None:
+def test_list_scopes_are_projected_and_flows_count_where_they_are_scoped() -> None:
+    """Without the list's bands (`list_bands`, tests/ledger/test_forecast_lists.py) a list
+    counter draws none and says its thresholds need review."""
     flow = Expected(
         flow="trial",
         personal=1_000,
@@ -94,7 +97,7 @@ def test_list_scopes_are_projected_without_bands_and_flows_count_where_they_are_
     fc = make(dt.date(2026, 6, 30), daily, "expected", [flow])
     listed = [c for c in fc.counters if c.scope == SCOPE]
     assert [c.counter for c in listed] == ["personal", "sensitive"]
-    assert all(c.crossings == [] for c in listed)
+    assert all(c.crossings == [] and c.notes == [NOT_ENCODED] for c in listed)
     assert listed[1].year_end.mid == 905 + 1_000
 
 

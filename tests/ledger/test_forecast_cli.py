@@ -60,3 +60,21 @@ def test_the_expected_method_needs_volumes(cli: CLI) -> None:
     run = forecast(cli, "--method", "expected", ok=False)
     assert run.returncode != 0 and "no expected volumes" in run.stderr
     assert len(run.stderr.strip().splitlines()) == 1
+
+
+def test_the_national_caveat_and_the_lists_bands_in_both_languages(
+    db_url: str, key_file: Path
+) -> None:
+    from .test_forecast_notices import TRIALS, trials_every_ten_days  # noqa: PLC0415
+
+    with Ledger.open(db_url, key_file) as ledger:
+        trials_every_ten_days(ledger, dt.date.fromisoformat(DAY), 1_500)
+    cli = CLI(db_url, key_file)
+    en = forecast(cli, "--lang", "en").stdout
+    assert "The national counters include batches exported under a free-trade-zone list" in en
+    assert "BJ24-PHARMA-PI-SA-1 ≥ 50,000 → security assessment" in en and "Clinical trials" in en
+    zh = forecast(cli, "--lang", "zh").stdout
+    assert "全国计数器包含按自贸试验区清单出境的批次" in zh and "临床试验" in zh
+    body = json.loads(forecast(cli, "--format", "json").stdout)
+    trials = next(c for c in body["counters"] if c["scope"] == TRIALS)
+    assert any(x["entry"] == "bj24-pharma-pi-sa-1" for x in trials["crossings"])

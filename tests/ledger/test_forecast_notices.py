@@ -133,3 +133,52 @@ def test_two_checks_at_the_same_moment_still_tell_once(book: Ledger, db_url: str
         assert notify_once(conn, org, "forecast", "2026-abc", text) is False
         notify(conn, org, "submission", "s1", text)
         notify(conn, org, "submission", "s1", text)
+
+
+# --- a zone list's bands ------------------------------------------------------------------------
+
+TRIALS = "beijing-2024/pharmaceuticals/clinical_trial"  # the Beijing list's clinical trials
+
+
+def trials_every_ten_days(ledger: Ledger, through: dt.date, n: int) -> None:
+    """`n` new trial subjects with sensitive PI every ten days from 1 January, under the list."""
+    day, first = dt.date(through.year, 1, 1), 0
+    while day <= through:
+        put(ledger, [f"t{first + i}" for i in range(n)], day.isoformat(), sensitive=True,
+            processor=PROCESSOR, scopes=[TRIALS])  # fmt: skip
+        first, day = first + n, day + dt.timedelta(days=10)
+
+
+def test_a_list_band_within_its_lead_tells_the_admins_once(book: Ledger, db_url: str) -> None:
+    """39,000 subjects by 11 September, about 150 a day: the list's 50,000 (security assessment)
+    late in November, within the assessment's 52 working days. The national counters hold the
+    same persons: their sensitive 10,000 was reached in March (nothing left to start), and the
+    list's 10,000 (standard contract) too; so the one notice is the list's."""
+    today = dt.date(2026, 9, 11)
+    trials_every_ten_days(book, today, 1_500)
+    admin = person(db_url, ADMIN)
+    fc = forecasting.tenant_forecast(book, CAT, admin, today=today)
+    trials = next(c for c in fc.counters if c.scope == TRIALS and c.counter == "personal")
+    sa = next(x for x in trials.crossings if x.bound == 50_000)
+    assert sa.rule == "BJ24-PHARMA-PI-SA-1" and sa.action is not None and sa.action.due
+    assert sa.action.apply_by <= today
+    assert notify_due(book.engine, admin.organisation.id, fc) == 1
+    assert check(book, admin, today) == 0
+    [notice] = ZoneStore(book.engine).notifications(admin)
+    en, zh = notice.text["en"], notice.text["zh"]
+    assert "50,000" in en and "BJ24-PHARMA-PI-SA-1" in en and "Clinical trials" in en
+    assert "security assessment must be applied for by" in en.lower()
+    assert "50,000" in zh and "临床试验" in zh and "申报数据出境安全评估" in zh
+
+
+def test_a_national_notice_says_the_list_may_govern(book: Ledger, db_url: str) -> None:
+    """Every batch was exported under the list, and the national sensitive 10,000 is due: the
+    notice still goes out (the ledger cannot know the list governs), with the caveat."""
+    today = dt.date(2026, 9, 11)
+    trials_every_ten_days(book, today, 300)
+    admin = person(db_url, ADMIN)
+    assert check(book, admin, today) == 1
+    [notice] = ZoneStore(book.engine).notifications(admin)
+    assert "10,000" in notice.text["en"] and "free-trade-zone list" in notice.text["en"]
+    assert "its bands apply instead" in notice.text["en"]
+    assert "自贸试验区清单" in notice.text["zh"] and "适用该清单的门槛" in notice.text["zh"]

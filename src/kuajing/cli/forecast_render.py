@@ -22,22 +22,26 @@ def forecast(fc: Forecast, catalog: Catalog, lang: Lang, told: int | None = None
     ]
     for c in fc.counters:
         lines += ["", _counter(c, catalog, lang)]
-        lines += [f"  {_crossing(x, lang)}" for x in c.crossings]
+        for x in c.crossings:
+            lines.append(f"  {_crossing(x, lang)}")
+            lines += [f"    {x.basis.get(lang)}"] if x.basis else []
+        lines += [f"  ! {note.get(lang)}" for note in c.notes]
     if told is not None:
         lines += ["", pick(lang, f"已通知管理员：{told} 条新提醒", f"Admins notified: {told} new")]
     lines += [
         "",
         pick(
             lang,
-            "门槛为全国规则的门槛；自贸试验区清单的人数门槛暂未纳入预测。",
-            "Thresholds are the national rules' ones; list bands are not forecast yet.",
+            "全国计数器对照全国规则的门槛；清单计数器对照预测日施行中的清单版本的门槛。",
+            "National counters are set against the national rules' thresholds; a list's "
+            "counters against the bands of the list's edition in force on the day.",
         ),
     ]
     return "\n".join(lines)
 
 
 def _counter(c: CounterForecast, catalog: Catalog, lang: Lang) -> str:
-    scope = _scope(c.scope, catalog, lang)
+    scope = c.name.get(lang) if c.name else _scope(c.scope, catalog, lang)
     end = c.year_end
     span = f"{number(end.low or c.count)}–{number(end.high or c.count)}"
     return pick(
@@ -51,6 +55,8 @@ def _counter(c: CounterForecast, catalog: Catalog, lang: Lang) -> str:
 
 def _crossing(x: Crossing, lang: Lang) -> str:
     head = f"{x.rule} ≥ {number(x.bound)} → {PATHWAYS[x.pathway.value].get(lang)}: "
+    if x.count is not None:  # a list's band: the count it is set against
+        head += pick(lang, f"计数 {number(x.count)}；", f"counted {number(x.count)}; ")
     if x.reached_on is not None:
         return head + pick(lang, f"已于 {x.reached_on} 达到", f"reached on {x.reached_on}")
     if x.earliest is None:

@@ -39,7 +39,7 @@ class Placement:
     adoption: Adoption | None = None
     notes: list[Finding] = field(default_factory=list)
     general_ref: ScopeRef | None = None  # the scope of a general (positive) list naming it
-    list_pools: tuple[str, ...] = ()  # what the list-wide entries count (see `_list_pools`)
+    list_pools: tuple[str, ...] = ()  # what the list-wide entries count (see `list_pools`)
 
     @property
     def general(self) -> ZoneList | None:
@@ -148,7 +148,7 @@ def _compute_entries(
     return out
 
 
-def _list_pools(zl: ZoneList, catalog: Catalog) -> tuple[str, ...]:
+def list_pools(zl: ZoneList, catalog: Catalog) -> tuple[str, ...]:
     """List-wide entries count every scope of the list: its own (`zl.id/…`) and the sectors it
     incorporates, which keep counting under the edition that wrote them."""
     memo: dict[str, tuple[str, ...]] = catalog.cache("list_pools")
@@ -190,14 +190,14 @@ def place(t: Transfer, refs: list[ScopeRef], where: Where, uncovered: Rule | Non
     for zl in own:
         found = _in_list(zl, t, refs, catalog)
         if found is not None and _applies(zl, where, notes):
-            return found.with_notes(notes, _list_pools(zl, catalog))
+            return found.with_notes(notes, list_pools(zl, catalog))
     own_sectors = {s.id for zl in own for s in zl.sectors}
     for adoption in catalog.adoptions_at(where.sites, where.day):
         adopted = _adopted(adoption, refs, own_sectors, where, notes)
         if adopted is not None:
             adopted_list = adopted.placement.zone_list
             assert adopted_list is not None
-            return adopted.with_notes(notes, _list_pools(adopted_list, catalog))
+            return adopted.with_notes(notes, list_pools(adopted_list, catalog))
     if uncovered is not None and any(_may_apply(zl, where) for zl in own):
         key = "scope_national_no_scenario" if t.scenario is None else "scope_out"
         notes.append(Finding(uncovered, facts=PHRASES[key]))

@@ -1,5 +1,7 @@
-"""Where each counter of the ledger is heading by 31 December, and when it reaches each national
-threshold. Pure: the service reads the ledger and the register and hands the figures in.
+"""Where each counter of the ledger is heading by 31 December, and when it reaches each threshold:
+the national rules' on the national counters, the zone list's bands on a list's counters
+(`ledger.list_bands`). Pure: the service reads the ledger, the register and the catalogue and
+hands the figures in.
 
 Two methods project the year's remaining days:
 - `rate`: the year's pace so far (persons first counted since 1 January / days elapsed);
@@ -11,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
@@ -19,6 +21,7 @@ from pydantic import BaseModel, ConfigDict
 from kuajing.catalog.base import Pathway, Text
 from kuajing.catalog.models import NationalRegime
 from kuajing.ledger.lead_time import Action, Leads
+from kuajing.ledger.list_bands import NOT_ENCODED, Band, CounterBands, in_pools
 from kuajing.ledger.models import NATIONAL, CounterCounts
 
 Method = Literal["rate", "expected"]
@@ -41,6 +44,26 @@ METHOD_TEXT: dict[Method, Text] = {
         "periods after today, spread evenly over the days it runs), carried on to 31 December.",
     ),
 }
+NATIONAL_CAVEAT = Text(
+    zh="全国计数器包含按自贸试验区清单出境的批次；在清单管辖贵单位的场景中，适用该清单的门槛"
+    "（见清单计数器），全国门槛可能高估所需的手续。",
+    en="The national counters include batches exported under a free-trade-zone list; where the "
+    "list governs your company, its bands apply instead (see the list's counters), and the "
+    "national thresholds may overstate what is needed.",
+)
+
+
+def summed(pools: int) -> Text:
+    """Why a list band's count is an upper bound."""
+    return Text(
+        zh=f"按该门槛合计的 {pools} 个计数范围之和计算（其各场景、按行业或清单整体记录的批次）："
+        "这是上限，同一人出现在两个范围中会被计两次。",
+        en=f"Counted as the sum of the {pools} counting scopes this threshold adds up (its "
+        "scenarios, and batches recorded for the sector or the list as a whole): an upper "
+        "bound, as a person in two scopes is counted twice.",
+    )
+
+
 RANGE_TEXT = Text(
     zh="区间：所选方法的预测值与最近30天日均速度推算值之间（逐日取较低与较高者）。",
     en="Range: between the chosen method's figure and the pace of the last 30 days carried "
@@ -87,6 +110,10 @@ class Crossing(_Out):
     mid: dt.date | None = None
     latest: dt.date | None = None
     action: Action | None = None
+    entry: str | None = None  # the list entry whose band this is (None: a national threshold)
+    count: int | None = None  # a list band's count through the day (the pools it sums)
+    exact: bool = True  # False: `count` adds up pools that may hold the same person
+    basis: Text | None = None  # why the count is not exact
 
 
 class CounterForecast(_Out):
@@ -96,6 +123,8 @@ class CounterForecast(_Out):
     points: list[Point]  # measured days, then the projection's knots to 31 December
     year_end: Point
     crossings: list[Crossing]
+    name: Text | None = None  # a list counter's list and scope
+    notes: list[Text] = []  # what the thresholds shown cannot say (bands not encoded...)
 
 
 class Forecast(_Out):
@@ -118,13 +147,22 @@ def build_forecast(
     expected: Sequence[Expected],
     method: Method,
     leads: Leads,
+    bands: Mapping[tuple[str, str], CounterBands] | None = None,
 ) -> Forecast:
+    """`bands`: each list counter's bands (`list_bands`); a list counter without them shows no
+    band and says its thresholds need review."""
     year = as_of.year
-    counters = [
-        _counter(scope, counter, series, as_of, _flows(expected, scope), method, regime, leads)
-        for scope, series in _scopes(daily)
-        for counter in COUNTERS
-    ]
+    counters = []
+    for scope, series in _scopes(daily):
+        for counter in COUNTERS:
+            c = _counter(
+                scope, counter, series, as_of, _flows(expected, scope), method, regime, leads
+            )
+            if scope == NATIONAL:
+                counters.append(_national(c, daily))
+            else:
+                found = (bands or {}).get((scope, counter)) or CounterBands(None, [], [NOT_ENCODED])
+                counters.append(_listed(c, found, daily, expected, as_of, method, leads))
     return Forecast(
         processor=processor,
         year=year,
@@ -160,7 +198,7 @@ def _counter(
     actual = cumulative(series, counter, _doy(as_of))
     low, mid, high = project(actual, _days(as_of.year), _added(flows, counter, as_of), method)
     points = _points(actual, low, mid, high, as_of, flows)
-    rules = regime.thresholds if scope == NATIONAL else []  # list bands: not yet (see README)
+    rules = regime.thresholds if scope == NATIONAL else []  # a list's bands: `_listed`
     crossings = [
         _crossing(r.rule, r.pathway, r.threshold.band()[0], actual, low, mid, high, as_of, leads)
         for r in rules
@@ -175,6 +213,68 @@ def _counter(
         year_end=_point(as_of.year, end, actual, low, mid, high),
         crossings=crossings,
     )
+
+
+def _national(c: CounterForecast, daily: Daily) -> CounterForecast:
+    """The national counters count every batch, those exported under a list too (the ledger
+    cannot tell whether the list governs the processor): where it has list scopes, say so."""
+    if not any(s != NATIONAL for s in daily):
+        return c
+    return c.model_copy(update={"notes": [NATIONAL_CAVEAT]})
+
+
+def _listed(
+    c: CounterForecast,
+    found: CounterBands,
+    daily: Daily,
+    expected: Sequence[Expected],
+    as_of: dt.date,
+    method: Method,
+    leads: Leads,
+) -> CounterForecast:
+    crossings = [_band(b, c.counter, daily, expected, as_of, method, leads) for b in found.bands]
+    return c.model_copy(
+        update={"crossings": crossings, "name": found.name, "notes": list(found.notes)}
+    )
+
+
+def _band(
+    band: Band,
+    counter: Counter,
+    daily: Daily,
+    expected: Sequence[Expected],
+    as_of: dt.date,
+    method: Method,
+    leads: Leads,
+) -> Crossing:
+    """A list band's crossing, counted as the engine counts it: the sum of every pool its
+    threshold adds up, measured and expected (a flow adds to each pool it counts in)."""
+    planned = {s for e in expected for s in e.scopes}
+    scopes = sorted(s for s in {*daily, *planned} - {NATIONAL} if in_pools(s, band.pools))
+    today = _doy(as_of)
+    actual = cumulative([x for s in scopes for x in daily.get(s, [])], counter, today)
+    flows = [e for s in scopes for e in expected if s in e.scopes]
+    low, mid, high = project(actual, _days(as_of.year), _added(flows, counter, as_of), method)
+    found = _crossing(band.rule, band.pathway, band.bound, actual, low, mid, high, as_of, leads)
+    holding = [s for s in scopes if _holds(s, counter, daily, expected, today)]
+    exact = len(holding) <= 1  # one pool's persons are distinct; a sum may count one twice
+    return found.model_copy(
+        update={
+            "entry": band.entry,
+            "count": actual[-1],
+            "exact": exact,
+            "basis": None if exact else summed(len(holding)),
+        }
+    )
+
+
+def _holds(
+    scope: str, counter: Counter, daily: Daily, expected: Sequence[Expected], today: int
+) -> bool:
+    """Whether a pool has persons in this counter: counted so far, or expected from a flow."""
+    if cumulative(daily.get(scope, []), counter, today)[-1] > 0:
+        return True
+    return any(scope in e.scopes and getattr(e, counter) > 0 for e in expected)
 
 
 # --- the maths: day-indexed lists, index 0 = 31 December of the year before -------------------

@@ -10,11 +10,15 @@ from sqlalchemy import Engine
 
 from kuajing.accounts.models import Principal
 from kuajing.catalog import Catalog
+from kuajing.catalog.catalog import ScopeRef, Site
 from kuajing.catalog.models import NationalRegime
+from kuajing.engine.placement import adoptable_lists
 from kuajing.errors import NotFound, RequestError
 from kuajing.ledger.forecast import Expected, Forecast, Method, build_forecast
 from kuajing.ledger.lead_time import Leads
 from kuajing.ledger.ledger import Ledger
+from kuajing.ledger.list_bands import Governs, list_bands
+from kuajing.ledger.models import NATIONAL
 from kuajing.register.models import IN_REQUEST, Flow
 from kuajing.services.ledger import _known
 
@@ -30,10 +34,13 @@ def forecast(
     method: Method | None = None,
     flows: Sequence[Flow] = (),
     known: bool = True,
+    zone: str | None = None,
 ) -> Forecast:
     """The year of `today` for `processor`. Without `method`: `expected` when the register
-    holds flows that export, else `rate`. `known`: the processor must have batches (the CLI);
-    an organisation's page forecasts from its flows alone before its first batch."""
+        holds flows that export, else `rate`. `known`: the processor must have batches (the CLI);
+        an organisation's page forecasts from its flows alone before its first batch. `zone`: where
+    the company is registered, when known: another zone's list that it may not adopt shows no
+    bands (the ledger counts a batch in every list scope its scenario names)."""
     today = today or dt.date.today()
     if known:
         _known(ledger, processor)
@@ -48,9 +55,10 @@ def forecast(
             path="method",
         )
     daily = ledger.daily(processor, today.year)
-    return build_forecast(
-        processor, today, regime, daily, expected, chosen, Leads(catalog.procedures)
-    )
+    scopes = [s for s in daily if s != NATIONAL]
+    bands = list_bands(catalog, scopes, today, _governs(catalog, zone, today) if zone else None)
+    leads = Leads(catalog.procedures)
+    return build_forecast(processor, today, regime, daily, expected, chosen, leads, bands)
 
 
 def tenant_forecast(
@@ -74,7 +82,26 @@ def tenant_forecast(
         method=method,
         flows=flows,
         known=False,
+        zone=who.organisation.zone,
     )
+
+
+def _governs(catalog: Catalog, zone: str, day: dt.date) -> Governs:
+    """Whether a list's scope may govern a company registered (and exporting) in `zone` on
+    `day`: a list of its zone, or one its zone's adoption rules let it use for that scope (the
+    engine's own test, `adoptable_lists`; which one governs an export, placement decides)."""
+    found = catalog.zone_id(zone)
+    if found is None:
+        return lambda ref: True  # a zone the catalogue does not know: nothing is ruled out
+    sites = (Site(city=catalog.zones[found].city, zone=found),) * 2
+    own = {zl.id for zl in catalog.lists_at(sites, day)}
+
+    def governs(ref: ScopeRef) -> bool:
+        if ref.zone_list.id in own:
+            return True
+        return ref.zone_list.id in adoptable_lists([ref], sites, day, catalog)
+
+    return governs
 
 
 def flows_of(engine: Engine, who: Principal) -> list[Flow]:

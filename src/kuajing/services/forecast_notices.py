@@ -35,7 +35,16 @@ def notice_key(year: int, scope: str, rule: str, counter: str, bound: int) -> st
 
 
 def due(fc: Forecast) -> list[tuple[CounterForecast, Crossing]]:
-    """The crossings whose action is due: the earliest projected crossing is within its lead."""
+    """The crossings whose action is due: the earliest projected crossing is within its lead,
+    a list's bands and the national thresholds alike.
+
+    A national crossing is told even when every batch behind it was exported under a zone list
+    whose bands are fully encoded. The ledger records the scenario a batch names, not whether
+    that list governs the processor: the list's test (registration or activity, CIIOs) is the
+    engine's to apply to facts the ledger does not hold, and a person in several list scopes
+    cannot be told apart from the daily counts. Staying silent would assume the list governs;
+    so the notice goes out and says, with the caveat, that the list's bands apply instead
+    where it does."""
     return [
         (c, x) for c in fc.counters for x in c.crossings if x.action is not None and x.action.due
     ]
@@ -74,18 +83,25 @@ def text(fc: Forecast, counter: CounterForecast, crossing: Crossing) -> dict[str
     what = COUNTERS[counter.counter]
     path = PATHWAYS[crossing.pathway.value]
     end = counter.year_end
+    count = counter.count if crossing.count is None else crossing.count
+    # The year's end is the counter's own: said only when the band counts that counter alone.
+    own = count == counter.count
+    end_zh = f"年底预计 {end.low or 0:,}–{end.high or 0:,} 人。" if own else "。"
+    end_en = f"; {end.low or 0:,}–{end.high or 0:,} expected by 31 December. " if own else ". "
+    where = counter.name
     shaky = action.assumption
+    after = [t for t in (crossing.basis, shaky, *counter.notes) if t is not None]
     zh = (
-        f"出境人数预测：{what.zh}今年迄今 {counter.count:,} 人，预计最早于"
-        f"{day_zh(crossing.earliest)}达到 {crossing.bound:,} 人（{crossing.rule}，{path.zh}）；"
-        f"年底预计 {end.low or 0:,}–{end.high or 0:,} 人。{action.sentence.zh}。"
-        f"{shaky.zh if shaky else ''}"
+        f"出境人数预测：{where.zh + '，' if where else ''}{what.zh}今年迄今 {count:,} 人，"
+        f"预计最早于{day_zh(crossing.earliest)}达到 {crossing.bound:,} 人（{crossing.rule}，"
+        f"{path.zh}）{'；' if own else ''}{end_zh}{action.sentence.zh}。"
+        + "".join(t.zh for t in after)
     )
     en = (
-        f"Forecast: {what.en}, {counter.count:,} so far this year, may reach "
-        f"{crossing.bound:,} as early as {day_en(crossing.earliest)} ({crossing.rule}, "
-        f"{path.en}); {end.low or 0:,}–{end.high or 0:,} expected by 31 December. "
+        f"Forecast: {where.en + ', ' if where else ''}{what.en}, {count:,} so far this year, "
+        f"may reach {crossing.bound:,} as early as {day_en(crossing.earliest)} ({crossing.rule}, "
+        f"{path.en}){end_en}"
         f"{action.sentence.en[0].upper()}{action.sentence.en[1:]}."
-        f"{' ' + shaky.en if shaky else ''}"
+        + "".join(" " + t.en for t in after)
     )
     return {"zh": zh, "en": en}

@@ -47,7 +47,8 @@ def show(request: Request, session: Signed, method: MethodQ = None) -> Response:
         session,
         fc=fc,
         panels=view.panels(fc, catalog, lang),
-        lines=view.lines(fc),
+        lines=view.lines(fc, catalog, lang),
+        notes=view.notes(fc, catalog, lang),
         crossing_words=view.crossing_words,
         has_flows=has_flows,
     )

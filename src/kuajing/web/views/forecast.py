@@ -40,10 +40,21 @@ class Panel:
 
 @dataclass(frozen=True)
 class Line:
-    """One threshold of the summary table."""
+    """One threshold of the summary table: a national one, or a list's band."""
 
+    scope: str
     counter: str
     crossing: Crossing
+
+
+@dataclass(frozen=True)
+class Note:
+    """What a scope's thresholds cannot say (a list's bands not encoded, the national counters
+    counting batches exported under a list), once for the counters it concerns."""
+
+    scope: str
+    counters: list[str]
+    text: Text
 
 
 def scope_name(catalog: Catalog, scope: str, lang: Lang) -> str:
@@ -57,17 +68,36 @@ def scope_name(catalog: Catalog, scope: str, lang: Lang) -> str:
     return f"{ref.zone_list.title.get(lang)} · {item.name.get(lang)}"
 
 
+def counter_scope(c: CounterForecast, catalog: Catalog, lang: Lang) -> str:
+    """The counter's scope as the forecast names it (a list counter: the edition in force)."""
+    return c.name.get(lang) if c.name else scope_name(catalog, c.scope, lang)
+
+
 def panels(fc: Forecast, catalog: Catalog, lang: Lang) -> list[Panel]:
     out = []
     for i, c in enumerate(fc.counters):
-        title = f"{scope_name(catalog, c.scope, lang)} · {COUNTERS[c.counter].get(lang)}"
+        title = f"{counter_scope(c, catalog, lang)} · {COUNTERS[c.counter].get(lang)}"
         ident = f"fc{i}"
         out.append(Panel(ident, title, c, chart(c, fc.as_of, lang, ident), month_rows(c, fc)))
     return out
 
 
-def lines(fc: Forecast) -> list[Line]:
-    return [Line(c.counter, x) for c in fc.counters for x in c.crossings]
+def lines(fc: Forecast, catalog: Catalog, lang: Lang) -> list[Line]:
+    return [
+        Line(counter_scope(c, catalog, lang), c.counter, x)
+        for c in fc.counters
+        for x in c.crossings
+    ]
+
+
+def notes(fc: Forecast, catalog: Catalog, lang: Lang) -> list[Note]:
+    found: dict[tuple[str, str], Note] = {}
+    for c in fc.counters:
+        scope = counter_scope(c, catalog, lang)
+        for text in c.notes:
+            note = found.setdefault((scope, text.en), Note(scope, [], text))
+            note.counters.append(COUNTERS[c.counter].get(lang))
+    return list(found.values())
 
 
 def month_rows(c: CounterForecast, fc: Forecast) -> list[Row]:
@@ -98,7 +128,7 @@ def table(fc: Forecast, catalog: Catalog, lang: Lang) -> list[list[Cell]]:
     ]
     grid: list[list[Cell]] = [head]
     for c in fc.counters:
-        scope, counter = scope_name(catalog, c.scope, lang), COUNTERS[c.counter].get(lang)
+        scope, counter = counter_scope(c, catalog, lang), COUNTERS[c.counter].get(lang)
         for r in month_rows(c, fc):
             grid.append([scope, counter, r.day.isoformat(), r.count, r.low, r.mid, r.high])
     return grid
