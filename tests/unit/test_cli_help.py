@@ -41,6 +41,8 @@ def _help(words: list[str], columns: int) -> str:
 def test_help_is_not_cut_mid_word_or_mid_sentence(words: list[str], columns: int) -> None:
     text = _help(words, columns)
     assert "<bool>" not in text  # a flag takes no value
+    options = [line for line in text.splitlines() if line.lstrip().startswith("--")]
+    assert not [o for o in options if "<list[" in o], "a repeatable option names what it takes"
     for line in text.split("\n", 1)[1].splitlines():  # after the usage line, which ends "..."
         assert not line.rstrip().endswith("..."), f"listing cut short: {line!r}"
         assert not re.search(r"[A-Za-z]-$", line), f"word split at its hyphen: {line!r}"

@@ -155,7 +155,9 @@ def diff_cmd(
     b: Annotated[str, typer.Argument(help="List id, or catalogue/overlay directory.")],
     requests: Annotated[
         list[Path] | None,
-        typer.Option("--requests", help="Request files whose decisions to compare."),
+        typer.Option(
+            "--requests", metavar="FILE", help="Request files whose decisions to compare."
+        ),
     ] = None,
     fmt: FormatOpt = "text",
 ) -> None:

@@ -52,7 +52,8 @@ def pack_cmd(
         ),
     ] = None,
     scan: Annotated[
-        list[Path] | None, typer.Option("--scan", help="A dataset to scan and include (repeat).")
+        list[Path] | None,
+        typer.Option("--scan", metavar="PATH", help="A dataset to scan and include (repeat)."),
     ] = None,
     fmt: FormatOpt = None,
     route: RouteOpt = "standard_contract",

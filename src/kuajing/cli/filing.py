@@ -111,12 +111,13 @@ def documents_cmd(
     output: Annotated[Path, typer.Option("--output", "-o", help="The folder to write into.")],
     user: UserOpt,
     kind: Annotated[
-        list[str] | None, typer.Option("--kind", help="Only this document kind (repeat).")
+        list[str] | None,
+        typer.Option("--kind", metavar="KIND", help="Only this document kind (repeat)."),
     ] = None,
     fmt: FormatOpt = None,
     doc_lang: Annotated[
         list[str] | None,
-        typer.Option("--doc-lang", help="zh and/or en (repeat; default: both)."),
+        typer.Option("--doc-lang", metavar="zh|en", help="zh and/or en (repeat; default: both)."),
     ] = None,
     route: RouteOpt = "standard_contract",
     database: DatabaseOpt = None,

@@ -80,7 +80,8 @@ def _line(s: Stored, lang: Lang) -> str:
 def list_cmd(
     user: UserOpt,
     status: Annotated[
-        list[str] | None, typer.Option("--status", help="Only planned, active, paused or retired.")
+        list[str] | None,
+        typer.Option("--status", metavar="STATUS", help="Only planned, active, paused or retired."),
     ] = None,
     database: DatabaseOpt = None,
     fmt: FmtOpt = Fmt.text,
@@ -151,7 +152,9 @@ def add_cmd(
     personal: Annotated[int, typer.Option("--personal", help="New persons a period.")] = 0,
     sensitive: Annotated[int, typer.Option("--sensitive", help="Of them, sensitive PI.")] = 0,
     exemption: Annotated[str | None, typer.Option("--exemption", help="e.g. hr.")] = None,
-    status: Annotated[str, typer.Option("--status", help="planned or active.")] = "active",
+    status: Annotated[
+        str, typer.Option("--status", metavar="STATUS", help="planned or active.")
+    ] = "active",
     database: DatabaseOpt = None,
     fmt: FmtOpt = Fmt.text,
     lang: LangOpt = None,

@@ -69,7 +69,11 @@ def record_cmd(
     file: Annotated[Path, typer.Option("--file", help="CSV, XLSX, Parquet or JSON Lines.")],
     key: Annotated[
         list[str] | None,
-        typer.Option("--key", help="Column(s) naming the person: A[,B] (default: scanner's)."),
+        typer.Option(
+            "--key",
+            metavar="COLUMN",
+            help="Column(s) naming the person: A[,B] (default: scanner's).",
+        ),
     ] = None,
     sensitive: Annotated[
         bool | None,

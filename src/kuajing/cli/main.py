@@ -74,7 +74,11 @@ class LangOpt(StrEnum):
 def _root(
     rules: Annotated[
         list[str] | None,
-        typer.Option("--rules", help="Overlay directory of lists (repeatable; or KUAJING_RULES)."),
+        typer.Option(
+            "--rules",
+            metavar="DIR",
+            help="Overlay directory of lists (repeatable; or KUAJING_RULES).",
+        ),
     ] = None,
 ) -> None:
     """kuajing 跨境."""

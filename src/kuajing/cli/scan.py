@@ -36,12 +36,19 @@ class Fmt(StrEnum):
 
 def scan_cmd(
     paths: Annotated[
-        list[str], typer.Argument(help="Files (CSV, XLSX, Parquet, JSON Lines) or a database URL.")
+        list[str],
+        typer.Argument(
+            metavar="PATH...", help="Files (CSV, XLSX, Parquet, JSON Lines) or a database URL."
+        ),
     ],
     fmt: Annotated[Fmt, typer.Option("--format", help="text or json.")] = Fmt.text,
     key: Annotated[
         list[str] | None,
-        typer.Option("--key", help="Column(s) naming each row's person (default: detected)."),
+        typer.Option(
+            "--key",
+            metavar="COLUMN",
+            help="Column(s) naming each row's person (default: detected).",
+        ),
     ] = None,
     sample: Annotated[
         int,

@@ -70,7 +70,8 @@ RouteOpt = Annotated[
     str, typer.Option(help="For the contract band: standard_contract or certification.")
 ]
 FormatOpt = Annotated[
-    list[str] | None, typer.Option("--format", help="pdf (default) and/or docx (repeat).")
+    list[str] | None,
+    typer.Option("--format", metavar="pdf|docx", help="pdf (default) and/or docx (repeat)."),
 ]
 
 
