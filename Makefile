@@ -69,6 +69,7 @@ bench: $(STAMP)
 	$(BIN)/pip install -q presidio-analyzer || echo "presidio-analyzer not installed: bench/scan.py skips its comparison"
 	$(BIN)/python bench/engine.py
 	$(BIN)/python bench/whatif.py
+	$(BIN)/python bench/register.py
 	$(BIN)/python bench/ledger.py
 	$(BIN)/python bench/scan.py
 	$(BIN)/python bench/api.py
