@@ -89,6 +89,10 @@ def prepare(dbapi: sqlite3.Connection) -> None:
     dbapi.isolation_level = None  # we issue BEGIN ourselves, on "begin" above
     cursor = dbapi.cursor()
     cursor.execute("PRAGMA busy_timeout=600000")  # a second writer waits instead of failing
+    # Takes effect on a new database only (in WAL mode the size stays once set): 16 KiB pages
+    # hold four times the keyed hashes of SQLite's 4 KiB, so recording writes fewer pages
+    # (bench/ledger.py: 6-7 % faster at 10M rows, 12 % at 3M; README, Benchmark).
+    cursor.execute("PRAGMA page_size=16384")
     _wal(cursor)  # readers (status) never wait for a recording
     for pragma in (
         "foreign_keys=ON",
