@@ -46,7 +46,8 @@ lint: $(STAMP)
 # Debian packages the tests need: a PostgreSQL server (the ledger is tested on it too),
 # Chromium (the browser tests in tests/web drive /usr/bin/chromium with Playwright), the fonts
 # filing PDFs embed (Droid Sans Fallback for Chinese, DejaVu for Latin), pdftotext, and
-# Tesseract with its Simplified Chinese data (the second OCR engine, compared in bench/ocr.py).
+# Tesseract with its Simplified Chinese data (the second OCR engine, compared in bench/ocr.py),
+# and a Java runtime for Spark (tests/spark start a standalone cluster on this machine).
 # Only the missing ones are installed, after a single apt-get update.
 system-deps:
 	@PKGS=; \
@@ -56,6 +57,7 @@ system-deps:
 	[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || PKGS="$$PKGS fonts-dejavu-core"; \
 	command -v pdftotext >/dev/null || PKGS="$$PKGS poppler-utils"; \
 	tesseract --list-langs 2>/dev/null | grep -qx chi_sim || PKGS="$$PKGS tesseract-ocr tesseract-ocr-chi-sim"; \
+	command -v java >/dev/null || PKGS="$$PKGS default-jre-headless"; \
 	[ -z "$$PKGS" ] || { \
 	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
 	  $$SUDO apt-get update -q && \

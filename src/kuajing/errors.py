@@ -77,6 +77,11 @@ class TooLarge(DatasetError):
     """An uploaded dataset exceeds the service's size limit."""
 
 
+class SparkError(KuajingError):
+    """A Spark cluster did not answer, or a Spark job failed (on the driver or an executor):
+    one line, without the Java stack."""
+
+
 class LedgerError(KuajingError):
     """The export ledger refuses an operation: wrong key, unknown batch, broken database."""
 

@@ -1,0 +1,1 @@
+"""Scanning and recording data-lake datasets on a Spark cluster (`--engine spark`)."""
