@@ -5,10 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from kuajing.cli.spark_opts import ConfOpt, Engine, EngineOpt, MasterOpt, RemoteOpt, cluster
 from kuajing.cli.state import DatabaseOpt, KeyFileOpt, LangOpt, catalog, echo_json, language
 from kuajing.errors import LedgerError
 from kuajing.fileio import write_text_atomic
@@ -66,7 +67,14 @@ def open_ledger(url: str | None = None, key: str | None = None) -> Ledger:
 def record_cmd(
     processor: ProcessorOpt,
     date: Annotated[str, typer.Option("--date", help="Export date, YYYY-MM-DD.")],
-    file: Annotated[Path, typer.Option("--file", help="CSV, XLSX, Parquet or JSON Lines.")],
+    file: Annotated[
+        Path,
+        typer.Option(
+            "--file",
+            help="CSV, XLSX, Parquet or JSON Lines, or a directory of Parquet or CSV files"
+            " (with --engine spark, also a table of the Spark catalog).",
+        ),
+    ],
     key: Annotated[
         list[str] | None,
         typer.Option(
@@ -97,6 +105,10 @@ def record_cmd(
         str | None,
         typer.Option("--user", envvar="KUAJING_USER", help="With --flow: whose register."),
     ] = None,
+    engine: EngineOpt = Engine.local,
+    spark_master: MasterOpt = None,
+    spark_remote: RemoteOpt = None,
+    spark_conf: ConfOpt = None,
     fmt: FmtOpt = Fmt.text,
     lang: LangOpt = None,
 ) -> None:
@@ -111,20 +123,24 @@ def record_cmd(
         scenario = scenario or linked.scenario
         exempt = exempt or linked.exemption
         recipient = recipient or linked.recipient.name
+    on = cluster(engine, spark_master, spark_remote, spark_conf)
+    batch: dict[str, Any] = {
+        "who": None,  # the operator: the audit trail says so
+        "processor": processor,
+        "date": day,
+        "key": key or (),
+        "sensitive": sensitive,
+        "scenario": scenario,
+        "exemption": exempt,  # an Exemption: the option's, or the flow's
+        "recipient": recipient,
+    }
     with open_ledger() as ledger:
-        result = record_file(
-            ledger,
-            catalog(),
-            who=None,  # the operator: the audit trail says so
-            processor=processor,
-            date=day,
-            path=file,
-            key=key or (),
-            sensitive=sensitive,
-            scenario=scenario,
-            exemption=exempt,  # type: ignore[arg-type]  # an Exemption: the option's, or the flow's
-            recipient=recipient,
-        )
+        if on is None:
+            result = record_file(ledger, catalog(), path=file, **batch)
+        else:
+            from kuajing.services.spark_jobs import record_on_cluster
+
+            result = record_on_cluster(ledger, catalog(), on, location=str(file), **batch)
     if flow and user:
         _link(flow, user, result.batch)
     if fmt == Fmt.json:

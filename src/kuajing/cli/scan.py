@@ -8,11 +8,17 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from kuajing.cli.spark_opts import ConfOpt, Engine, EngineOpt, MasterOpt, RemoteOpt, cluster
 from kuajing.cli.state import LangOpt, catalog, language
+
+if TYPE_CHECKING:
+    from kuajing.catalog import Catalog
+    from kuajing.scan.models import ScanReport
+    from kuajing.spark.cluster import Cluster
 
 
 @contextmanager
@@ -38,7 +44,9 @@ def scan_cmd(
     paths: Annotated[
         list[str],
         typer.Argument(
-            metavar="PATH...", help="Files (CSV, XLSX, Parquet, JSON Lines) or a database URL."
+            metavar="PATH...",
+            help="Files (CSV, XLSX, Parquet, JSON Lines), a directory of Parquet or CSV files"
+            " (one dataset), or a database URL.",
         ),
     ],
     fmt: Annotated[Fmt, typer.Option("--format", help="text or json.")] = Fmt.text,
@@ -71,6 +79,10 @@ def scan_cmd(
     output: Annotated[
         str | None, typer.Option("--output", "-o", help="Also write the JSON report to this file.")
     ] = None,
+    engine: EngineOpt = Engine.local,
+    spark_master: MasterOpt = None,
+    spark_remote: RemoteOpt = None,
+    spark_conf: ConfOpt = None,
     lang: LangOpt = None,
 ) -> None:
     """Scan datasets about to leave China: each column's kind, sensitivity and list entries, and
@@ -91,16 +103,20 @@ def scan_cmd(
             path="--date",
         ) from None
     cat = catalog() if zone else None  # without a zone only the personal-data rules are read
-    report = scan_datasets(
-        paths,
-        cat,
-        keys=key or (),
-        sample=sample,
-        as_of=day,
-        table=table,
-        zone=zone,
-        scenario=scenario,
-    )
+    on = cluster(engine, spark_master, spark_remote, spark_conf)
+    if on is None:
+        report = scan_datasets(
+            paths,
+            cat,
+            keys=key or (),
+            sample=sample,
+            as_of=day,
+            table=table,
+            zone=zone,
+            scenario=scenario,
+        )
+    else:
+        report = _on_spark(paths, on, cat, key, sample, day, table, zone, scenario)
     text = report.model_dump_json(indent=2)
     if output:
         write_text_atomic(Path(output), text + "\n")
@@ -111,3 +127,29 @@ def scan_cmd(
 
         data = personal_data(cat) if cat else default_personal_data()
         typer.echo(render(report, data, chosen))
+
+
+def _on_spark(
+    paths: list[str],
+    on: Cluster,
+    cat: Catalog | None,
+    key: list[str] | None,
+    sample: int,
+    day: dt.date | None,
+    table: str | None,
+    zone: str | None,
+    scenario: str | None,
+) -> ScanReport:
+    """One dataset, table or file on Spark: a name that is no file is a table of the catalog."""
+    from kuajing.errors import RequestError
+    from kuajing.services.spark_jobs import scan_on_cluster
+
+    if table is not None or len(paths) != 1:
+        raise RequestError(
+            "--engine spark scans one dataset: a directory, a Parquet or CSV file, or a table",
+            zh="--engine spark 一次扫描一个数据集：文件夹、Parquet 或 CSV 文件，或一张表",
+            path="PATH",
+        )
+    return scan_on_cluster(
+        paths[0], on, cat, keys=key or (), sample=sample, as_of=day, zone=zone, scenario=scenario
+    )

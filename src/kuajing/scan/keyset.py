@@ -47,6 +47,15 @@ class Keys:
         return Keys(later.filter(real), self.texts.clear())
 
 
+def born_after(keys: pl.Expr, day: dt.date) -> pl.Expr:
+    """Whether each normalised key is a resident ID of a person born after `day`, by the date
+    it encodes (a date that does not exist dates nobody): `Keys.born_after`, key by key."""
+    ymd = keys.str.slice(6, 8)
+    real = ymd.str.to_date("%Y%m%d", strict=False).is_not_null()
+    later = ymd.cast(pl.Int64, strict=False) > int(day.strftime("%Y%m%d"))
+    return (keys.str.contains(_RESIDENT_ID) & later & real).fill_null(False)
+
+
 @dataclass
 class KeySet:
     """The union of batches' keys; `count` is exact."""

@@ -21,15 +21,18 @@ import tempfile
 import zipfile
 from collections.abc import Generator, Iterator, Sequence
 from contextlib import ExitStack, closing, contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import polars as pl
 from polars.exceptions import NoDataError, PanicException, PolarsError
 
 from kuajing.errors import DatasetError
 from kuajing.zipcheck import ZipLimits, check_zip
+
+if TYPE_CHECKING:
+    from kuajing.scan.dataset import Dataset as Directory
 
 Format = Literal["csv", "xlsx", "parquet", "jsonl"]
 
@@ -111,6 +114,16 @@ class DatasetBatches:
     format: Format
     encoding: str | None
     first_line: int
+    # A dataset directory's files, as they are reached: (their first row in the frames, path,
+    # first line). Empty for one file.
+    files: list[tuple[int, str, int]] = field(default_factory=list)
+
+    def place(self, row: int) -> tuple[str | None, int]:
+        """The file (None: the one file) and line of row `row` (from 0) of the frames."""
+        start, path, first_line = next(
+            (f for f in reversed(self.files) if f[0] <= row), (0, None, self.first_line)
+        )
+        return path, first_line + row - start
 
 
 @contextmanager
@@ -135,6 +148,45 @@ def read_column_batches(path: Path, columns: Sequence[str], rows: int) -> Iterat
         query, width = _csv_query(source, path, wanted, separator)
         frames = _csv_batches(query, (path, source, separator, width), rows)
         yield DatasetBatches(frames, scan.digest, "csv", encoding, 2)  # the header is line 1
+
+
+@contextmanager
+def read_directory_batches(
+    directory: Directory, columns: Sequence[str], rows: int
+) -> Iterator[DatasetBatches]:
+    """`read_column_batches` for a dataset directory: its files that hold rows, one after
+    another, each read as one file is (so memory stays bounded by the largest file's key
+    columns); a partition column's value comes from the file's path. The digest is the
+    directory's (`Dataset.digest`)."""
+    from kuajing.scan.dataset import has_rows  # noqa: PLC0415  (it imports nothing of this)
+
+    wanted = _wanted(columns, directory.root)
+    names = [name.replace("\ufeff", "").strip() for name in directory.columns]
+    for name in wanted:
+        if name.strip() not in names:
+            en, zh = _unknown(name.strip(), names)
+            raise _error(directory.root, en, zh=zh)
+    partitioned = {
+        name: name.strip() for name in wanted if name.strip() in directory.partition_columns
+    }
+    read = [name for name in wanted if name not in partitioned] or [directory.columns[0]]
+    files = [f for f in directory.files if has_rows(f, directory.format)]
+    reached: list[tuple[int, str, int]] = []
+
+    def frames() -> Generator[pl.DataFrame]:
+        done = 0
+        for file in files:
+            values = dict(file.partitions)
+            filled = [pl.lit(values[k], dtype=pl.String).alias(n) for n, k in partitioned.items()]
+            with read_column_batches(file.path, read, rows) as batches:
+                reached.append((done, str(file.path), batches.first_line))
+                for frame in batches.frames:
+                    done += frame.height
+                    yield frame.with_columns(filled).select(wanted)
+
+    digest = directory.digest()
+    with closing(frames()) as each:
+        yield DatasetBatches(each, digest, directory.format, None, 1, reached)
 
 
 def _read(kind: Format, path: Path, wanted: list[str], separator: str) -> _Read:

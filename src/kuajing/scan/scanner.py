@@ -29,7 +29,7 @@ from kuajing.ledger.identity import person_keys
 from kuajing.scan import read as _read
 from kuajing.scan.classify import Counts, Decision, decide
 from kuajing.scan.detectors import KINDS, detector
-from kuajing.scan.keyset import Keys, KeySet
+from kuajing.scan.keyset import Keys, KeySet, born_after
 from kuajing.scan.models import Column, Evidence, File, Persons, ScanReport
 from kuajing.scan.names import NameEvidence, name_evidence
 from kuajing.scan.notes import Notes
@@ -111,7 +111,7 @@ def scan(locations: Sequence[str], data: PersonalData, options: Options) -> Scan
             # Not UTF-8 after all: read it again through GB18030, from the start.
             transcode.add(location)
             continue
-        return _report(run, locations)
+        return _report(run)
 
 
 def _scan_source(run: _Run, source: Source) -> None:
@@ -213,14 +213,15 @@ def _checked(candidates: pl.LazyFrame, kind: str) -> pl.LazyFrame:
 
 
 def _long(frame: pl.DataFrame, labels: list[str]) -> pl.DataFrame:
-    """The columns' values stacked as (column, value): stripped, NFKC-normalised in a column
-    holding full-width forms, empty ones dropped."""
+    """The columns' values stacked as (column, value): stripped, NFKC-normalised where they
+    hold full-width forms, empty ones dropped."""
     long = frame.select(labels).unpivot(variable_name="column", value_name="value")
-    wide = long.filter(pl.col("value").str.contains(_FULL_WIDTH)).get_column("column").unique()
-    if wide.len():
-        in_wide = pl.col("column").is_in(wide.to_list())
-        normalised = long.filter(in_wide).with_columns(pl.col("value").str.normalize("NFKC"))
-        long = pl.concat([long.filter(~in_wide), normalised])
+    # Value by value, so a value reads the same whatever batch it arrives in (the Spark
+    # engine's batches are not the local engine's).
+    wide = pl.col("value").str.contains(_FULL_WIDTH)
+    if long.select(wide.any()).item():
+        value = pl.col("value")
+        long = long.with_columns(pl.when(wide).then(value.str.normalize("NFKC")).otherwise(value))
     value = pl.col("value").str.strip_chars()
     return long.with_columns(value).filter(pl.col("value").str.len_bytes() > 0)
 
@@ -349,16 +350,35 @@ def _kind(run: _Run, label: str) -> str:
     return proposal.kind if proposal else "none"
 
 
+def _row_flags(plan: _PersonPlan, frame: pl.DataFrame) -> pl.DataFrame:
+    """Per row: a birth date in it makes its person a minor; a sensitive column it fills."""
+    under = [(b > plan.cutoff).fill_null(False) for b in plan.born]
+    filled = [pl.col(label).is_not_null() for label in plan.sensitive]
+    return frame.select(
+        minor=pl.any_horizontal(under) if under else pl.lit(False),
+        sensitive=pl.any_horizontal(filled) if filled else pl.lit(False),
+    )
+
+
+def person_rows(plan: _PersonPlan, frame: pl.DataFrame) -> tuple[pl.DataFrame, pl.Series]:
+    """Each distinct person of a batch once (key, minor, sensitive: whether they are a minor,
+    whether sensitive data of theirs is in it), and which rows name nobody: what
+    `_batch_persons` gives as sets, one row per person (how the Spark engine counts)."""
+    keys = person_keys(frame, plan.key)
+    flags = _row_flags(plan, frame).with_columns(key=keys).filter(pl.col("key").is_not_null())
+    minor = pl.col("minor")
+    if plan.key_births:
+        minor = minor | born_after(pl.col("key"), plan.cutoff)
+    rows = flags.select("key", minor.alias("minor"), (pl.col("sensitive") | minor).alias("s"))
+    grouped = rows.group_by("key").agg(pl.col("minor").any(), pl.col("s").any().alias("sensitive"))
+    return grouped, keys.is_null()
+
+
 def _batch_persons(plan: _PersonPlan, frame: pl.DataFrame) -> _BatchPersons:
     """One batch's share of the person counts (no shared state: it runs in a worker thread)."""
     keys = person_keys(frame, plan.key)
     present = keys.is_not_null()
-    under = [(b > plan.cutoff).fill_null(False) for b in plan.born]
-    filled = [pl.col(label).is_not_null() for label in plan.sensitive]
-    flags = frame.select(
-        minor=pl.any_horizontal(under) if under else pl.lit(False),
-        sensitive=pl.any_horizontal(filled) if filled else pl.lit(False),
-    )
+    flags = _row_flags(plan, frame)
     persons = Keys.of(keys.filter(present))
     minor_rows = present & flags.get_column("minor")
     minors = [Keys.of(keys.filter(minor_rows))]
@@ -395,9 +415,20 @@ def _sensitive(run: _Run, kind: str) -> bool:
     return kind != "none" and run.data.kinds[kind].sensitive
 
 
-def _report(run: _Run, locations: Sequence[str]) -> ScanReport:
+@dataclass(frozen=True)
+class PersonCounts:
+    """Distinct persons: all, those with sensitive data, minors."""
+
+    distinct: int
+    sensitive: int
+    minors: int
+
+
+def _report(run: _Run, counts: PersonCounts | None = None) -> ScanReport:
+    """The report of a finished run; `counts` when the persons were counted elsewhere (Spark),
+    else from the run's key sets."""
     columns = [_column(run, col) for col in run.columns.values()]
-    persons = _persons_report(run)
+    persons = _persons_report(run, counts or _counted(run))
     sample = run.options.sample
     if sample is not None and any(f.rows > sample for f in run.files):
         run.notes.add("sample", n=sample)
@@ -467,20 +498,25 @@ def _explain(run: _Run, col: _Column, final: Decision) -> None:
         )
 
 
-def _persons_report(run: _Run) -> Persons:
+def _counted(run: _Run) -> PersonCounts:
+    distinct = run.keys.count()
+    sensitive = distinct if run.all_sensitive else run.sensitive_keys.count()
+    return PersonCounts(distinct, sensitive, run.minor_keys.count())
+
+
+def _persons_report(run: _Run, counts: PersonCounts) -> Persons:
     if not run.key:
         run.notes.add("no_key")
         return Persons(key=[], distinct=None, basis="none")
     if run.missing:
         run.notes.add("missing_key", n=run.missing)
     kind = run.columns[run.key[0]].proposal if len(run.key) == 1 else None
-    distinct = run.keys.count()
     return Persons(
         key=run.key,
-        distinct=distinct,
+        distinct=counts.distinct,
         basis=run.key_basis,
         key_kind=kind.kind if kind and kind.kind != "none" else None,
         missing=run.missing,
-        sensitive=distinct if run.all_sensitive else run.sensitive_keys.count(),
-        minors=run.minor_keys.count(),
+        sensitive=counts.sensitive,
+        minors=counts.minors,
     )

@@ -9,6 +9,7 @@ encoding up front would cost a pass over the file in Python.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -19,6 +20,7 @@ import polars as pl
 
 from kuajing.errors import DatasetError
 from kuajing.scan import read as _read
+from kuajing.scan.dataset import Member
 from kuajing.scan.read import _POLARS_ERRORS, _error, _first_line, _unreadable
 from kuajing.scan.source import Batches, Source, frame
 
@@ -36,6 +38,12 @@ def open_source(
     location: str, *, table: str | None, batch_rows: int, transcode: bool = False
 ) -> Iterator[Source]:
     """The dataset at `location` (a file path, or with `table` a SQLAlchemy database URL)."""
+    if isinstance(location, Member):  # a file of a dataset directory
+        with open_source(
+            str(location), table=table, batch_rows=batch_rows, transcode=transcode
+        ) as source:
+            yield _partitioned(source, location)
+        return
     if is_database_url(location):
         with _database(location, table, batch_rows) as source:
             yield source
@@ -59,6 +67,20 @@ def open_source(
     else:
         with _jsonl(path, batch_rows) as source:
             yield source
+
+
+def _partitioned(source: Source, member: Member) -> Source:
+    """The file's rows with its Hive partition values as text columns after its own."""
+    if not member.partition_columns:
+        return source
+    width = len(source.header)
+    values = [
+        pl.lit(value, dtype=pl.String).alias(f"c{width + i}")
+        for i, (_, value) in enumerate(member.file.partitions)
+    ]
+    batches = ((batch.with_columns(values), line) for batch, line in source.batches)
+    header = [*source.header, *member.partition_columns]
+    return dataclasses.replace(source, header=header, batches=batches)
 
 
 # --- CSV ------------------------------------------------------------------------------------

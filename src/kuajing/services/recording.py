@@ -7,6 +7,7 @@ import datetime as dt
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import TypeVar
 
@@ -23,7 +24,9 @@ from kuajing.ledger.ledger import Ledger
 from kuajing.ledger.models import BatchMeta, Recorded, ScanDecision
 from kuajing.ledger.record import CHUNK, Members
 from kuajing.ledger.runs import ordered
-from kuajing.scan.read import DatasetBatches, read_column_batches
+from kuajing.scan.dataset import open_dataset
+from kuajing.scan.models import ScanReport
+from kuajing.scan.read import DatasetBatches, read_column_batches, read_directory_batches
 from kuajing.services.forecast_notices import after_batch
 from kuajing.trail.batches import on_batch
 
@@ -51,24 +54,14 @@ def record_file(
     naming nobody, a malformed line) leaves the ledger as it was. Without `key` or
     `sensitive`, the scanner chooses the key column and decides whether the batch carries
     sensitive PI. The audit trail names `who` recorded it (None: the operator, at the command
-    line)."""
-    processor = _name(processor, "processor")
-    if date > (today or dt.date.today()):
-        raise RequestError(
-            "an export batch records data that has left: the date is in the future", path="date"
-        )
-    if catalog.regime_on(date) is None:
-        raise RequestError(f"no national regime in the catalogue on {date}", path="date")
-    # Counting scopes: an edition's scope that incorporates an earlier one counts in the earlier
-    # one's pool, so a batch is recorded once per pool whichever edition names it.
-    refs = scopes_named(catalog, scenario, ("scenario",)) if scenario else []
-    scopes = list(dict.fromkeys(r.pool for r in refs))
+    line). `path` may be a directory of Parquet or CSV files: one batch, named after it."""
+    processor, scopes = batch_request(catalog, processor, date, scenario, today)
     decided = None
     if not _given(key) or sensitive is None:
         decided, sensitive = _scan(catalog, path, key, sensitive, date)
         key = decided.key
     columns = _columns(key)
-    with read_column_batches(path, columns, CHUNK_ROWS) as data:
+    with _read(path, columns) as data:
         found = ledger.find(processor, data.digest)
         if found is not None:
             return Recorded(batch=found, new=False)
@@ -85,7 +78,7 @@ def record_file(
             exemption=exemption,
             sensitive=sensitive,
             recipient=recipient,
-            source=path.name,
+            source=path.resolve().name if path.is_dir() else path.name,
             format=data.format,
             key_columns=columns,
             rows=members.rows,
@@ -99,20 +92,43 @@ def record_file(
     return recorded.model_copy(update={"scan": decided}) if decided else recorded
 
 
+def _read(path: Path, columns: list[str]) -> AbstractContextManager[DatasetBatches]:
+    if path.is_dir():  # a dataset directory: checked before anything is read
+        return read_directory_batches(open_dataset(path), columns, CHUNK_ROWS)
+    return read_column_batches(path, columns, CHUNK_ROWS)
+
+
+def batch_request(
+    catalog: Catalog, processor: str, date: dt.date, scenario: str | None, today: dt.date | None
+) -> tuple[str, list[str]]:
+    """The processor's name and the scopes a batch counts in, once the request is checked."""
+    processor = _name(processor, "processor")
+    if date > (today or dt.date.today()):
+        raise RequestError(
+            "an export batch records data that has left: the date is in the future", path="date"
+        )
+    if catalog.regime_on(date) is None:
+        raise RequestError(f"no national regime in the catalogue on {date}", path="date")
+    # Counting scopes: an edition's scope that incorporates an earlier one counts in the earlier
+    # one's pool, so a batch is recorded once per pool whichever edition names it.
+    refs = scopes_named(catalog, scenario, ("scenario",)) if scenario else []
+    return processor, list(dict.fromkeys(r.pool for r in refs))
+
+
 def _hashed(
     ledger: Ledger, data: DatasetBatches, columns: list[str], path: Path, members: Members
 ) -> Iterator[np.ndarray]:
     """Each frame's persons as hashes (in any order, repeats possible: `ordered` sorts them
     out); `members.rows` counts the rows read. A row that names nobody fails the batch, once
     the rest of the file has been read to count such rows."""
-    missing, first = 0, 0
+    missing, first = 0, -1  # the first row (from 0) without a key
     jobs: deque[Callable[[], np.ndarray]] = deque()
     with Hasher(ledger.keyring) as hasher:
         for frame in data.frames:
             keys = person_keys(frame, columns)
             absent = keys.is_null()
             if absent.any():
-                first = first or members.rows + int(absent.arg_true()[0]) + data.first_line
+                first = first if first >= 0 else members.rows + int(absent.arg_true()[0])
                 missing += int(absent.sum())
             members.rows += frame.height
             if not missing:
@@ -122,11 +138,12 @@ def _hashed(
         while jobs and not missing:
             yield jobs.popleft()()
     if missing:
+        where, line = data.place(first)
         raise DatasetError(
             f"{missing} rows have no value in the key column(s) {', '.join(columns)} "
             "(every exported row must name its person)",
-            file=str(path),
-            line=first,
+            file=where or str(path),
+            line=line,
         )
 
 
@@ -151,14 +168,24 @@ def _scan(
     catalog: Catalog, path: Path, key: Sequence[str], sensitive: bool | None, date: dt.date
 ) -> tuple[ScanDecision, bool]:
     """The scanner's key and sensitivity for a batch; options given keep their value."""
-    from kuajing.services.scan import personal_data, scan_datasets  # noqa: PLC0415
+    from kuajing.services.scan import scan_datasets  # noqa: PLC0415
 
     report = scan_datasets([str(path)], catalog, keys=key, as_of=date)
+    return scan_decision(report, catalog, str(path), sensitive)
+
+
+def scan_decision(
+    report: ScanReport, catalog: Catalog, where: str, sensitive: bool | None
+) -> tuple[ScanDecision, bool]:
+    """What a batch's scan decided: its key columns and whether it carries sensitive PI
+    (`sensitive` given keeps its value)."""
+    from kuajing.services.scan import personal_data  # noqa: PLC0415
+
     if not report.persons.key:
         raise DatasetError(
             "no column identifies persons (resident ID, passport, mobile, e-mail): "
             "name the key column(s) with --key",
-            file=str(path),
+            file=where,
         )
     decision = ScanDecision(
         key=report.persons.key,

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from kuajing.catalog.base import Text
 from kuajing.catalog.personal import PersonalData, default_personal_data
 from kuajing.errors import RequestError
+from kuajing.scan.dataset import scan_locations
 from kuajing.scan.models import Column, ScanReport
 from kuajing.scan.scanner import SAMPLE, Options, scan
 
@@ -25,6 +26,10 @@ def personal_data(catalog: Catalog) -> PersonalData:
     return catalog.personal_data
 
 
+# Runs the scan itself: the local scanner, or the Spark engine (`services.spark_jobs`).
+Runner = Callable[[PersonalData, Options], ScanReport]
+
+
 def scan_datasets(
     locations: Sequence[str],
     catalog: Catalog | None = None,
@@ -37,7 +42,36 @@ def scan_datasets(
     scenario: str | None = None,
 ) -> ScanReport:
     """Scan the datasets and, given a zone and scenario, name the list entries each column fills.
-    Without `catalog`, the shipped one (only its personal-data part, unless a zone is given)."""
+    Without `catalog`, the shipped one (only its personal-data part, unless a zone is given).
+    A directory of Parquet or CSV files is scanned as its files, in order (`scan.dataset`)."""
+
+    def local(data: PersonalData, options: Options) -> ScanReport:
+        return scan(scan_locations(locations), data, options)
+
+    return scan_with(
+        local,
+        catalog,
+        keys=keys,
+        sample=sample,
+        as_of=as_of,
+        table=table,
+        zone=zone,
+        scenario=scenario,
+    )
+
+
+def scan_with(
+    runner: Runner,
+    catalog: Catalog | None = None,
+    *,
+    keys: Sequence[str] = (),
+    sample: int = SAMPLE,
+    as_of: dt.date | None = None,
+    table: str | None = None,
+    zone: str | None = None,
+    scenario: str | None = None,
+) -> ScanReport:
+    """`scan_datasets` with the scan run by `runner`."""
     if (zone is None) != (scenario is None):
         raise RequestError("give --zone and --scenario together", path="zone")
     if sample < 0:
@@ -51,11 +85,11 @@ def scan_datasets(
     placed = _placement(catalog, zone, scenario, day) if catalog and zone and scenario else None
     options = Options(keys=keys, sample=sample or None, as_of=day, table=table)
     if placed is None:
-        return scan(locations, data, options)
+        return runner(data, options)
     entries, definition = placed
     if definition is not None:
         data = _following(data, definition)
-    report = scan(locations, data, options)
+    report = runner(data, options)
     assert catalog is not None
     return _placed(report, catalog, entries, zone, scenario, definition)
 
