@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
+from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.compute as pc
 import pytest
 
 from kuajing.errors import SparkError
+from kuajing.services.scan import scan_datasets
+from kuajing.services.spark_jobs import scan_on_cluster
+from kuajing.spark.cluster import Cluster as Target
 from kuajing.spark.session import guarded, spark_session
+from tests.spark.lake import write_lake
 
 
 def _double(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
@@ -34,3 +40,14 @@ def test_a_connect_session_runs_an_arrow_job_and_reports_its_failure(spark_conne
     line = str(raised.value)
     assert line.startswith("a Spark job failed on an executor: ValueError: no such column")
     assert "\n" not in line and "at org.apache" not in line
+
+
+def test_a_scan_through_spark_connect_is_the_local_engines(
+    spark_connect: str, tmp_path: Path
+) -> None:
+    """The engine's own jobs (mapInArrow, the file metadata columns, persist) on Connect."""
+    lake = tmp_path / "lake"
+    write_lake(lake, 5_000, files=2)
+    day = dt.date(2026, 3, 2)
+    over = scan_on_cluster(str(lake), Target(remote=spark_connect), sample=1_000, as_of=day)
+    assert over.model_dump() == scan_datasets([str(lake)], sample=1_000, as_of=day).model_dump()

@@ -138,9 +138,13 @@ def record_cmd(
         if on is None:
             result = record_file(ledger, catalog(), path=file, **batch)
         else:
+            from kuajing.cli.spark_progress import shown
             from kuajing.services.spark_jobs import record_on_cluster
 
-            result = record_on_cluster(ledger, catalog(), on, location=str(file), **batch)
+            with shown(language(lang)) as report:
+                result = record_on_cluster(
+                    ledger, catalog(), on, location=str(file), report=report, **batch
+                )
     if flow and user:
         _link(flow, user, result.batch)
     if fmt == Fmt.json:

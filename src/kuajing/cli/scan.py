@@ -17,6 +17,7 @@ from kuajing.cli.state import LangOpt, catalog, language
 
 if TYPE_CHECKING:
     from kuajing.catalog import Catalog
+    from kuajing.lang import Lang
     from kuajing.scan.models import ScanReport
     from kuajing.spark.cluster import Cluster
 
@@ -116,7 +117,7 @@ def scan_cmd(
             scenario=scenario,
         )
     else:
-        report = _on_spark(paths, on, cat, key, sample, day, table, zone, scenario)
+        report = _on_spark(paths, on, cat, key, sample, day, table, zone, scenario, chosen)
     text = report.model_dump_json(indent=2)
     if output:
         write_text_atomic(Path(output), text + "\n")
@@ -139,8 +140,10 @@ def _on_spark(
     table: str | None,
     zone: str | None,
     scenario: str | None,
+    lang: Lang,
 ) -> ScanReport:
     """One dataset, table or file on Spark: a name that is no file is a table of the catalog."""
+    from kuajing.cli.spark_progress import shown
     from kuajing.errors import RequestError
     from kuajing.services.spark_jobs import scan_on_cluster
 
@@ -150,6 +153,15 @@ def _on_spark(
             zh="--engine spark 一次扫描一个数据集：文件夹、Parquet 或 CSV 文件，或一张表",
             path="PATH",
         )
-    return scan_on_cluster(
-        paths[0], on, cat, keys=key or (), sample=sample, as_of=day, zone=zone, scenario=scenario
-    )
+    with shown(lang) as report:
+        return scan_on_cluster(
+            paths[0],
+            on,
+            cat,
+            keys=key or (),
+            sample=sample,
+            as_of=day,
+            zone=zone,
+            scenario=scenario,
+            report=report,
+        )

@@ -31,9 +31,11 @@ from kuajing.services.forecast_notices import after_batch
 from kuajing.services.recording import batch_request, scan_decision
 from kuajing.services.scan import scan_with
 from kuajing.spark.cluster import Cluster
+from kuajing.spark.progress import Report, Step, quiet
 from kuajing.trail.batches import on_batch
 
 if TYPE_CHECKING:
+    import numpy as np
     from pyspark.sql import SparkSession
 
     from kuajing.spark.scan import Input
@@ -52,8 +54,9 @@ def scan_on_cluster(
     as_of: dt.date | None = None,
     zone: str | None = None,
     scenario: str | None = None,
+    report: Report = quiet,
 ) -> ScanReport:
-    """`scan_datasets` on Spark, for one dataset or table."""
+    """`scan_datasets` on Spark, for one dataset or table; `report` hears its progress."""
     from kuajing.spark.scan import scan_on_spark  # noqa: PLC0415
 
     dataset = _dataset(location)
@@ -62,7 +65,7 @@ def scan_on_cluster(
         with _session(cluster) as spark:
             source = _input(spark, dataset, location)
             # Any key counts persons alike: a fresh one keeps this scan's hashes its own.
-            return scan_on_spark(spark, source, data, options, os.urandom(32)).report
+            return scan_on_spark(spark, source, data, options, os.urandom(32), report).report
 
     return scan_with(
         run, catalog, keys=keys, sample=sample, as_of=as_of, zone=zone, scenario=scenario
@@ -84,6 +87,7 @@ def record_on_cluster(
     exemption: Exemption | None = None,
     recipient: str | None = None,
     today: dt.date | None = None,
+    report: Report = quiet,
 ) -> Recorded:
     """`record_file` on Spark. The persons are keyed-hashed on the executors with the ledger's
     persons key (the key travels inside the job's function, in memory; it is never a Spark
@@ -103,14 +107,14 @@ def record_on_cluster(
         if (found := ledger.find(processor, digest)) is not None:
             return Recorded(batch=found, new=False)
         options = Options(keys=key, sample=SAMPLE, as_of=date)
-        scanned = scan_on_spark(
-            spark, source, personal_data(catalog), options, _persons_key(ledger)
-        )
+        data = personal_data(catalog)
+        scanned = scan_on_spark(spark, source, data, options, _persons_key(ledger), report)
         decided, sensitive = scan_decision(scanned.report, catalog, source.label, sensitive)
         _every_row_named(scanned.missing, decided.key)
         assert scanned.persons is not None  # a key was chosen
         distinct = scanned.report.persons.distinct or 0
-        members = Members(hash_chunks(scanned.persons, distinct), rows=scanned.report.rows)
+        chunks = _counted(hash_chunks(scanned.persons, distinct), distinct, report)
+        members = Members(chunks, rows=scanned.report.rows)
         batch = BatchMeta(
             processor=processor,
             digest=digest,
@@ -135,6 +139,16 @@ def record_on_cluster(
     if who is not None and recorded.new:
         after_batch(ledger, catalog, who, today or dt.date.today())
     return recorded.model_copy(update={"scan": decided})
+
+
+def _counted(chunks: Iterator[np.ndarray], total: int, report: Report) -> Iterator[np.ndarray]:
+    """The chunks, each reported as it reaches the ledger."""
+    done = 0
+    report(Step("ledger", 0, total, "persons"))
+    for chunk in chunks:
+        yield chunk
+        done += len(chunk)
+        report(Step("ledger", done, total, "persons"))
 
 
 def _persons_key(ledger: Ledger) -> bytes:

@@ -32,6 +32,7 @@ from kuajing.scan.scanner import (
     _Run,
     _span,
 )
+from kuajing.spark.progress import Report, quiet, watching
 from kuajing.spark.tasks import FILE, FILLED, MISSING, OUTPUT, PERSON, SPLIT, TALLY, Task
 
 if TYPE_CHECKING:
@@ -157,12 +158,19 @@ class Scanned:
 
 
 def scan_on_spark(
-    spark: SparkSession, source: Input, data: PersonalData, options: Options, key: bytes
+    spark: SparkSession,
+    source: Input,
+    data: PersonalData,
+    options: Options,
+    key: bytes,
+    report: Report = quiet,
 ) -> Scanned:
     """The scan report of `source`, as the local scanner gives it for the same files. `key`
     keys the persons' hashes (the ledger's to record them; any, to count them)."""
-    found = layout(source)
-    if not sum(found.rows):
+    with watching(spark, "layout", None, report):
+        found = layout(source)
+    rows = sum(found.rows)
+    if not rows:
         raise DatasetError("no rows", zh="没有数据行", file=source.label)
     run = _Run(data, options)
     labels = _labels(source.header)
@@ -170,20 +178,24 @@ def scan_on_spark(
         run.columns[label] = _Column(label, name_evidence(label, data.kinds))
     columns = [f"c{i}" for i in range(len(labels))]
     base = Task(columns=columns, labels=labels, splits=found.splits)
-    _propose(run, source, base, labels)
+    with watching(spark, "propose", found.rows[0], report):
+        _propose(run, source, base, labels)
     _choose_key(run, labels, source.label)
     plan = _plan(run, labels, source.label)
     wanted = {label: run.columns[label].kinds for label in labels}
     task = Task(columns, labels, found.splits, False, options.sample, wanted, plan, key)
     out = source.frame.mapInArrow(task, OUTPUT).persist()
     try:
-        missing = _count(run, out, source)
-        persons, counts = _persons(out) if plan is not None else (None, PersonCounts(0, 0, 0))
+        with watching(spark, "count", rows, report):
+            missing = _count(run, out, source)
+        with watching(spark, "persons", rows, report):
+            persons, counts = _persons(out) if plan is not None else (None, PersonCounts(0, 0, 0))
     finally:
         out.unpersist()
-    run.files = [
+    run.files = [  # as the local engine lists them: files without rows are left out
         File(source=name, format=_format(source), encoding=_encoding(source), rows=n)
         for name, n in zip(source.names, found.rows, strict=True)
+        if n
     ]
     return Scanned(_report(run, counts), persons, missing)
 
