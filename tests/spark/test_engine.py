@@ -161,3 +161,10 @@ def test_a_million_rows(tmp_path: Path, on: Cluster, catalog: Catalog, spark: Sp
         )
         assert lake_ledger.counts("P", 2026, DAY) == local.counts("P", 2026, DAY)
         assert _seen(lake_ledger) == _seen(local)
+
+
+def test_a_key_column_the_dataset_lacks(lake: Path, on: Cluster) -> None:
+    with pytest.raises(DatasetError) as caught:
+        scan_on_cluster(str(lake), on, keys=["护照号"], as_of=DAY)
+    assert "护照号" in str(caught.value) and "\n" not in str(caught.value)
+    assert str(lake) in str(caught.value)
