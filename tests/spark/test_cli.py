@@ -65,3 +65,13 @@ def test_a_setting_not_key_value(tmp_path: Path) -> None:
 def test_one_dataset_at_a_time(tmp_path: Path) -> None:
     line = _one_line(_run("scan", str(tmp_path), str(tmp_path), "--engine", "spark"))
     assert "one dataset" in line
+
+
+def test_a_csv_that_is_not_utf8_is_refused_for_spark(tmp_path: Path) -> None:
+    folder = tmp_path / "gbk"
+    folder.mkdir()
+    (folder / "part-0.csv").write_bytes(
+        "身份证号,姓名\n110101199001011237,王芳\n".encode("gb18030")
+    )
+    line = _one_line(_run("scan", str(folder), "--engine", "spark"))
+    assert "not UTF-8" in line and "part-0.csv" in line

@@ -65,7 +65,10 @@ def scan_on_cluster(
         with _session(cluster) as spark:
             source = _input(spark, dataset, location)
             # Any key counts persons alike: a fresh one keeps this scan's hashes its own.
-            return scan_on_spark(spark, source, data, options, os.urandom(32), report).report
+            scanned = scan_on_spark(spark, source, data, options, os.urandom(32), report)
+            if scanned.persons is not None:  # kept for a recording: a scan needs only counts
+                scanned.persons.unpersist()
+            return scanned.report
 
     return scan_with(
         run, catalog, keys=keys, sample=sample, as_of=as_of, zone=zone, scenario=scenario
@@ -173,7 +176,7 @@ def _dataset(location: str) -> Dataset | None:
     """The files at `location` as a dataset; None for a name that is no file (a table)."""
     path = Path(location)
     if path.is_dir():
-        return open_dataset(path)
+        return _utf8(open_dataset(path))
     if path.is_file():
         fmt = _SUFFIXES.get(path.suffix.lower())
         if fmt is None:
@@ -182,10 +185,32 @@ def _dataset(location: str) -> Dataset | None:
                 zh="Spark 引擎读取 Parquet 或 CSV 文件，或其所在的文件夹",
                 file=location,
             )
-        return _one_file(path, fmt)
+        return _utf8(_one_file(path, fmt))
     if not _TABLE.fullmatch(location):
         raise DatasetError("no such file or directory", zh="没有该文件或文件夹", file=location)
     return None
+
+
+def _utf8(dataset: Dataset) -> Dataset:
+    """Spark reads CSV as UTF-8 only (the local engine also reads GB18030 and UTF-16): a file
+    that is not would be read as replacement characters, so it is refused."""
+    if dataset.format != "csv":
+        return dataset
+    for file in dataset.files:
+        with file.path.open("rb") as stream:
+            head = stream.read(1 << 20)
+        try:
+            head.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            if exc.start < len(head) - 3:  # not a character cut at the end of the block
+                raise DatasetError(
+                    "not UTF-8: the Spark engine reads UTF-8 CSV files (convert the file, or "
+                    "use --engine local, which also reads GB18030 and UTF-16)",
+                    zh="不是 UTF-8：Spark 引擎只读取 UTF-8 编码的 CSV 文件（请转换编码，"
+                    "或使用 --engine local，它也读取 GB18030 与 UTF-16）",
+                    file=str(file.path),
+                ) from None
+    return dataset
 
 
 def _one_file(path: Path, fmt: str) -> Dataset:
