@@ -42,6 +42,8 @@ NOT_PAGES = {
     "/scan/{pending_id}": "an upload kept between scanning and recording (scan tests)",
     "/zone/editions/{edition_id}": "needs an imported table (editions tests)",
     "/zone/editions/{edition_id}/review": "needs an imported table (editions tests)",
+    "/spark/jobs": "only with a Spark cluster (test_spark_jobs_pages checks its words)",
+    "/spark/jobs/{job_id}": "only with a Spark cluster (test_spark_jobs_pages checks its words)",
 }
 
 SEED = re.compile(r"\b\d{3}_[0-9a-f]{16}\.txt\b")

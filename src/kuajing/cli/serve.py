@@ -6,12 +6,15 @@ from __future__ import annotations
 import errno
 import socket
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from kuajing.cli.state import DatabaseOpt, KeyFileOpt
 from kuajing.errors import KuajingError
+
+if TYPE_CHECKING:
+    from kuajing.services.spark_queue import SparkSetup
 
 
 def serve_cmd(
@@ -31,9 +34,44 @@ def serve_cmd(
         Path | None,
         typer.Option(help="Load the sample from this examples/ folder first (a demo database)."),
     ] = None,
+    spark_master: Annotated[
+        str | None,
+        typer.Option(
+            metavar="URL",
+            envvar="KUAJING_SPARK_MASTER",
+            help="A Spark cluster (spark://HOST:PORT, yarn, k8s://…) users may send scans "
+            "and recordings of data-lake datasets to. Default: none, no Spark jobs.",
+        ),
+    ] = None,
+    spark_remote: Annotated[
+        str | None,
+        typer.Option(
+            metavar="sc://HOST:PORT",
+            envvar="KUAJING_SPARK_REMOTE",
+            help="A Spark Connect server instead of --spark-master.",
+        ),
+    ] = None,
+    spark_conf: Annotated[
+        list[str] | None,
+        typer.Option(
+            metavar="KEY=VALUE",
+            help="A Spark setting for the jobs (repeat), e.g. spark.executor.memory=4g.",
+        ),
+    ] = None,
+    spark_datasets: Annotated[
+        Path | None,
+        typer.Option(
+            "--spark-datasets",
+            metavar="DIR",
+            envvar="KUAJING_SPARK_DATASETS",
+            help="With a Spark cluster: the directory (shared with the cluster) under which "
+            "users name the datasets of their Spark jobs; nothing outside it can be named.",
+        ),
+    ] = None,
 ) -> None:
     """Serve the web application and its API (pages at /, OpenAPI document at /openapi.json,
-    interactive docs at /docs)."""
+    interactive docs at /docs). With --spark-master or --spark-remote, users may send scans
+    and recordings of data-lake datasets to that Spark cluster."""
     import uvicorn
 
     from kuajing.api.app import create_app
@@ -42,9 +80,43 @@ def serve_cmd(
     port_free(host, port)  # before loading anything: the sample takes a while
     if sample is not None:
         sample_cmd(sample, database, key_file)
-    app = create_app(database, key_file=Path(key_file) if key_file else None)
+    spark = _spark(spark_master, spark_remote, spark_conf, spark_datasets)
+    app = create_app(database, key_file=Path(key_file) if key_file else None, spark=spark)
     settings = config(app, host=host, port=port, forwarded_allow_ips=forwarded_allow_ips)
     uvicorn.Server(settings).run()
+
+
+def _spark(
+    master: str | None, remote: str | None, conf: list[str] | None, datasets: Path | None
+) -> SparkSetup | None:
+    """The Spark cluster the service sends jobs to; None: no cluster, no Spark jobs."""
+    from kuajing.cli.spark_opts import Engine, cluster
+    from kuajing.errors import RequestError
+    from kuajing.services.spark_queue import SparkSetup
+
+    if not (master or remote):
+        if conf or datasets:
+            raise RequestError(
+                "--spark-conf and --spark-datasets need --spark-master or --spark-remote",
+                zh="--spark-conf 与 --spark-datasets 须与 --spark-master 或 --spark-remote 同用",
+                path="--spark-master",
+            )
+        return None
+    if master and remote:
+        raise RequestError(
+            "give either --spark-master or --spark-remote, not both",
+            zh="--spark-master 与 --spark-remote 只能给一个",
+            path="--spark-remote",
+        )
+    if datasets is not None and not datasets.is_dir():
+        raise RequestError(
+            f"{datasets}: no such directory",
+            zh=f"{datasets}：没有该文件夹",
+            path="--spark-datasets",
+        )
+    found = cluster(Engine.spark, master, remote, conf)
+    assert found is not None
+    return SparkSetup(found, datasets)
 
 
 def sample_cmd(

@@ -17,6 +17,7 @@ from kuajing.web.routes import (
     register,
     scan,
     signin,
+    spark_jobs,
     users,
     whatif,
     zone,
@@ -27,6 +28,6 @@ ROUTERS: list[APIRouter] = [
     m.router
     for m in (
         exports, dashboard, signin, assess, decisions, filings, catalog, scan, users,
-        zone, editions, zone_stats, audit, forecast, whatif, register,
+        zone, editions, zone_stats, audit, forecast, whatif, register, spark_jobs,
     )
 ]  # fmt: skip

@@ -25,6 +25,7 @@ from kuajing.i18n import COUNTERS
 from kuajing.lang import Lang
 from kuajing.services import tenant_ledger
 from kuajing.services.pending import PendingUploads, pending_uploads
+from kuajing.services.spark_queue import spark_jobs_of
 from kuajing.services.uploads import SUFFIXES, EmptyUpload, WrongType
 from kuajing.web.i18n import t
 from kuajing.web.render import page
@@ -37,6 +38,8 @@ router = APIRouter(include_in_schema=False)
 Signed = Annotated[Session, Depends(signed_in)]
 Checked = Annotated[Session, Depends(checked)]
 Sensitivity = Literal["detected", "yes", "no"]
+SPARK_FORM = {"dataset": "", "scenario": "", "keys": "", "sensitive": "detected"}
+SPARK_FORM |= {"exemption": "", "recipient": ""}
 
 
 def _store(request: Request) -> PendingUploads:
@@ -62,19 +65,27 @@ def _upload_form(
     status: int = 200,
     error: str | None = None,
     form: dict[str, Any] | None = None,
+    spark_error: str | None = None,
+    spark_form: dict[str, Any] | None = None,
 ) -> Response:
+    """The scan page; with a Spark cluster, its form to send a dataset there too."""
     limit: int = request.app.state.max_upload
+    today = dt.date.today().isoformat()
     return page(
         request,
         "scan.html",
         session,
         status=status,
         error=error,
-        form=form or {"date": dt.date.today().isoformat(), "scenario": "", "keys": ""},
+        form=form or {"date": today, "scenario": "", "keys": ""},
         groups=pages.scenario_choices(_catalog(request), session.principal),
         limit=pages.size_text(limit),
         discarded=request.query_params.get("discarded") == "1",
         accept=",".join(SUFFIXES),
+        spark=spark_jobs_of(request.app.state) is not None,
+        spark_error=spark_error,
+        spark_form=spark_form or {**SPARK_FORM, "date": today},
+        exemptions=EXEMPTIONS,
     )
 
 

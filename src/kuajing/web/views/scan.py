@@ -167,6 +167,18 @@ class ColumnLine:
 
 
 @dataclass(frozen=True)
+class Findings:
+    """What a scan report's page shows: an upload's under review, or a Spark job's."""
+
+    report: ScanReport
+    columns: list[ColumnLine]
+    key_kind: Text | None
+    minors_age: int
+    scenario: Text | None
+    verdict: Literal["sensitive", "personal", "none"]
+
+
+@dataclass(frozen=True)
 class Review:
     pending: Pending
     columns: list[ColumnLine]
@@ -181,9 +193,16 @@ class Review:
 
 
 def review(catalog: Catalog, pending: Pending) -> Review:
-    """What the review page shows. Scan reports hold no values from the data (`Evidence` is
-    kinds and rates), so nothing here needs masking."""
-    report = pending.report
+    """What the review page shows."""
+    found = findings(catalog, pending.report, pending.scenario)
+    return Review(
+        pending, found.columns, found.key_kind, found.minors_age, found.scenario, found.verdict
+    )
+
+
+def findings(catalog: Catalog, report: ScanReport, scenario: str | None) -> Findings:
+    """A scan report in words. Scan reports hold no values from the data (`Evidence` is kinds
+    and rates), so nothing here needs masking."""
     data = personal_data(catalog)
     kinds = data.kinds
     key = set(report.persons.key)
@@ -206,12 +225,12 @@ def review(catalog: Catalog, pending: Pending) -> Review:
         for c in report.columns
     ]
     key_kind = report.persons.key_kind
-    return Review(
-        pending=pending,
+    return Findings(
+        report=report,
         columns=columns,
         key_kind=kinds[key_kind].name if key_kind in kinds else None,
         minors_age=data.minors.age_below,
-        scenario=scope_name(catalog, pending.scenario),
+        scenario=scope_name(catalog, scenario),
         verdict="sensitive" if report.sensitive else "personal" if report.personal else "none",
     )
 
