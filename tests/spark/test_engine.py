@@ -122,6 +122,13 @@ def test_recording_gives_the_local_ledger_once(
         # The local engine finds the same batch: one identity whichever engine reads it.
         assert not record_file(spark, catalog, who=None, processor="P", date=DAY, path=lake).new
         assert len(spark.batches()) == 1 and spark.verify().ok
+        # One file: the file's own identity and name, as the local engine records it.
+        one = next(lake.rglob("*.parquet"))
+        alone = record_on_cluster(
+            spark, catalog, on, who=None, processor="Q", date=DAY, location=str(one)
+        )
+        assert alone.batch.source == one.name
+        assert not record_file(spark, catalog, who=None, processor="Q", date=DAY, path=one).new
 
 
 def test_rows_naming_nobody_record_nothing(tmp_path: Path, on: Cluster, catalog: Catalog) -> None:

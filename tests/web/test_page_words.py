@@ -270,6 +270,7 @@ def test_the_checks_catch_what_they_name() -> None:
     # a sector id that is also an English word, in text declared English, is that word
     assert not problems('<p lang="en">Waterway transport services</p>', "zh")
     assert problems('<p lang="en">beijing-2025</p>', "zh")  # a list id is an id in any language
-    some = next(iter(n for n in NEEDLES if n.isascii()))
+    # The same needle every run (a set's order is not), and one that names no command.
+    some = min(n for n in NEEDLES if n.isascii() and "kuajing" not in n and n[0].isalpha())
     assert problems(f"<p>{some}</p>", "zh") and not problems(f'<p lang="en">{some}</p>', "zh")
     assert not problems(f"<p>{some}</p>", "en")

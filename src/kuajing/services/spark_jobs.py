@@ -101,7 +101,7 @@ def record_on_cluster(
 
     processor, scopes = batch_request(catalog, processor, date, scenario, today)
     dataset = _dataset(location)
-    digest = dataset.digest() if dataset is not None else None
+    digest = _digest(location, dataset)
     if digest is not None and (found := ledger.find(processor, digest)) is not None:
         return Recorded(batch=found, new=False)
     with _session(cluster) as spark:
@@ -127,7 +127,7 @@ def record_on_cluster(
             exemption=exemption,
             sensitive=sensitive,
             recipient=recipient,
-            source=dataset.name if dataset is not None else location,
+            source=_source(location, dataset),
             format=source.format,
             key_columns=decided.key,
             rows=scanned.report.rows,
@@ -152,6 +152,22 @@ def _counted(chunks: Iterator[np.ndarray], total: int, report: Report) -> Iterat
         yield chunk
         done += len(chunk)
         report(Step("ledger", done, total, "persons"))
+
+
+def _digest(location: str, dataset: Dataset | None) -> str | None:
+    """The batch's identity as the local engine gives it: a file's SHA-256, a folder's
+    manifest; a table's is known once Spark has listed its files (None here)."""
+    if dataset is None:
+        return None
+    return file_sha256(location) if Path(location).is_file() else dataset.digest()
+
+
+def _source(location: str, dataset: Dataset | None) -> str:
+    """What the ledger names the batch by, as the local engine does: the file's or the
+    folder's name; a table's name."""
+    if dataset is None:
+        return location
+    return Path(location).name if Path(location).is_file() else dataset.name
 
 
 def _persons_key(ledger: Ledger) -> bytes:
