@@ -16,7 +16,7 @@ from kuajing.errors import NotFound
 from kuajing.jobs.models import Job, JobRequest
 from kuajing.services.spark_queue import SparkJobs, spark_jobs_of
 
-router = APIRouter(prefix="/v1/spark", tags=["spark"], responses=responses(400, 401, 403, 404))
+router = APIRouter(prefix="/v1/spark", tags=["spark"], responses=responses(400, 401, 403, 404, 422))
 
 
 def _jobs(http: Request) -> SparkJobs:
@@ -26,7 +26,7 @@ def _jobs(http: Request) -> SparkJobs:
     return found
 
 
-@router.post("/jobs", response_model=Job, status_code=202, responses=responses(422))
+@router.post("/jobs", response_model=Job, status_code=202)
 async def send(
     http: Request, who: Annotated[Principal, Depends(needs("member"))], body: JobRequest
 ) -> Job:
