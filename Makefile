@@ -79,6 +79,8 @@ bench: $(STAMP)
 	$(BIN)/python bench/documents.py
 	$(BIN)/python bench/ocr.py
 	$(BIN)/python bench/startup.py
+	@if $(BIN)/python -c "import pyspark" 2>/dev/null; then $(BIN)/python bench/spark.py; \
+	else echo "pyspark not installed: bench/spark.py skipped (pip install 'kuajing[spark]')"; fi
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

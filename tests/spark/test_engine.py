@@ -175,3 +175,18 @@ def test_a_key_column_the_dataset_lacks(lake: Path, on: Cluster) -> None:
         scan_on_cluster(str(lake), on, keys=["护照号"], as_of=DAY)
     assert "护照号" in str(caught.value) and "\n" not in str(caught.value)
     assert str(lake) in str(caught.value)
+
+
+def test_splits_sized_by_the_files_each_pass_reads(
+    spark: SparkSession, spark_cluster: Standalone, tmp_path: Path
+) -> None:
+    """Spark sizes splits by the bytes a query reads: the proposal, reading the first file
+    alone, cuts it where the full passes do not (bench/spark.py found it at 10M rows)."""
+    root = tmp_path / "splits"
+    write_lake(root, 80_000, files=4, row_group=2_000)
+    spark.conf.set("spark.sql.files.openCostInBytes", str(16 << 10))
+    try:
+        spark_scan = scan_on_cluster(str(root), Cluster(master=spark_cluster.master), as_of=DAY)
+    finally:
+        spark.conf.unset("spark.sql.files.openCostInBytes")
+    _same(scan_datasets([str(root)], as_of=DAY), spark_scan)

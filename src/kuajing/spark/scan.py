@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -129,10 +130,12 @@ class Layout:
     rows: list[int]
 
 
-def layout(source: Input) -> Layout:
-    """Pass one: rows per split, so each task can place its rows in their file."""
-    found = source.frame.groupBy(FILE, SPLIT).count().collect()
-    index = {uri: i for i, uri in enumerate(source.files)}
+def layout(frame: DataFrame, files: list[str]) -> Layout:
+    """Rows per split of the files `frame` reads, so each task can place its rows in their
+    file. Spark sizes splits by the files a query reads (and the split count asked for, fixed
+    by `_fixed_splits`): a query reading fewer files needs its own layout."""
+    found = frame.groupBy(FILE, SPLIT).count().collect()
+    index = {uri: i for i, uri in enumerate(files)}
     per_file: dict[int, list[tuple[int, str, int]]] = {}
     for row in found:
         uri = _uri(row[FILE])
@@ -140,7 +143,7 @@ def layout(source: Input) -> Layout:
             raise DatasetError(f"Spark read a file the dataset does not list: {uri}", file=uri)
         per_file.setdefault(index[uri], []).append((int(row[SPLIT]), row[FILE], int(row["count"])))
     splits: dict[tuple[str, int], tuple[int, int]] = {}
-    rows = [0] * len(source.files)
+    rows = [0] * len(files)
     for i, parts in per_file.items():
         for start, raw, n in sorted(parts):
             splits[(raw, start)] = (i, rows[i])
@@ -167,8 +170,38 @@ def scan_on_spark(
 ) -> Scanned:
     """The scan report of `source`, as the local scanner gives it for the same files. `key`
     keys the persons' hashes (the ledger's to record them; any, to count them)."""
+    with _fixed_splits(spark):
+        return _scan(spark, source, data, options, key, report)
+
+
+SPLITS = 64  # splits asked for a dataset (Spark's minPartitionNum): each split <= 128 MiB
+
+
+@contextmanager
+def _fixed_splits(spark: SparkSession) -> Iterator[None]:
+    """The same splits in every pass, whatever executors join meanwhile: left to itself, Spark
+    asks for as many splits as the cores it has at the time (its default parallelism)."""
+    name = "spark.sql.files.minPartitionNum"
+    if spark.conf.get(name, None) is not None:  # the user's choice
+        yield
+        return
+    spark.conf.set(name, str(SPLITS))
+    try:
+        yield
+    finally:
+        spark.conf.unset(name)
+
+
+def _scan(
+    spark: SparkSession,
+    source: Input,
+    data: PersonalData,
+    options: Options,
+    key: bytes,
+    report: Report,
+) -> Scanned:
     with watching(spark, "layout", None, report):
-        found = layout(source)
+        found = layout(source.frame, source.files)
     rows = sum(found.rows)
     if not rows:
         raise DatasetError("no rows", zh="没有数据行", file=source.label)
@@ -178,8 +211,9 @@ def scan_on_spark(
         run.columns[label] = _Column(label, name_evidence(label, data.kinds))
     columns = [f"c{i}" for i in range(len(labels))]
     base = Task(columns=columns, labels=labels, splits=found.splits)
-    with watching(spark, "propose", found.rows[0], report):
-        _propose(run, source, base, labels)
+    first = next(i for i, n in enumerate(found.rows) if n)  # as locally: files with rows
+    with watching(spark, "propose", found.rows[first], report):
+        _propose(run, source, base, labels, first)
     _choose_key(run, labels, source.label)
     plan = _plan(run, labels, source.label)
     wanted = {label: run.columns[label].kinds for label in labels}
@@ -208,12 +242,14 @@ def _encoding(source: Input) -> str | None:
     return "utf-8" if source.format == "csv" else None
 
 
-def _propose(run: _Run, source: Input, base: Task, labels: list[str]) -> None:
+def _propose(run: _Run, source: Input, base: Task, labels: list[str], first: int) -> None:
+    """Every detector on the first rows of the first file with rows, read alone."""
     from pyspark.sql import functions as F  # noqa: PLC0415
 
-    first = [raw for (raw, _), (i, _) in base.splits.items() if i == 0]
-    head = source.frame.where(F.col(FILE).isin(first))
-    task = Task(base.columns, base.labels, base.splits, propose=True)
+    raw = sorted({path for (path, _), (i, _) in base.splits.items() if i == first})
+    head = source.frame.where(F.col(FILE).isin(raw))
+    own = layout(head, source.files)
+    task = Task(base.columns, base.labels, own.splits, propose=True, first=first)
     tallies = _tallies(head.mapInArrow(task, OUTPUT))
     for label in labels:
         col = run.columns[label]

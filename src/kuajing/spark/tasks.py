@@ -49,6 +49,7 @@ class Task:
     wanted: Mapping[str, Sequence[str]] = field(default_factory=dict)  # kinds per label
     plan: _PersonPlan | None = None
     key: bytes = b""  # the persons' HMAC key: only ever in memory
+    first: int = 0  # the proposal's file: the first with rows
 
     def __call__(self, batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
         seen: dict[tuple[str, int], int] = {}  # rows of each split read by earlier batches
@@ -63,7 +64,7 @@ class Task:
                 yield from _arrow(out).to_batches()
 
     def _propose(self, values: pl.DataFrame) -> list[pl.DataFrame]:
-        head = values.filter((pl.col(FILE) == 0) & (pl.col("_kj_row") < PROPOSAL_ROWS))
+        head = values.filter((pl.col(FILE) == self.first) & (pl.col("_kj_row") < PROPOSAL_ROWS))
         return [_tallies(head, dict.fromkeys(self.labels, KINDS))] if head.height else []
 
     def _count(self, values: pl.DataFrame) -> list[pl.DataFrame]:
@@ -86,6 +87,8 @@ def _placed(
     groups = frame.group_by([FILE, SPLIT], maintain_order=True).len()
     firsts = []
     for path, start, n in groups.iter_rows():
+        if (path, start) not in splits:  # never expected: the passes read the same splits
+            raise ValueError(f"{path}: the split at byte {start} was not counted beforehand")
         index, first = splits[(path, start)]
         firsts.append((path, start, index, first + seen.get((path, start), 0)))
         seen[(path, start)] = seen.get((path, start), 0) + n
