@@ -70,8 +70,10 @@ def serve_cmd(
     ] = None,
 ) -> None:
     """Serve the web application and its API (pages at /, OpenAPI document at /openapi.json,
-    interactive docs at /docs). With --spark-master or --spark-remote, users may send scans
-    and recordings of data-lake datasets to that Spark cluster."""
+    interactive docs at /docs).
+
+    With --spark-master or --spark-remote, users may send scans and recordings of data-lake
+    datasets to that Spark cluster."""
     import uvicorn
 
     from kuajing.api.app import create_app
