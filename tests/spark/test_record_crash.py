@@ -75,7 +75,7 @@ def test_a_kill_at_any_point_leaves_the_ledger_exact(
     spark_cluster: Cluster, tmp_path: Path
 ) -> None:
     lake = tmp_path / "lake"
-    write_lake(lake, 300_000, files=3)
+    write_lake(lake, 100_000, files=3)
     key = tmp_path / "ledger.key"
     key.write_text(os.urandom(32).hex())
     key.chmod(0o600)
