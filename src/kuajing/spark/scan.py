@@ -34,7 +34,17 @@ from kuajing.scan.scanner import (
     _span,
 )
 from kuajing.spark.progress import Report, quiet, watching
-from kuajing.spark.tasks import FILE, FILLED, MISSING, OUTPUT, PERSON, SPLIT, TALLY, Task
+from kuajing.spark.tasks import (
+    FILE,
+    FILLED,
+    HASHES_PER_CHUNK,
+    MISSING,
+    OUTPUT,
+    PERSON,
+    SPLIT,
+    TALLY,
+    Task,
+)
 
 if TYPE_CHECKING:
     import numpy as np
@@ -42,8 +52,6 @@ if TYPE_CHECKING:
 
     from kuajing.catalog.personal import PersonalData
     from kuajing.scan.dataset import Dataset
-
-HASHES_PER_CHUNK = 1_000_000  # keyed hashes per chunk the driver receives: 16 MiB
 
 
 @dataclass

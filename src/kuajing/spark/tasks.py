@@ -35,6 +35,7 @@ OUTPUT = (
 )
 FILE, SPLIT = "_kj_file", "_kj_split"  # the columns naming each row's file and split
 PROPOSAL_ROWS = 2_000  # as the scanner's: the first rows of the first file propose kinds
+HASHES_PER_CHUNK = 1_000_000  # keyed hashes per chunk the driver receives: 16 MiB
 
 
 @dataclass(frozen=True)
@@ -203,10 +204,10 @@ def _arrow(frame: pl.DataFrame) -> pa.Table:
 
 
 def pack(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
-    """A partition's keyed hashes, in the order they come, as blobs of at most a million."""
+    """A partition's keyed hashes, in the order they come, as blobs of about HASHES_PER_CHUNK."""
     import pyarrow as pa  # noqa: PLC0415
 
-    limit = 1_000_000 * HASH_BYTES
+    limit = HASHES_PER_CHUNK * HASH_BYTES
     pending: list[bytes] = []
     size = 0
     for batch in batches:
