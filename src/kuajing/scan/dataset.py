@@ -118,6 +118,19 @@ def open_dataset(path: Path) -> Dataset:
     return Dataset(path, fmt, tuple(files), (*columns, *partitions), partitions)
 
 
+def file_dataset(path: Path) -> Dataset | None:
+    """One Parquet or CSV file as a dataset of one file (None for another kind of file), for
+    a reader that takes datasets only (the Spark engine). Raises `DatasetError` if it has no
+    rows."""
+    fmt = _FORMATS.get(path.suffix.lower())
+    if fmt is None:
+        return None
+    file = DataFile(path, path.name, ())
+    if not has_rows(file, fmt):
+        raise _error(path, "no rows", "没有数据行")
+    return Dataset(path.parent, fmt, (file,), _columns(file, fmt), ())
+
+
 def has_rows(file: DataFile, fmt: DatasetFormat) -> bool:
     """Whether the file holds a row, from its footer (Parquet) or first lines (CSV)."""
     if file.path.stat().st_size == 0:

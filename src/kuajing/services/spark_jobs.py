@@ -24,7 +24,7 @@ from kuajing.errors import DatasetError
 from kuajing.ledger.ledger import Ledger
 from kuajing.ledger.models import BatchMeta, Recorded
 from kuajing.ledger.record import Members
-from kuajing.scan.dataset import DataFile, Dataset, file_sha256, open_dataset
+from kuajing.scan.dataset import Dataset, file_dataset, file_sha256, open_dataset
 from kuajing.scan.models import ScanReport
 from kuajing.scan.scanner import SAMPLE, Options
 from kuajing.services.forecast_notices import after_batch
@@ -40,7 +40,6 @@ if TYPE_CHECKING:
 
     from kuajing.spark.scan import Input
 
-_SUFFIXES = {".parquet": "parquet", ".csv": "csv"}
 _TABLE = re.compile(r"[\w`]+(\.[\w`]+){0,2}")  # a catalog table: [catalog.][database.]table
 
 
@@ -194,14 +193,14 @@ def _dataset(location: str) -> Dataset | None:
     if path.is_dir():
         return _utf8(open_dataset(path))
     if path.is_file():
-        fmt = _SUFFIXES.get(path.suffix.lower())
-        if fmt is None:
+        one = file_dataset(path)
+        if one is None:
             raise DatasetError(
                 "the Spark engine reads Parquet or CSV files, or a directory of them",
                 zh="Spark 引擎读取 Parquet 或 CSV 文件，或其所在的文件夹",
                 file=location,
             )
-        return _utf8(_one_file(path, fmt))
+        return _utf8(one)
     if not _TABLE.fullmatch(location):
         raise DatasetError("no such file or directory", zh="没有该文件或文件夹", file=location)
     return None
@@ -227,16 +226,6 @@ def _utf8(dataset: Dataset) -> Dataset:
                     file=str(file.path),
                 ) from None
     return dataset
-
-
-def _one_file(path: Path, fmt: str) -> Dataset:
-    from kuajing.scan.dataset import _columns, has_rows  # noqa: PLC0415
-
-    file = DataFile(path, path.name, ())
-    if not has_rows(file, fmt):  # type: ignore[arg-type]
-        raise DatasetError("no rows", zh="没有数据行", file=str(path))
-    columns = _columns(file, fmt)  # type: ignore[arg-type]
-    return Dataset(path.parent, fmt, (file,), columns, ())  # type: ignore[arg-type]
 
 
 def _input(spark: SparkSession, dataset: Dataset | None, location: str) -> Input:
