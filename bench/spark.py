@@ -296,8 +296,8 @@ def summary(sizes: list[Size], driver_memory: str) -> None:
             f" flat means within {FLAT}x)"
         )
         print(
-            "  (the driver's ledger connection keeps up to 256 MiB of SQLite page cache, which"
-            " fills as the ledger grows: compare the two largest sizes too)"
+            "  (bounded by: the Python driver with pyspark, one chunk of hashes in flight, and"
+            " the ledger connection's SQLite page cache)"
         )
     if not all(s.same for s in sizes):
         print("same counts: NO for some size")
