@@ -5,9 +5,11 @@ persons and minors) and the same ledger, recorded once however often it is asked
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import os
 import sqlite3
 from collections.abc import Iterator
+from functools import partial
 from pathlib import Path
 
 import polars as pl
@@ -74,7 +76,9 @@ def test_a_csv_directory_and_one_file(tmp_path: Path, on: Cluster) -> None:
     _same(scan_datasets([str(one)], as_of=DAY), scan_on_cluster(str(one), on, as_of=DAY))
 
 
-def test_a_catalog_table(spark: SparkSession, lake: Path, on: Cluster, tmp_path: Path) -> None:
+def test_a_catalog_table(
+    spark: SparkSession, lake: Path, on: Cluster, catalog: Catalog, tmp_path: Path
+) -> None:
     stored = tmp_path / "table"
     rows = spark.read.parquet(str(lake)).repartition(3)
     rows.write.partitionBy("region").option("path", str(stored)).saveAsTable("visits")
@@ -82,9 +86,20 @@ def test_a_catalog_table(spark: SparkSession, lake: Path, on: Cluster, tmp_path:
         with pytest.raises(DatasetError, match="no such file, directory or table"):
             scan_on_cluster("no_such_table", on, as_of=DAY)
         report = scan_on_cluster("visits", on, as_of=DAY)
+        with _ledger(tmp_path, "l.db") as ledger:
+            record = partial(
+                record_on_cluster, ledger, catalog, on, who=None, processor="P", date=DAY
+            )
+            first, again = record(location="visits"), record(location="visits")
     finally:
         spark.sql("DROP TABLE visits")
     _same(scan_datasets([str(stored)], as_of=DAY), report)
+    assert first.new and first.batch.source == "visits" and first.batch.rows == 24_000
+    assert first.batch.persons == report.persons.distinct and not again.new
+    # Its identity: the manifest of its files, hashed by the executors from their bytes.
+    files = sorted(stored.rglob("*.parquet"), key=lambda f: f.as_uri())
+    manifest = "".join(f"{f}\t{hashlib.sha256(f.read_bytes()).hexdigest()}\n" for f in files)
+    assert first.batch.digest == hashlib.sha256(manifest.encode()).hexdigest()
 
 
 def _ledger(tmp: Path, name: str) -> Ledger:

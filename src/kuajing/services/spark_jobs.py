@@ -105,7 +105,7 @@ def record_on_cluster(
         return Recorded(batch=found, new=False)
     with _session(cluster) as spark:
         source = _input(spark, dataset, location)
-        digest = digest or _table_digest(source)
+        digest = digest or _table_digest(spark, source)
         if (found := ledger.find(processor, digest)) is not None:
             return Recorded(batch=found, new=False)
         options = Options(keys=key, sample=SAMPLE, as_of=date)
@@ -244,21 +244,23 @@ def _input(spark: SparkSession, dataset: Dataset | None, location: str) -> Input
         return table_input(spark, location)
 
 
-def _table_digest(source: Input) -> str:
-    """A table's identity: its files' manifest, as a directory's (files on a shared disk)."""
+def _table_digest(spark: SparkSession, source: Input) -> str:
+    """A table's identity: its files' manifest (name and SHA-256, in path order), as a
+    directory's. The files are hashed where they are stored, on the executors."""
     import hashlib  # noqa: PLC0415
-    from urllib.parse import unquote, urlsplit  # noqa: PLC0415
 
+    from kuajing.spark.scan import file_digests  # noqa: PLC0415
+
+    digests = file_digests(spark, list(source.files))
     manifest = hashlib.sha256()
     for uri, name in zip(source.files, source.names, strict=True):
-        parts = urlsplit(uri)
-        if parts.scheme not in ("", "file"):
+        if uri not in digests:  # Spark listed it but did not read it back
             raise DatasetError(
-                "recording a table needs its files on a disk this machine reads",
-                zh="记录一张表需要本机可读取其文件",
+                f"its file {name} could not be read to fingerprint the table",
+                zh=f"无法读取其文件 {name}，因此无法计算该表的指纹",
                 file=source.label,
             )
-        manifest.update(f"{name}\t{file_sha256(unquote(parts.path))}\n".encode())
+        manifest.update(f"{name}\t{digests[uri]}\n".encode())
     return manifest.hexdigest()
 
 

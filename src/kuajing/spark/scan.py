@@ -105,6 +105,27 @@ def table_input(spark: SparkSession, table: str) -> Input:
     return Input(table, _located(frame), frame.columns, "table", files, names)
 
 
+def file_digests(spark: SparkSession, files: list[str]) -> dict[str, str]:
+    """Each file's SHA-256 (hex) by its URI, computed on the executors from the file's bytes:
+    files on the cluster's storage (hdfs://, s3a://) need not be readable from this machine.
+    Spark reads a file whole for this, so a file must be under 2 GiB (Parquet files of data
+    lakes are typically 128 MiB to 1 GiB)."""
+    from pyspark.sql import functions as F  # noqa: PLC0415
+
+    wanted = {_plain(f): f for f in files}  # Spark takes paths: no %-escapes
+    read = spark.read.format("binaryFile").load(list(wanted))
+    rows = read.select("path", F.sha2("content", 256).alias("sha")).collect()
+    return {wanted[p]: row["sha"] for row in rows if (p := _plain(row["path"])) in wanted}
+
+
+def _plain(uri: str) -> str:
+    """A file's URI as a path Spark reads, in one form (file:/x and file:///x alike)."""
+    parts = urlsplit(uri)
+    if parts.scheme in ("", "file"):
+        return "file://" + unquote(parts.path)
+    return unquote(uri)
+
+
 def _located(frame: DataFrame) -> DataFrame:
     from pyspark.sql import functions as F  # noqa: PLC0415
 
