@@ -150,6 +150,8 @@ def spark_connect(spark_cluster: Cluster) -> Iterator[str]:
         *(a for key, value in CLUSTER_CONF.items() for a in ("--conf", f"{key}={value}")),
         "--conf", f"spark.connect.grpc.binding.port={port}",
         "--conf", "spark.connect.grpc.binding.address=127.0.0.1",
+        # Progress every 100 ms (2 s by default), so the tests' short jobs report some.
+        "--conf", "spark.connect.progress.reportInterval=100ms",
     ]  # fmt: skip
     server = _spawn(log, _cluster_env(spark_cluster.root), command)
     try:

@@ -1,19 +1,21 @@
 """How far a Spark job has got: its stage, and rows (or persons) done out of how many.
 
-A classic session is watched from a thread that reads Spark's status tracker: the share of the
-stage's tasks finished, applied to the rows the first pass counted. A Spark Connect session has
-no tracker on the client, so only the stages are reported there."""
+The share of the stage's tasks finished, applied to the rows the first pass counted. A classic
+session is watched from a thread that reads Spark's status tracker; a Spark Connect session has
+no tracker on the client, but its server sends the running query's stages and their tasks, which
+a progress handler receives."""
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, cast
 
 if TYPE_CHECKING:
     from pyspark.sql import SparkSession
+    from pyspark.sql.connect.shell.progress import ProgressHandler
 
 STAGES = ("layout", "propose", "count", "persons", "ledger")
 
@@ -42,18 +44,47 @@ def watching(
     tracker = _tracker(spark) if total else None
     stop = threading.Event()
     thread = None
+    handler = None
     if tracker is not None and total:
         thread = threading.Thread(
             target=_poll, args=(tracker, stage, total, report, stop, every), daemon=True
         )
         thread.start()
+    elif total:  # Spark Connect
+        # The client calls any callable of this signature; no pyspark import before it runs.
+        handler = cast("ProgressHandler", ConnectProgress(stage, total, report))
+        spark.registerProgressHandler(handler)
     try:
         yield
     finally:
         stop.set()
         if thread is not None:
             thread.join()
+        if handler is not None:
+            spark.removeProgressHandler(handler)
     report(Step(stage, total or 0, total))
+
+
+class ConnectProgress:
+    """A Spark Connect progress handler: the server's report on the running query's stages,
+    as rows done. Called by the client as the query's results stream in."""
+
+    def __init__(self, stage: str, total: int, report: Report) -> None:
+        self.stage, self.total, self.report = stage, total, report
+
+    def __call__(
+        self,
+        stages: Iterable[Any] | None,
+        inflight_tasks: int,
+        operation_id: str | None,
+        done: bool,
+    ) -> None:
+        tasks = finished = 0
+        for info in stages or ():
+            tasks += info.num_tasks
+            finished += info.num_completed_tasks
+        if tasks:
+            self.report(Step(self.stage, self.total * finished // tasks, self.total))
 
 
 def _tracker(spark: SparkSession) -> object | None:
