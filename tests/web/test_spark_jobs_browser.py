@@ -16,7 +16,7 @@ from playwright.sync_api import Page, expect
 from kuajing.api.app import create_app
 from kuajing.services.spark_queue import SparkSetup
 from kuajing.spark.cluster import Cluster
-from tests.web.support import PASSWORD, add_user, served
+from tests.web.support import add_user, served, sign_in_browser
 from tests.web.test_spark_jobs_pages import _closed_port
 
 
@@ -34,12 +34,8 @@ def spark_url(web_db: str, tmp_path: Path) -> Iterator[str]:
 
 def test_a_job_page_reloads_until_the_job_ends(page: Page, spark_url: str, web_db: str) -> None:
     add_user(web_db, "pharma", "ops@pharma.example", "member")
+    sign_in_browser(page, spark_url, "ops@pharma.example")
     page.goto(f"{spark_url}/scan")
-    page.get_by_label("E-mail").fill("ops@pharma.example")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page).to_have_url(f"{spark_url}/scan")
-
     page.get_by_label("Dataset or table").fill("trips")
     page.get_by_test_id("spark-scan").click()
     expect(page).to_have_url(re.compile(re.escape(spark_url) + r"/spark/jobs/[^/]+$"))
