@@ -102,7 +102,7 @@ def prepare(dbapi: sqlite3.Connection) -> None:
         "synchronous=FULL",
         # Recording writes its hashes in byte order, so each B-tree page is touched once: 16
         # MiB stores them as fast as 256 MiB did (bench/ledger.py, 10M rows, runs alternated:
-        # 16.0-20.7 s against 16.0-20.1 s), and a transaction's dirty pages spill to the WAL
+        # 16.0-20.7 s against 16.0-19.9 s), and a transaction's dirty pages spill to the WAL
         # instead of growing a recording process by up to 256 MiB (Spark's driver: README).
         f"cache_size=-{CACHE_KIB}",
     ):
