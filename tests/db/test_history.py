@@ -33,7 +33,7 @@ BEFORE_THE_MOVE = "0e9c20f8ff781e25304f52bb0816f7f88e9b2feb"
 def test_the_revision_ids_a_database_stores_are_unchanged() -> None:
     scripts = ScriptDirectory(str(MIGRATIONS))
     ids = [s.revision for s in reversed(list(scripts.walk_revisions()))]
-    assert ids == [f"{n:04d}" for n in range(1, 13)]
+    assert ids == [f"{n:04d}" for n in range(1, 14)]
     assert ids[-1] == HEAD
 
 

@@ -104,7 +104,7 @@ def test_exempt_batches_are_kept_but_not_counted_and_store_no_persons(ledger: Le
     assert national(ledger) == CounterCounts()
     assert [b.exemption for b in ledger.batches()] == ["hr"]
     with ledger.engine.connect() as conn:
-        assert conn.execute(text("SELECT COUNT(*) FROM batch_persons")).scalar() == 0
+        assert conn.execute(text("SELECT COUNT(*) FROM batch_members")).scalar() == 0
 
 
 def test_removing_a_batch_rebuilds_the_counts_and_is_audited(ledger: Ledger) -> None:
@@ -143,7 +143,7 @@ TAMPERING = {
     "altered detail": ["UPDATE audit SET detail = REPLACE(detail, '\"rows\":2', '\"rows\":9')"],
     "entry removed": ["DELETE FROM audit WHERE id = 1"],
     "batch deleted": [
-        "DELETE FROM batch_persons WHERE batch_id = 2",
+        "DELETE FROM batch_members WHERE batch_id = 2",
         "DELETE FROM batches WHERE id = 2",
     ],
     "batch persons edited": ["UPDATE batches SET persons = 1 WHERE id = 1"],

@@ -62,7 +62,7 @@ def _writing(db_url: str, path: Path) -> bool:
                 text(
                     "SELECT COUNT(*) FROM pg_stat_activity WHERE pid <> pg_backend_pid() "
                     "AND datname = current_database() AND xact_start IS NOT NULL "
-                    "AND query ILIKE '%batch_persons%'"
+                    "AND (query ILIKE '%batch_members%' OR query ILIKE '%INTO seen%')"
                 )
             ).scalar()
     finally:

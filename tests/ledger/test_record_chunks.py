@@ -16,7 +16,7 @@ from kuajing.ledger import hash_pool
 from kuajing.ledger.hashing import person_hash
 from kuajing.ledger.ledger import Ledger
 from kuajing.ledger.models import Recorded
-from kuajing.ledger.schema import batch_persons
+from kuajing.ledger.schema import batch_members
 from kuajing.services import recording
 
 from .test_ledger_cli import write_csv
@@ -49,8 +49,10 @@ def test_chunks_store_each_person_once_with_the_reference_hash(
         assert (done.batch.rows, done.batch.persons) == (len(rows), 3_000)
         assert done.added is not None and done.added.personal == 3_000
         with ledger.engine.connect() as conn:
-            stored = conn.execute(select(batch_persons.c.hash)).scalars().all()
-        assert sorted(stored) == sorted(person_hash(ledger.keyring, i) for i in ids)
+            parts = conn.execute(select(batch_members.c.hashes).order_by(batch_members.c.part))
+            data = b"".join(bytes(p) for p in parts.scalars())
+        stored = [data[i : i + 16] for i in range(0, len(data), 16)]
+        assert stored == sorted(person_hash(ledger.keyring, i) for i in ids)  # in byte order
         assert ledger.counts("Acme", 2026, DAY)["*"].personal == 3_000
         assert ledger.verify().ok
 

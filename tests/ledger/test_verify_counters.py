@@ -42,7 +42,7 @@ def _drop_last_batch(conn: Connection) -> None:
     """What someone with write access to the database deletes to hide the newest batch: its
     audit entry, its row and its members. The counters and seen-set are left as they were."""
     conn.exec_driver_sql("DELETE FROM audit WHERE id = (SELECT MAX(id) FROM audit)")
-    conn.exec_driver_sql("DELETE FROM batch_persons WHERE batch_id = (SELECT MAX(id) FROM batches)")
+    conn.exec_driver_sql("DELETE FROM batch_members WHERE batch_id = (SELECT MAX(id) FROM batches)")
     conn.exec_driver_sql("DELETE FROM batches WHERE id = (SELECT MAX(id) FROM batches)")
 
 

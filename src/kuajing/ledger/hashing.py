@@ -9,8 +9,8 @@ import polars as pl
 
 from kuajing.ledger.hmac_batch import digests
 from kuajing.ledger.keys import Keyring
+from kuajing.ledger.models import HASH_BYTES
 
-HASH_BYTES = 16
 _SLICE = 65_536
 
 

@@ -3,11 +3,22 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, Engine, Row, delete, func, insert, select, text, update
+from sqlalchemy import (
+    Connection,
+    Engine,
+    Row,
+    bindparam,
+    delete,
+    func,
+    insert,
+    select,
+    text,
+    update,
+)
 
 from kuajing.db.engine import default_url, open_engine, reading, writing
 from kuajing.db.tables import meta
@@ -17,6 +28,7 @@ from kuajing.ledger import record as rec
 from kuajing.ledger import recount
 from kuajing.ledger.keys import Keyring, load_keyring
 from kuajing.ledger.models import (
+    HASH_BYTES,
     NATIONAL,
     Batch,
     BatchMeta,
@@ -24,7 +36,7 @@ from kuajing.ledger.models import (
     Recorded,
     VerifyReport,
 )
-from kuajing.ledger.schema import batch_persons, batches, daily, pools, processors
+from kuajing.ledger.schema import batch_members, batches, daily, pools, processors
 
 # Called with the write transaction and the batch recorded or removed (the audit trail).
 BatchHook = Callable[[Connection, Batch], None]
@@ -75,12 +87,11 @@ class Ledger:
             batch_id = _insert_batch(conn, processor_id, batch, now)
             added = None
             if batch.counted:
-                if isinstance(hashes, rec.Members):
-                    persons = rec.store_members(conn, batch_id, hashes)
+                persons, added = rec.record_members(
+                    conn, batch, batch_id, processor_id, _chunks(hashes)
+                )
+                if isinstance(hashes, rec.Members):  # counted as they were read
                     batch = _counted(conn, batch_id, batch, hashes.rows, persons)
-                else:
-                    rec.store_members(conn, batch_id, rec.Members([hashes]))
-                added = rec.count_batch(conn, batch_id, batch.date.year, processor_id)
             audit_log.append(
                 conn, self.keyring, "record", batch.processor, batch.id, _audited(batch)
             )
@@ -99,7 +110,7 @@ class Ledger:
         with writing(self.engine) as conn:
             row = _resolve(conn, batch_id, processor)
             found = _batch(row)
-            conn.execute(delete(batch_persons).where(batch_persons.c.batch_id == row.id))
+            conn.execute(delete(batch_members).where(batch_members.c.batch_id == row.id))
             conn.execute(delete(batches).where(batches.c.id == row.id))
             if found.counted:
                 rec.rebuild(conn, row.processor_id, row.year)
@@ -251,6 +262,16 @@ class Ledger:
             )
 
 
+def _chunks(hashes: np.ndarray | rec.Members) -> Iterable[np.ndarray]:
+    """The batch's persons as `record_members` takes them: hashes given as one array may come
+    in any order and repeat, so they are sorted and freed of repeats first."""
+    if isinstance(hashes, rec.Members):
+        return hashes.chunks
+    from kuajing.ledger.runs import ordered  # noqa: PLC0415 (numpy: only when recording)
+
+    return ordered([hashes], rec.CHUNK)
+
+
 def _now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
@@ -353,13 +374,13 @@ def _resolve(conn: Connection, batch_id: str, processor: str | None) -> Row[Any]
 
 
 def _distinct(conn: Connection, found: Sequence[Row[Any]]) -> CounterCounts:
+    rows = rec.member_rows(conn.dialect.name)
+    query = text(
+        f"WITH {rows} SELECT COUNT(DISTINCT hash) FROM member_rows WHERE batch_id IN :ids"
+    ).bindparams(bindparam("ids", expanding=True))
+
     def count(ids: list[int]) -> int:
-        if not ids:
-            return 0
-        q = select(func.count(func.distinct(batch_persons.c.hash))).where(
-            batch_persons.c.batch_id.in_(ids)
-        )
-        return int(conn.execute(q).scalar_one())
+        return int(conn.execute(query, {"ids": ids}).scalar_one()) if ids else 0
 
     every = count([r.id for r in found])
     sensitive = count([r.id for r in found if r.sensitive])
@@ -401,28 +422,64 @@ FROM pools p
 
 
 def _consistent(conn: Connection, live: list[Batch]) -> list[str]:
-    """Stored persons match each batch's count, and each pool's daily counts its persons."""
+    """Stored persons match each batch's count, in byte order and each once; and each pool's
+    daily counts its persons."""
     problems = []
-    stored = {
-        (name, digest): n
-        for name, digest, n in conn.execute(
-            select(processors.c.name, batches.c.digest, func.count(batch_persons.c.hash))
-            .join(processors, processors.c.id == batches.c.processor_id)
-            .join(batch_persons, batch_persons.c.batch_id == batches.c.id)
-            .group_by(processors.c.name, batches.c.digest)
+    names = {
+        batch_id: (name, digest)
+        for batch_id, name, digest in conn.execute(
+            select(batches.c.id, processors.c.name, batches.c.digest).join(
+                processors, processors.c.id == batches.c.processor_id
+            )
         )
     }
+    stored: dict[tuple[str, str], int] = {}
+    for batch_id, problem, persons in _members(conn):
+        if batch_id not in names:
+            orphans = f"{persons} stored persons belong to no batch (a batch row was deleted)"
+            problems.append(orphans)
+            continue
+        stored[names[batch_id]] = persons
+        if problem:
+            problems.append(f"batch {names[batch_id][1][:12]}: {problem}")
     for b in live:
         n = stored.get((b.processor, b.digest), 0)
         if b.counted and n != b.persons:
             problems.append(f"batch {b.id}: {n} persons stored, not {b.persons}")
-    orphans = conn.execute(
-        select(func.count()).where(batch_persons.c.batch_id.not_in(select(batches.c.id)))
-    ).scalar_one()
-    if orphans:
-        problems.append(f"{orphans} stored persons belong to no batch (a batch row was deleted)")
     for pool_id, scope, *totals in conn.execute(text(_POOL_TOTALS)):
         seen_counts, daily_counts = totals[:3], totals[3:]
         if [int(x) for x in seen_counts] != [int(x) for x in daily_counts]:
             problems.append(f"pool {pool_id} ({scope}): daily counts differ from stored persons")
     return problems
+
+
+def _members(conn: Connection) -> Iterator[tuple[int, str, int]]:
+    """Each batch's stored persons: its id, what is wrong with them ("" if nothing), how many.
+    Read a part at a time; only a hash's neighbours are compared."""
+    import numpy as np  # noqa: PLC0415
+
+    query = select(
+        batch_members.c.batch_id, batch_members.c.part, batch_members.c.persons,
+        batch_members.c.hashes,
+    ).order_by(batch_members.c.batch_id, batch_members.c.part)  # fmt: skip
+    current, problem, count, last, expected = None, "", 0, b"", 0
+    for batch_id, part, persons, blob in conn.execute(query):
+        if batch_id != current:
+            if current is not None:
+                yield current, problem, count
+            current, problem, count, last, expected = batch_id, "", 0, b"", 0
+        data = bytes(blob)
+        if part != expected or len(data) != persons * HASH_BYTES or not persons:
+            problem = problem or f"stored part {part} is damaged or missing"
+            expected = part + 1
+            continue
+        expected += 1
+        count += persons
+        words = np.frombuffer(data, dtype=">u8").reshape(-1, 2)
+        hi, lo = words[:, 0], words[:, 1]
+        rising = (hi[1:] > hi[:-1]) | ((hi[1:] == hi[:-1]) & (lo[1:] > lo[:-1]))
+        if not rising.all() or data[:HASH_BYTES] <= last:
+            problem = problem or "stored persons out of order or repeated"
+        last = data[-HASH_BYTES:]
+    if current is not None:
+        yield current, problem, count

@@ -9,6 +9,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from kuajing.catalog.base import Pathway, Text
 
 NATIONAL = "*"  # the scope of the national counters
+# A person in the ledger: HMAC-SHA256 of their identifier, its first 16 bytes (128 bits).
+HASH_BYTES = 16
 
 # AMB-3, in the words every status report shows.
 COUNTING_RULE = Text(

@@ -1,5 +1,5 @@
 """The counters recounted from the live batches. Each pool's seen-set and daily counts must be
-what the member rows of its live batches give: a batch deleted behind the ledger's back (with
+what the stored persons of its live batches give: a batch deleted behind the ledger's back (with
 its audit entry) leaves its persons counted, and `status` reads those counts. Set-based SQL that
 runs on SQLite and PostgreSQL, like `record`."""
 
@@ -12,6 +12,7 @@ from sqlalchemy import Connection, select, text
 
 from kuajing.catalog.base import Text
 from kuajing.ledger.models import NATIONAL, CounterCounts, CounterProblem
+from kuajing.ledger.record import member_rows
 from kuajing.ledger.schema import batches, pools, processors
 
 _DAY = {  # day of the year of a batch's export date, as `record.day_of_year`
@@ -26,9 +27,9 @@ _DAY = {  # day of the year of a batch's export date, as `record.day_of_year`
 # live batches give and how many of them `seen` holds with the same days. Materialised: read
 # twice, and grouping every member by hash is the costly part.
 _LIVE = """
-WITH live AS MATERIALIZED (
+WITH {rows}, live AS MATERIALIZED (
   SELECT m.hash, MIN({day}) AS p_day, MIN(CASE WHEN b.sensitive THEN {day} END) AS s_day
-  FROM batches b JOIN batch_persons m ON m.batch_id = b.id
+  FROM batches b JOIN member_rows m ON m.batch_id = b.id
   WHERE b.processor_id = :processor AND b.year = :year AND b.exemption IS NULL {scoped}
   GROUP BY m.hash
 ), firsts AS (
@@ -87,7 +88,8 @@ def _pools(conn: Connection) -> dict[Key, int | None]:
 
 def _live_sql(conn: Connection, key: Key) -> str:
     scoped = "" if key[3] == NATIONAL else "AND (',' || b.scopes || ',') LIKE :pattern ESCAPE '!'"
-    return _LIVE.format(day=_DAY[conn.dialect.name], scoped=scoped)
+    dialect = conn.dialect.name
+    return _LIVE.format(day=_DAY[dialect], scoped=scoped, rows=member_rows(dialect))
 
 
 def _like(scope: str) -> str:

@@ -14,7 +14,8 @@ from typing import IO
 
 import numpy as np
 
-from kuajing.ledger.hashing import HASH_BYTES, sort_hashes, take_rows
+from kuajing.ledger.hashing import sort_hashes, take_rows
+from kuajing.ledger.models import HASH_BYTES
 
 _RANGES = np.arange(257)  # bounds of the ranges of first bytes; 256 is past every byte
 

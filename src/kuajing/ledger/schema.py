@@ -48,13 +48,17 @@ batches = Table(
     UniqueConstraint("processor_id", "digest", name="uq_batch_content"),
 )
 
-# Who was in each counted batch: needed to rebuild counts when a batch is removed.
-batch_persons = Table(
-    "batch_persons",
+# Who was in each counted batch: needed to rebuild counts when a batch is removed, and to check
+# them. Each part holds up to `record.PART` distinct hashes in byte order, concatenated; the
+# parts of a batch follow each other in byte order too (migration 0013; one row per person
+# before).
+batch_members = Table(
+    "batch_members",
     metadata,
     Column("batch_id", Integer, ForeignKey("batches.id"), primary_key=True),
-    Column("hash", LargeBinary(16), primary_key=True),
-    sqlite_with_rowid=False,
+    Column("part", Integer, primary_key=True),
+    Column("persons", Integer, nullable=False),  # hashes in this part
+    Column("hashes", LargeBinary, nullable=False),
 )
 
 # A pool: one processor, one calendar year, one scope ("*" = national, else a list scope key).

@@ -18,8 +18,9 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import polars as pl
 
-from kuajing.ledger.hashing import HASH_BYTES, truncated
+from kuajing.ledger.hashing import truncated
 from kuajing.ledger.hmac_batch import digests
+from kuajing.ledger.models import HASH_BYTES
 from kuajing.scan.detectors import KINDS
 
 if TYPE_CHECKING:
