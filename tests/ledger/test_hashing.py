@@ -8,9 +8,9 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from kuajing.ledger import hash_pool
+from kuajing.ledger import hash_pool, hmac_batch
 from kuajing.ledger.hashing import hash_persons, person_hash
-from kuajing.ledger.hmac_batch import unpacked
+from kuajing.ledger.hmac_batch import digests, packed_digests, unpacked
 from kuajing.ledger.keys import Keyring
 
 # Any text: empty, white space only, control characters, the key separator, non-BMP
@@ -51,6 +51,18 @@ def test_values_cross_to_the_workers_as_they_are(people: list[str]) -> None:
     ends = values.str.len_bytes().cast(pl.UInt64).cum_sum().to_numpy()
     data = values.str.join("").item().encode() if people else b""
     assert unpacked(data, ends.tobytes()) == [p.encode() for p in people]
+
+
+@settings(max_examples=100, deadline=None)
+@given(people=st.lists(person, max_size=30), size=st.integers(1, 8))
+def test_workers_hash_a_request_slice_by_slice_as_a_whole(people: list[str], size: int) -> None:
+    values = pl.Series(people, dtype=pl.String)
+    ends = values.str.len_bytes().cast(pl.UInt64).cum_sum().to_numpy().tobytes()
+    data = values.str.join("").item().encode() if people else b""
+    key = bytes(range(32))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(hmac_batch, "SLICE", size)  # slices of 1 to 8 values: every boundary
+        assert packed_digests(key, data, ends) == digests(key, [p.encode() for p in people])
 
 
 def test_worker_processes_give_the_reference_hashes(monkeypatch: pytest.MonkeyPatch) -> None:

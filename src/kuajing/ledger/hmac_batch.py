@@ -39,11 +39,25 @@ def digests(key: bytes, values: list[bytes]) -> bytes:
     return b"".join(map(digest, values))
 
 
-def unpacked(data: bytes, ends: bytes) -> list[bytes]:
-    """Values from their concatenation and the end offset of each (native uint64): one buffer
-    crosses the pipe instead of a pickled object per value (0.4 us each)."""
-    stops = memoryview(ends).cast("Q")
-    return [data[start:stop] for start, stop in pairwise([0, *stops])]
+def unpacked(data: bytes, ends: bytes, start: int = 0, stop: int | None = None) -> list[bytes]:
+    """Values `start` to `stop` from their concatenation and the end offset of each (native
+    uint64): one buffer crosses the pipe instead of a pickled object per value (0.4 us each)."""
+    stops = memoryview(ends).cast("Q")[start:stop]
+    first = memoryview(ends).cast("Q")[start - 1] if start else 0
+    return [data[a:b] for a, b in pairwise([first, *stops])]
+
+
+SLICE = 65_536  # values turned into objects and hashed at a time
+
+
+def packed_digests(key: bytes, data: bytes, ends: bytes) -> bytes:
+    """`digests` of the packed values, a slice at a time: the objects of one slice fit in the
+    memory the interpreter already holds, so the process stops faulting in fresh pages for
+    each request (system time a third, 5-8 % less in all, in a loop of 500,000 values)."""
+    count = len(ends) // 8
+    return b"".join(
+        digests(key, unpacked(data, ends, s, s + SLICE)) for s in range(0, count, SLICE)
+    )
 
 
 def serve(source: BinaryIO, sink: BinaryIO) -> None:
@@ -51,7 +65,7 @@ def serve(source: BinaryIO, sink: BinaryIO) -> None:
     over a private pipe, is answered with the values' digests. Both are prefixed by their size."""
     while header := source.read(8):
         key, data, ends = pickle.loads(source.read(int.from_bytes(header, "little")))
-        out = digests(key, unpacked(data, ends))
+        out = packed_digests(key, data, ends)
         sink.write(len(out).to_bytes(8, "little"))
         sink.write(out)
         sink.flush()
