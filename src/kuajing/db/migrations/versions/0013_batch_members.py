@@ -1,6 +1,7 @@
 """A batch's persons stored as parts (sorted keyed hashes, up to 65,536 in one blob) instead of
-one row a person: recording writes half as much, and the database is about half the size.
-Existing ledgers are converted in place, batch by batch; the hashes themselves are unchanged.
+one row a person: recording 10M rows takes about a fifth less time, and the database a sixth
+less room (388 against 468 MiB for 9.1 million persons). Existing ledgers are converted in
+place, batch by batch; the hashes themselves are unchanged.
 
 Revision ID: 0013
 Revises: 0012
