@@ -374,16 +374,15 @@ def _resolve(conn: Connection, batch_id: str, processor: str | None) -> Row[Any]
 
 
 def _distinct(conn: Connection, found: Sequence[Row[Any]]) -> CounterCounts:
-    rows = rec.member_rows(conn.dialect.name)
-    query = text(
-        f"WITH {rows} SELECT COUNT(DISTINCT hash) FROM member_rows WHERE batch_id IN :ids"
-    ).bindparams(bindparam("ids", expanding=True))
+    query = text("SELECT COUNT(DISTINCT hash) FROM member_rows WHERE batch_id IN :ids")
+    query = query.bindparams(bindparam("ids", expanding=True))
 
     def count(ids: list[int]) -> int:
         return int(conn.execute(query, {"ids": ids}).scalar_one()) if ids else 0
 
-    every = count([r.id for r in found])
-    sensitive = count([r.id for r in found if r.sensitive])
+    with rec.member_rows(conn, [r.id for r in found]):
+        every = count([r.id for r in found])
+        sensitive = count([r.id for r in found if r.sensitive])
     return CounterCounts(personal=every, sensitive=sensitive, persons=every)
 
 

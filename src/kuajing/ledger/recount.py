@@ -27,7 +27,7 @@ _DAY = {  # day of the year of a batch's export date, as `record.day_of_year`
 # live batches give and how many of them `seen` holds with the same days. Materialised: read
 # twice, and grouping every member by hash is the costly part.
 _LIVE = """
-WITH {rows}, live AS MATERIALIZED (
+WITH live AS MATERIALIZED (
   SELECT m.hash, MIN({day}) AS p_day, MIN(CASE WHEN b.sensitive THEN {day} END) AS s_day
   FROM batches b JOIN member_rows m ON m.batch_id = b.id
   WHERE b.processor_id = :processor AND b.year = :year AND b.exemption IS NULL {scoped}
@@ -52,17 +52,22 @@ Key = tuple[int, str, int, str]  # processor id and name, year, scope
 def check(conn: Connection) -> list[CounterProblem]:
     """Every pool whose counters or seen-set differ from what its live batches give."""
     problems: list[CounterProblem] = []
-    for key, pool in sorted(_pools(conn).items(), key=lambda kv: kv[0][1:]):
-        args = {"processor": key[0], "year": key[2], "pool": pool, "pattern": _like(key[3])}
-        given, live, matched = _given(conn, key, args)
-        problems += _days(conn, key, given, args)
-        p, s, n = (int(x) for x in conn.execute(text(_SEEN), args).one())
-        if matched != live or matched != n:  # hashes are unique in each: equal iff all match
-            stored = CounterCounts(personal=p, sensitive=s, persons=n)
-            totals = CounterCounts(
-                **{c: sum(getattr(g, c) for g in given.values()) for c in _COUNTERS}
-            )
-            problems.append(_problem(key, None, stored, totals, (n - matched, live - matched)))
+    counted = select(batches.c.id).where(batches.c.exemption.is_(None)).order_by(batches.c.id)
+    with member_rows(conn, list(conn.execute(counted).scalars())):
+        for key, pool in sorted(_pools(conn).items(), key=lambda kv: kv[0][1:]):
+            problems += _pool_problems(conn, key, pool)
+    return problems
+
+
+def _pool_problems(conn: Connection, key: Key, pool: int | None) -> list[CounterProblem]:
+    args = {"processor": key[0], "year": key[2], "pool": pool, "pattern": _like(key[3])}
+    given, live, matched = _given(conn, key, args)
+    problems = _days(conn, key, given, args)
+    p, s, n = (int(x) for x in conn.execute(text(_SEEN), args).one())
+    if matched != live or matched != n:  # hashes are unique in each: equal iff all match
+        stored = CounterCounts(personal=p, sensitive=s, persons=n)
+        totals = CounterCounts(**{c: sum(getattr(g, c) for g in given.values()) for c in _COUNTERS})
+        problems.append(_problem(key, None, stored, totals, (n - matched, live - matched)))
     return problems
 
 
@@ -88,8 +93,7 @@ def _pools(conn: Connection) -> dict[Key, int | None]:
 
 def _live_sql(conn: Connection, key: Key) -> str:
     scoped = "" if key[3] == NATIONAL else "AND (',' || b.scopes || ',') LIKE :pattern ESCAPE '!'"
-    dialect = conn.dialect.name
-    return _LIVE.format(day=_DAY[dialect], scoped=scoped, rows=member_rows(dialect))
+    return _LIVE.format(day=_DAY[conn.dialect.name], scoped=scoped)
 
 
 def _like(scope: str) -> str:
