@@ -103,18 +103,33 @@ def _row(name: str, run: Run) -> str:
     )
 
 
-def _closed(port: int, raws: dict[str, bytes], clients: int, seconds: float) -> list[Run]:
-    """Each request's closed-loop run, the two taking turns slice by slice."""
+def _server_cpu(pid: int) -> float:
+    """The server's CPU seconds so far, all its threads, user and system (Linux's /proc)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return float("nan")
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _closed(
+    port: int, pid: int, raws: dict[str, bytes], clients: int, seconds: float
+) -> tuple[list[Run], list[float]]:
+    """Each request's closed-loop run, the two taking turns slice by slice, and the server's
+    CPU seconds spent on each."""
     runs = {name: Run() for name in raws}
+    cpu = dict.fromkeys(raws, 0.0)
     for _ in range(SLICES):
         for name, raw in raws.items():
+            before = _server_cpu(pid)
             part = closed_loop("127.0.0.1", port, raw, clients, seconds / SLICES)
+            cpu[name] += _server_cpu(pid) - before
             run = runs[name]
             run.latencies += part.latencies
             run.errors += part.errors
             run.elapsed += part.elapsed
             run.first_error = run.first_error or part.first_error
-    return list(runs.values())
+    return list(runs.values()), list(cpu.values())
 
 
 def _table(title: str, names: list[str], runs: list[Run]) -> None:
@@ -144,7 +159,9 @@ def _verdicts(closed: list[Run], opened: list[Run]) -> None:
     )
 
 
-def _measure(port: int, token: str, args: argparse.Namespace) -> tuple[list[Run], list[Run]]:
+def _measure(
+    port: int, pid: int, token: str, args: argparse.Namespace
+) -> tuple[list[Run], list[Run]]:
     host, auth = f"127.0.0.1:{port}", _auth(token)
     body = json.dumps(REQUEST, ensure_ascii=False).encode()
     json_auth = {**auth, "Content-Type": "application/json"}
@@ -153,8 +170,13 @@ def _measure(port: int, token: str, args: argparse.Namespace) -> tuple[list[Run]
         "POST /v1/assess": request("POST", "/v1/assess", host, json_auth, body),
     }
     names = list(raws)
-    closed = _closed(port, raws, args.clients, args.seconds)
+    closed, cpu = _closed(port, pid, raws, args.clients, args.seconds)
     _table(f"closed loop: {args.clients} connections, {args.seconds:g} s each", names, closed)
+    per = [
+        f"{name.split()[-1]} {s / len(r.latencies) * 1e6:,.0f} µs"
+        for name, r, s in zip(names, closed, cpu, strict=True)
+    ]
+    print("server CPU a request (all threads, user + system): " + ", ".join(per))
     opened = [
         open_loop("127.0.0.1", port, raw, args.clients, args.rate, args.seconds)
         for raw in raws.values()
@@ -186,7 +208,7 @@ def main() -> None:
                 if check.status_code != 200:
                     sys.exit(f"the request is refused: {check.status_code} {check.text}")
                 print(f"`kuajing serve` (pid {server.pid}); {os.cpu_count()} CPUs")
-                closed, opened = _measure(port, token, args)
+                closed, opened = _measure(port, server.pid, token, args)
             finally:
                 server.terminate()
                 try:

@@ -26,6 +26,8 @@ def test_the_api_benchmark_runs() -> None:
     assert len(assessed) == 2, run.stdout  # closed loop, then open loop
     rows = [line.split() for line in lines if line.startswith(("baseline", "POST"))]
     assert all(row[-6] == "0" for row in rows), run.stdout  # the errors' column
+    cpu = next(line for line in lines if line.startswith("server CPU a request"))
+    assert "/v1/me" in cpu and "/v1/assess" in cpu and "nan" not in cpu, cpu
     verdicts = [line for line in lines if "PASS" in line or "FAIL" in line]
     assert any(
         line.startswith("throughput: assess") and "x the baseline" in line for line in verdicts
