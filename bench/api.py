@@ -13,7 +13,9 @@ Two workloads (bench/http_load.py, a light client on keep-alive connections):
     Target: assess at least 0.8x the baseline's requests a second;
   - open loop, for latency: 100 requests a second for 30 s at fixed times whatever the answers,
     at most 32 in flight, each timed from when it was due. Target: assess p99 <= 50 ms.
-A non-200 answer or a lost connection is an error; both targets need none.
+A non-200 answer or a lost connection is an error; both targets need none. The closed loop also
+prints the server's CPU time a request, all its threads, user and system (Linux's /proc): what
+the ratio comes from when the server is bound by its CPU.
 
     .venv/bin/python bench/api.py [--clients 32] [--seconds 30] [--rate 100]   (--seconds 2: smoke)
 """
