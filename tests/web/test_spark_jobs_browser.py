@@ -55,7 +55,10 @@ def spark_url(web_db: str, tmp_path: Path, contact: Hold) -> Iterator[str]:
     silent = Cluster(master=f"spark://127.0.0.1:{_closed_port()}")
     app = create_app(web_db, key_file=tmp_path / "ledger.key", spark=SparkSetup(silent, lake))
     with served(app) as url:
-        yield url
+        try:
+            yield url
+        finally:
+            contact.set()  # a test that failed before letting the job go: the service can stop
 
 
 def test_a_job_page_reloads_until_the_job_ends(

@@ -67,12 +67,10 @@ def member_rows(conn: Connection, batch_ids: Iterable[int]) -> Iterator[None]:
     with it (both databases roll back DDL)."""
     dialect = conn.dialect.name
     conn.execute(text(_TEMP[dialect]))
+    fill = text(_FILL[dialect])
     for batch_id in batch_ids:
-        for chunk in stored_chunks(conn, batch_id):
-            for start in range(0, len(chunk), CHUNK):
-                blob = chunk[start : start + CHUNK]
-                args = {"batch": batch_id, "blob": blob.tobytes(), "last": len(blob) - 1}
-                conn.execute(text(_FILL[dialect]), args)
+        for chunk in stored_chunks(conn, batch_id):  # at most CHUNK hashes: what _CUT cuts
+            conn.execute(fill, {"batch": batch_id, "blob": chunk.tobytes(), "last": len(chunk) - 1})
     yield
     conn.execute(text("DROP TABLE member_rows"))
 
