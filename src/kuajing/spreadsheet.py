@@ -13,8 +13,6 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import BinaryIO, TextIO
 
-import openpyxl  # type: ignore[import-untyped]
-
 Cell = str | int | float | None
 _TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 _NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
@@ -37,6 +35,10 @@ def write_csv(out: TextIO, rows: Iterable[Sequence[Cell]]) -> None:
 def write_xlsx(path: Path | BinaryIO, rows: Iterable[Sequence[Cell]], sheet_title: str) -> None:
     """Rows to one sheet of a file or a binary stream (a download); text is stored as text, so
     no cell is ever a formula."""
+    # openpyxl (with numpy) costs 0.18 s to import: only the XLSX writers pay for it, not every
+    # command that writes CSV, such as `ledger status` and `ledger export`.
+    import openpyxl  # type: ignore[import-untyped]  # noqa: PLC0415
+
     book = openpyxl.Workbook()
     sheet = book.active
     sheet.title = sheet_title

@@ -115,6 +115,28 @@ def test_status_text_in_both_languages(cli: CLI, tmp_path: Path) -> None:
     assert "计数规则" in zh.stdout and "CBDF-7-3" in zh.stdout
 
 
+READERS = ("openpyxl", "numpy", "polars", "fastapi", "jinja2")
+
+
+def test_status_and_export_load_no_file_readers_or_web(cli: CLI, tmp_path: Path) -> None:
+    """Status is the command run most: it pays for the database and the catalogue, not for the
+    spreadsheet writer (0.2 s), the readers a recording needs or the web stack."""
+    cli.record(write_csv(tmp_path / "a.csv", people(0, 10)))
+    for args in (["status", "--processor", "Acme", "--as-of", "2026-06-30"], ["export"]):
+        code = (
+            "import contextlib, io, json, sys\n"
+            "from kuajing.cli.main import main\n"
+            f"sys.argv = ['kuajing', 'ledger', *{args!r}]\n"
+            "with contextlib.redirect_stdout(io.StringIO()), contextlib.suppress(SystemExit):\n"
+            "    main()\n"
+            f"print(json.dumps(sorted(m for m in {READERS!r} if m in sys.modules)))"
+        )
+        run = subprocess.run(
+            [sys.executable, "-c", code], env=cli.env, capture_output=True, text=True, check=True
+        )
+        assert json.loads(run.stdout.splitlines()[-1]) == [], args
+
+
 def test_exempt_batches_are_kept_but_not_counted(cli: CLI, tmp_path: Path) -> None:
     out = cli.record(
         write_csv(tmp_path / "hr.csv", people(0, 30)), "--not-sensitive", "--exemption", "hr"

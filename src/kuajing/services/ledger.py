@@ -4,20 +4,21 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kuajing.catalog import Catalog
 from kuajing.catalog.base import Lang
 from kuajing.catalog.models import NationalRegime
-from kuajing.engine.decision import Decision
 from kuajing.engine.request import Counts, Prior, Request
 from kuajing.errors import LedgerError, RequestError
 from kuajing.ledger.ledger import Ledger
 from kuajing.ledger.models import NATIONAL, Batch, CounterCounts, Status
 from kuajing.ledger.status import build_status
-from kuajing.services.assess import assess_text
 from kuajing.spreadsheet import write_csv
 from kuajing.trail.batches import on_batch
+
+if TYPE_CHECKING:
+    from kuajing.engine.decision import Decision
 
 
 def status(
@@ -72,6 +73,9 @@ def assess_with_ledger(
     catalog: Catalog,
 ) -> Decision:
     """`kuajing assess --ledger`: the request's prior counts come from the ledger."""
+    # The engine is imported here: `ledger status` and the other ledger commands need none of it.
+    from kuajing.services.assess import assess_text  # noqa: PLC0415
+
     return assess_text(
         text,
         name=name,
