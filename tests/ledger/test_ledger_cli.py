@@ -127,14 +127,18 @@ def test_status_and_export_load_no_file_readers_or_web(cli: CLI, tmp_path: Path)
             "import contextlib, io, json, sys\n"
             "from kuajing.cli.main import main\n"
             f"sys.argv = ['kuajing', 'ledger', *{args!r}]\n"
-            "with contextlib.redirect_stdout(io.StringIO()), contextlib.suppress(SystemExit):\n"
-            "    main()\n"
-            f"print(json.dumps(sorted(m for m in {READERS!r} if m in sys.modules)))"
+            "status = 0\n"
+            "with contextlib.redirect_stdout(io.StringIO()):\n"
+            "    try:\n"
+            "        main()\n"
+            "    except SystemExit as stop:\n"
+            "        status = stop.code or 0\n"
+            f"print(json.dumps([status, sorted(m for m in {READERS!r} if m in sys.modules)]))"
         )
         run = subprocess.run(
             [sys.executable, "-c", code], env=cli.env, capture_output=True, text=True, check=True
         )
-        assert json.loads(run.stdout.splitlines()[-1]) == [], args
+        assert json.loads(run.stdout.splitlines()[-1]) == [0, []], (args, run.stderr)
 
 
 def test_exempt_batches_are_kept_but_not_counted(cli: CLI, tmp_path: Path) -> None:

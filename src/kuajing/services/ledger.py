@@ -73,7 +73,7 @@ def assess_with_ledger(
     catalog: Catalog,
 ) -> Decision:
     """`kuajing assess --ledger`: the request's prior counts come from the ledger."""
-    # The engine is imported here: `ledger status` and the other ledger commands need none of it.
+    # Imported here: `ledger status` and the other ledger commands never assess.
     from kuajing.services.assess import assess_text  # noqa: PLC0415
 
     return assess_text(
