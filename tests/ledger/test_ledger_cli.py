@@ -15,6 +15,8 @@ import polars as pl
 import pytest
 from sqlalchemy import create_engine, text
 
+from tests.unit.test_startup import imported_by
+
 EXE = shutil.which("kuajing", path=str(Path(sys.executable).parent)) or "kuajing"
 IDS = ["11010519491231002X", "110105194912310029", "440524188001010014"]
 PHONES = ["+86 138 0013 8000", "13900139000"]
@@ -123,22 +125,7 @@ def test_status_and_export_load_no_file_readers_or_web(cli: CLI, tmp_path: Path)
     spreadsheet writer (0.2 s), the readers a recording needs or the web stack."""
     cli.record(write_csv(tmp_path / "a.csv", people(0, 10)))
     for args in (["status", "--processor", "Acme", "--as-of", "2026-06-30"], ["export"]):
-        code = (
-            "import contextlib, io, json, sys\n"
-            "from kuajing.cli.main import main\n"
-            f"sys.argv = ['kuajing', 'ledger', *{args!r}]\n"
-            "status = 0\n"
-            "with contextlib.redirect_stdout(io.StringIO()):\n"
-            "    try:\n"
-            "        main()\n"
-            "    except SystemExit as stop:\n"
-            "        status = stop.code or 0\n"
-            f"print(json.dumps([status, sorted(m for m in {READERS!r} if m in sys.modules)]))"
-        )
-        run = subprocess.run(
-            [sys.executable, "-c", code], env=cli.env, capture_output=True, text=True, check=True
-        )
-        assert json.loads(run.stdout.splitlines()[-1]) == [0, []], (args, run.stderr)
+        assert imported_by(["ledger", *args], READERS, env=cli.env) == (0, []), args
 
 
 def test_exempt_batches_are_kept_but_not_counted(cli: CLI, tmp_path: Path) -> None:

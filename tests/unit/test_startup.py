@@ -37,19 +37,34 @@ SUB_APPS = tuple(
 )
 
 
-def _imported_by_help(modules: tuple[str, ...]) -> list[str]:
+def imported_by(
+    argv: list[str], modules: tuple[str, ...], env: dict[str, str] | None = None
+) -> tuple[int, list[str]]:
+    """Run `kuajing *argv` in a fresh interpreter: its exit status, and which of `modules` it
+    imported (an early exit imports less, so callers check the status too)."""
     code = (
-        "import json, sys, contextlib, io\n"
+        "import contextlib, io, json, sys\n"
         "from kuajing.cli.main import main\n"
-        "sys.argv = ['kuajing', '--help']\n"
-        "with contextlib.redirect_stdout(io.StringIO()), contextlib.suppress(SystemExit):\n"
-        "    main()\n"
-        f"print(json.dumps(sorted(m for m in {modules!r} if m in sys.modules)))"
+        f"sys.argv = ['kuajing', *{argv!r}]\n"
+        "status = 0\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        "    try:\n"
+        "        main()\n"
+        "    except SystemExit as stop:\n"
+        "        status = stop.code or 0\n"
+        f"print(json.dumps([status, sorted(m for m in {modules!r} if m in sys.modules)]))"
     )
-    out = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True
-    ).stdout
-    return json.loads(out)
+    run = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+    )
+    status, found = json.loads(run.stdout.splitlines()[-1])
+    return status, found
+
+
+def _imported_by_help(modules: tuple[str, ...]) -> list[str]:
+    status, found = imported_by(["--help"], modules)
+    assert status == 0
+    return found
 
 
 def test_top_level_help_imports_no_sub_app() -> None:
